@@ -45,11 +45,12 @@ LETTER_CLIPS = {"vi": VI_LETTER_CLIPS, "en": EN_LETTER_CLIPS}
 
 
 class Clip(NamedTuple):
-    """One file of a voice pack: its name, the language it is in and the text it says."""
+    """One file of a voice pack: its name, language, the text it says, and its kind."""
 
     name: str
     lang: str
     text: str
+    kind: str  # chime, phrase, word or letter
 
 
 def _check_lang(lang: str) -> None:
@@ -118,17 +119,18 @@ def letter_clip(letter: str, lang: str) -> str:
 
 def vocabulary(templates: Iterable[tuple[str, str]] = ()) -> dict[str, Clip]:
     """Every clip a pack holds: the default phrases and any (lang, template) given, then words."""
-    clips: dict[str, Clip] = {CHIME: Clip(CHIME, "", "(chime)")}
+    clips: dict[str, Clip] = {CHIME: Clip(CHIME, "", "(chime)", "chime")}
     for lang, template in [*DEFAULT_TEMPLATES.items(), *templates]:
         for kind, text in template_parts(template):
             if kind == "phrase":
-                clips.setdefault(phrase_clip(text, lang), Clip(phrase_clip(text, lang), lang, text))
+                name = phrase_clip(text, lang)
+                clips.setdefault(name, Clip(name, lang, text, "phrase"))
     for word, name in VI_WORD_CLIPS.items():
-        clips[name] = Clip(name, "vi", word)
+        clips[name] = Clip(name, "vi", word, "word")
     for letter, name in VI_LETTER_CLIPS.items():
-        clips[name] = Clip(name, "vi", VI_LETTER_NAMES[letter])
+        clips[name] = Clip(name, "vi", VI_LETTER_NAMES[letter], "letter")
     for word, name in EN_WORD_CLIPS.items():
-        clips[name] = Clip(name, "en", word)
+        clips[name] = Clip(name, "en", word, "word")
     for letter, name in EN_LETTER_CLIPS.items():
-        clips[name] = Clip(name, "en", letter)
+        clips[name] = Clip(name, "en", letter, "letter")
     return clips
