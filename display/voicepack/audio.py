@@ -19,6 +19,7 @@ CHIME_TAIL_S = 0.25
 # Peak level and the silence threshold that trims lead-in and trailing breath.
 NORM_DB = -3
 SILENCE = ["1", "0.02", "1%"]
+# sox -R seeds its dither the same way every run, so a rebuild gives byte-identical clips.
 
 MANIFEST = "manifest.json"
 
@@ -53,7 +54,7 @@ def clean(src: Path, dst_wav: Path, kind: str) -> float:
     """Mono, resampled, silence trimmed at both ends, peak-normalised, fixed pauses around."""
     lead = PHRASE_LEAD_S if kind == "phrase" else LEAD_S
     run(
-        "sox", str(src), "-c", "1", "-r", str(RATE), "-b", "16", str(dst_wav),
+        "sox", "-R", str(src), "-c", "1", "-r", str(RATE), "-b", "16", str(dst_wav),
         "silence", *SILENCE, "reverse", "silence", *SILENCE, "reverse",
         "norm", str(NORM_DB), "pad", str(lead), str(TAIL_S),
     )
@@ -74,7 +75,7 @@ def synth_chime(dst_wav: Path) -> float:
         ding, dong = Path(tmp, "ding.wav"), Path(tmp, "dong.wav")
         for path, freq, length, start in ((ding, 659.25, 0.9, 0.0), (dong, 523.25, 1.3, 0.42)):
             run(
-                "sox", "-n", "-r", str(RATE), "-c", "2", "-b", "16", str(path),
+                "sox", "-R", "-n", "-r", str(RATE), "-c", "2", "-b", "16", str(path),
                 "synth", str(length), "sine", str(freq), "sine", str(freq * 3),
                 "remix", "1v0.8,2v0.12",
                 # A quarter-sine attack avoids a click; a linear fade-out lets the ding
@@ -82,7 +83,7 @@ def synth_chime(dst_wav: Path) -> float:
                 "fade", "q", "0.02", "fade", "t", "0", str(length), str(length * 0.95),
                 "pad", str(start), "0",
             )
-        run("sox", "-m", str(ding), str(dong), "-c", "1", str(dst_wav),
+        run("sox", "-R", "-m", str(ding), str(dong), "-c", "1", str(dst_wav),
             "norm", "-4", "pad", "0", str(CHIME_TAIL_S))
     return duration_s(dst_wav)
 
