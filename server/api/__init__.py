@@ -1,0 +1,99 @@
+"""The REST API under /api/v1: the blueprint, authentication, and the roles each view needs."""
+from __future__ import annotations
+
+import functools
+import time
+from typing import Any, Callable
+
+from flask import Blueprint, g, request, session
+
+from ..auth import ANONYMOUS, Principal, device_seen, resolve, token_hash
+from ..context import hall
+from ..queueing.errors import QueueError
+
+api = Blueprint("api", __name__, url_prefix="/api/v1")
+PRINCIPAL_CACHE_S = 10.0  # a revoked token stops working within this long
+SEEN_EVERY_S = 60.0
+
+
+class ApiError(QueueError):
+    """An error raised by the HTTP layer itself (auth, parsing), with its own status."""
+
+    def __init__(self, status: int, code: str, **params: Any) -> None:
+        super().__init__(code, **params)
+        self.status = status
+
+
+def _principal_for(token: str, via_cookie: bool) -> Principal | None:
+    h = hall()
+    digest = token_hash(token)
+    cached = h.principals.get(digest)
+    if cached and cached[1] > time.monotonic():
+        principal = cached[0]
+    else:
+        principal = h.db.read(lambda s: resolve(s, token, h.clock()))
+        h.principals[digest] = (principal, time.monotonic() + PRINCIPAL_CACHE_S)
+        if len(h.principals) > 5000:
+            h.principals.clear()
+    if principal is not None and principal.device_id is not None:
+        last = h.seen.get(principal.device_id, 0.0)
+        if time.monotonic() - last > SEEN_EVERY_S:
+            h.seen[principal.device_id] = time.monotonic()
+            h.db.write(lambda s: device_seen(s, principal.device_id, h.clock()))
+    if principal is not None and via_cookie:
+        principal = Principal(**{**principal.__dict__, "via_cookie": True})
+    return principal
+
+
+@api.before_request
+def authenticate() -> None:
+    """Resolve the bearer token (or the login cookie) into g.principal."""
+    header = request.headers.get("Authorization", "")
+    g.principal = ANONYMOUS
+    if header:
+        scheme, _, token = header.partition(" ")
+        if scheme.lower() != "bearer" or not token.strip():
+            raise ApiError(401, "unauthenticated")
+        principal = _principal_for(token.strip(), via_cookie=False)
+        if principal is None:
+            raise ApiError(401, "unauthenticated")
+        g.principal = principal
+    elif session.get("token"):
+        principal = _principal_for(session["token"], via_cookie=True)
+        if principal is not None:
+            # A cross-site form cannot send JSON without a CORS preflight, which we never allow.
+            if request.method not in ("GET", "HEAD", "OPTIONS") and not request.is_json:
+                raise ApiError(403, "csrf_failed")
+            g.principal = principal
+
+
+def allow(*, role: str | None = None, devices: tuple[str, ...] = (), anonymous: bool = False) -> Callable:
+    """Let a view through for people of `role` and up, the given device kinds, or anyone."""
+
+    def wrap(view: Callable) -> Callable:
+        @functools.wraps(view)
+        def guarded(*args: Any, **kwargs: Any) -> Any:
+            p: Principal = g.principal
+            ok = anonymous or (role is not None and p.at_least(role)) or any(p.is_device(k) for k in devices)
+            if not ok:
+                raise ApiError(401 if p.kind == "anonymous" else 403,
+                               "unauthenticated" if p.kind == "anonymous" else "forbidden")
+            return view(*args, **kwargs)
+
+        guarded.allowed = {"role": role, "devices": devices, "anonymous": anonymous}  # for the role tests
+        return guarded
+
+    return wrap
+
+
+def body() -> dict[str, Any]:
+    """The JSON object of the request, or a 400."""
+    data = request.get_json(silent=True)
+    if data is None and not request.get_data():
+        return {}
+    if not isinstance(data, dict):
+        raise ApiError(400, "malformed_request")
+    return data
+
+
+from . import errors, hall_views, tickets, counters, people, reports  # noqa: E402,F401  (register routes)

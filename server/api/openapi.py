@@ -1,0 +1,83 @@
+"""The OpenAPI 3.1 document of /api/v1, built from one table of the contract's endpoints."""
+from __future__ import annotations
+
+from typing import Any
+
+TICKET = {
+    "type": "object",
+    "properties": {
+        "number": {"type": "string", "example": "1023"}, "service": {"type": "string"},
+        "status": {"type": "string", "enum": ["waiting", "called", "serving", "done", "no_show", "cancelled"]},
+        "priority": {"type": "boolean"}, "issued_at": {"type": "string", "format": "date-time"},
+        "called_at": {"type": ["string", "null"], "format": "date-time"},
+        "counter": {"type": ["integer", "null"]}, "waiting_ahead": {"type": ["integer", "null"]},
+        "estimated_wait_s": {"type": ["integer", "null"]}, "token": {"type": "string"},
+    },
+    "required": ["number", "service", "status", "priority", "issued_at", "called_at", "counter",
+                 "waiting_ahead", "estimated_wait_s"],
+}
+ERROR = {"type": "object", "properties": {"error": {"type": "object", "properties": {
+    "code": {"type": "string"}, "message": {"type": "string"}}, "required": ["code", "message"]}}}
+
+# (method, path, who, summary, request body properties or None, success status)
+ENDPOINTS: list[tuple[str, str, str, str, dict[str, Any] | None, int]] = [
+    ("get", "/services", "anyone", "Services with waiting counts and estimated waits", None, 200),
+    ("get", "/counters", "anyone", "Counters with their status and current ticket", None, 200),
+    ("get", "/state", "anyone", "The hall snapshot (same body as the Socket.IO snapshot)", None, 200),
+    ("post", "/login", "anyone", "Log in; returns a bearer token and sets the session cookie",
+     {"username": {"type": "string"}, "password": {"type": "string"}}, 200),
+    ("post", "/logout", "staff and up", "End this login", None, 200),
+    ("get", "/me", "any token", "Who the token belongs to", None, 200),
+    ("post", "/tickets", "kiosk device, staff and up", "Issue a ticket; never waits for the printer",
+     {"service": {"type": "string"}, "priority": {"type": ["boolean", "string"]},
+      "lang": {"type": "string", "enum": ["vi", "en"]}, "idempotency_key": {"type": "string"}}, 201),
+    ("get", "/tickets/{token}", "the ticket's holder", "A ticket", None, 200),
+    ("post", "/tickets/{token}/rating", "rating device, or the ticket's holder", "Rate a finished ticket",
+     {"score": {"type": "integer", "minimum": 1, "maximum": 4}, "comment": {"type": "string"}}, 201),
+    ("post", "/tickets/{token}/reprint", "kiosk device that issued it, staff and up", "Print again", None, 200),
+    ("post", "/tickets/{token}/cancel", "the ticket's holder, staff and up", "Withdraw a waiting ticket", None, 200),
+    ("post", "/counters/{n}/call-next", "staff and up", "Call the next ticket (404 queue_empty)", None, 200),
+    ("post", "/counters/{n}/call", "staff and up", "Call a given ticket number (e.g. a returning no-show)",
+     {"number": {"type": "string"}}, 200),
+    ("post", "/counters/{n}/recall", "staff and up", "Announce the current ticket again", None, 200),
+    ("post", "/counters/{n}/start", "staff and up", "Service starts", None, 200),
+    ("post", "/counters/{n}/finish", "staff and up", "Service is over", None, 200),
+    ("post", "/counters/{n}/no-show", "staff and up", "The called citizen did not come", None, 200),
+    ("post", "/counters/{n}/transfer", "staff and up", "Wait again in another service, same number",
+     {"service": {"type": "string"}}, 200),
+    ("post", "/counters/{n}/pause", "staff and up", "Stop taking tickets", {"reason": {"type": "string"}}, 200),
+    ("post", "/counters/{n}/resume", "staff and up", "Take tickets again", None, 200),
+    ("get", "/printers", "supervisor and up", "Printers and their status", None, 200),
+    ("get", "/stats", "supervisor and up", "Figures for a date range (?from=&to=)", None, 200),
+    ("get", "/reports/tickets.csv", "supervisor and up", "One row per ticket, UTF-8 with BOM", None, 200),
+]
+
+
+def document() -> dict[str, Any]:
+    paths: dict[str, Any] = {}
+    for method, path, who, summary, props, status in ENDPOINTS:
+        op: dict[str, Any] = {
+            "summary": summary, "description": f"Who: {who}.",
+            "responses": {str(status): {"description": "OK"},
+                          "default": {"description": "Error",
+                                      "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}},
+        }
+        if who != "anyone":
+            op["security"] = [{"bearer": []}]
+        params = [{"name": p, "in": "path", "required": True, "schema": {"type": "integer" if p == "n" else "string"}}
+                  for p in ("n", "token") if "{" + p + "}" in path]
+        if path in ("/stats", "/reports/tickets.csv"):
+            params += [{"name": q, "in": "query", "schema": {"type": "string", "format": "date"}} for q in ("from", "to")]
+        if params:
+            op["parameters"] = params
+        if props:
+            op["requestBody"] = {"content": {"application/json": {"schema": {"type": "object", "properties": props}}}}
+        paths.setdefault(path, {})[method] = op
+    return {
+        "openapi": "3.1.0",
+        "info": {"title": "hallq", "version": "1", "description": "Queue tickets, counters and displays of a service hall."},
+        "servers": [{"url": "/api/v1"}],
+        "paths": paths,
+        "components": {"schemas": {"Ticket": TICKET, "Error": ERROR},
+                       "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}}},
+    }

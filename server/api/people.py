@@ -1,0 +1,56 @@
+"""Logging in and out."""
+from __future__ import annotations
+
+from datetime import timedelta
+
+from flask import g, jsonify, request, session
+
+from .. import auth
+from ..context import hall
+from ..storage import offload
+from . import ApiError, allow, api, body
+from .parse import required_str
+
+
+@api.post("/login")
+@allow(anonymous=True, role="staff", devices=auth.DEVICE_KINDS)
+def login():
+    """Exchange a username and password for a bearer token (and the pages' session cookie)."""
+    h = hall()
+    data = body()
+    username = required_str(data, "username", 64)
+    password = required_str(data, "password", 200)
+    if not h.login_limiter.allow(f"{request.remote_addr}|{username.lower()}"):
+        raise ApiError(429, "rate_limited")
+    now = h.clock()
+    ttl = timedelta(hours=h.config.server.token_ttl_hours)
+    user = h.db.read(lambda s: auth.find_user(s, username))
+    # argon2 is deliberately slow: keep it off the hub and off the database threads.
+    if not offload(auth.verify_login, user, password):
+        raise ApiError(401, "invalid_credentials")
+    token = h.db.write(lambda s: auth.create_login_token(s, user[0], now, ttl))
+    session.clear()
+    session["token"] = token
+    session.permanent = True
+    return jsonify({"token": token, "user": {"username": user[1], "role": user[2]}})
+
+
+@api.post("/logout")
+@allow(role="staff")
+def logout():
+    """End this login: the token stops working."""
+    h = hall()
+    header = request.headers.get("Authorization", "")
+    token = header.partition(" ")[2].strip() or session.get("token", "")
+    h.db.write(lambda s: auth.logout(s, token))
+    h.principals.pop(auth.token_hash(token), None)
+    session.clear()
+    return jsonify({"ok": True})
+
+
+@api.get("/me")
+@allow(role="staff", devices=auth.DEVICE_KINDS)
+def me():
+    """Who this token belongs to."""
+    p = g.principal
+    return jsonify({"kind": p.kind, "name": p.name, "role": p.role, "device_kind": p.device_kind})

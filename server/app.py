@@ -1,0 +1,77 @@
+"""The application factory."""
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+from flask import Flask, jsonify
+from sqlalchemy.orm import Session
+from werkzeug.exceptions import HTTPException
+
+from .auth import RateLimiter
+from .config import config_path, database_url, load_config
+from .context import Hall
+from .extensions import socketio
+from .hub import Hub, register
+from .queueing.engine import Engine
+from .queueing.models import Hall as HallRow
+from .storage import Database
+
+
+def open_database(path: Path | None = None):
+    """Load the config and open (and migrate) its database: the start of every command."""
+    path = path or config_path()
+    config = load_config(path)
+    db = Database(database_url(config, path), synchronous=config.server.sqlite_synchronous,
+                  threads=config.server.db_threads)
+    db.migrate()
+    db.ensure_counters([c.number for c in config.counters])
+    return config, path, db
+
+
+def create_app(config_file: str | Path | None = None, overrides: dict[str, Any] | None = None) -> Flask:
+    """Build the hall server; the async mode comes from config (eventlet or threading)."""
+    overrides = overrides or {}
+    config, path, db = open_database(config_path(str(config_file) if config_file else None))
+    async_mode = overrides.pop("ASYNC_MODE", None) or config.server.async_mode
+    app = Flask(__name__)
+    with Session(db.inline_engine) as s:
+        secret = s.get(HallRow, 1).secret_key  # made at first start; never a default
+    app.config.update(
+        SECRET_KEY=secret, SESSION_COOKIE_HTTPONLY=True, SESSION_COOKIE_SAMESITE="Lax",
+        PERMANENT_SESSION_LIFETIME=timedelta(hours=config.server.token_ttl_hours),
+        JSON_SORT_KEYS=False, MAX_CONTENT_LENGTH=64 * 1024,
+    )
+    app.config.update(overrides)
+    app.json.ensure_ascii = False
+    app.json.sort_keys = False
+
+    socketio.init_app(app, async_mode=async_mode)
+    hall = Hall(config=config, config_path=path, db=db, engine=Engine(config), hub=None,  # type: ignore[arg-type]
+                issue_limiter=RateLimiter(config.server.kiosk_tickets_per_minute),
+                login_limiter=RateLimiter(config.server.login_attempts_per_minute))
+    hall.hub = Hub(socketio, hall)
+    app.extensions["hallq"] = hall
+    db.start(green=async_mode == "eventlet")
+    hall.hub.start()
+    register(socketio, hall.hub)
+
+    from display import bp as display_bp
+
+    from .api import api
+    from .api.errors import http_error, internal_error
+
+    app.register_blueprint(api)
+    app.register_blueprint(display_bp)
+    app.register_error_handler(HTTPException, http_error)
+    app.register_error_handler(Exception, internal_error)
+
+    @app.get("/healthz")
+    def healthz():
+        """Liveness for monitoring."""
+        return jsonify({"ok": True, "seq": hall.hub.last_seq})
+
+    logging.getLogger(__name__).info("hallq ready: %s, %s, %s", path, db.dialect, async_mode)
+    return app

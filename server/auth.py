@@ -1,0 +1,177 @@
+"""People and devices: slow password hashes, hashed bearer tokens, roles, rate limits."""
+from __future__ import annotations
+
+import hashlib
+import secrets
+import threading
+import time
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerifyMismatchError
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from .queueing.errors import Conflict, Invalid, NotFound
+from .queueing.models import Device, LoginToken, User
+
+ROLES = ("staff", "supervisor", "admin")  # each includes the ones before it
+DEVICE_KINDS = ("kiosk", "display", "rating")
+_hasher = PasswordHasher()  # argon2id with its library's recommended cost
+# Verified against when the username is unknown, so both paths take as long.
+_DUMMY_HASH = _hasher.hash(secrets.token_hex(16))
+
+
+@dataclass(frozen=True)
+class Principal:
+    """Who is asking: a person (role), a device (kind), or nobody."""
+
+    kind: str  # "user", "device" or "anonymous"
+    name: str
+    role: str | None = None  # staff / supervisor / admin for people
+    device_kind: str | None = None
+    device_id: int | None = None
+    printer: str | None = None
+    via_cookie: bool = False
+
+    @property
+    def actor(self) -> str:
+        return f"{self.kind}:{self.name}" if self.kind != "anonymous" else "anonymous"
+
+    def at_least(self, role: str) -> bool:
+        return self.kind == "user" and ROLES.index(self.role) >= ROLES.index(role)
+
+    def is_device(self, kind: str) -> bool:
+        return self.kind == "device" and self.device_kind == kind
+
+
+ANONYMOUS = Principal(kind="anonymous", name="anonymous")
+
+
+def token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def hash_password(password: str) -> str:
+    return _hasher.hash(password)
+
+
+def check_password(stored: str, password: str) -> bool:
+    try:
+        return _hasher.verify(stored, password)
+    except (VerifyMismatchError, InvalidHashError):
+        return False
+
+
+def validate_password(password: str) -> None:
+    if len(password) < 8:
+        raise Invalid("weak_password", minimum=8)
+
+
+def add_user(s: Session, username: str, role: str, password: str, now: datetime) -> User:
+    """Create a person; the password is stored only as an argon2id hash."""
+    if role not in ROLES:
+        raise Invalid("invalid_value", field="role", allowed=", ".join(ROLES))
+    if not username or len(username) > 64 or not username.replace(".", "").replace("_", "").replace("-", "").isalnum():
+        raise Invalid("invalid_value", field="username", allowed="letters, digits, . _ -")
+    validate_password(password)
+    if s.execute(select(User.id).where(User.username == username)).first():
+        raise Conflict("already_exists", name=username)
+    user = User(username=username, role=role, password_hash=hash_password(password), active=True, created_at=now)
+    s.add(user)
+    return user
+
+
+def add_device(s: Session, name: str, kind: str, printer: str | None, now: datetime) -> str:
+    """Register a device; returns its bearer token, which is stored only hashed."""
+    if kind not in DEVICE_KINDS:
+        raise Invalid("invalid_value", field="kind", allowed=", ".join(DEVICE_KINDS))
+    if not name or len(name) > 64:
+        raise Invalid("invalid_value", field="name", allowed="1 to 64 characters")
+    if s.execute(select(Device.id).where(Device.name == name)).first():
+        raise Conflict("already_exists", name=name)
+    token = "hqd_" + secrets.token_urlsafe(32)
+    s.add(Device(name=name, kind=kind, token_hash=token_hash(token), printer=printer, created_at=now))
+    return token
+
+
+def verify_login(user: tuple[int, str, str, str, bool] | None, password: str) -> bool:
+    """Check a password against a user row; an unknown user costs the same time."""
+    if user is None or not user[4]:
+        check_password(_DUMMY_HASH, password)
+        return False
+    return check_password(user[3], password)
+
+
+def find_user(s: Session, username: str) -> tuple[int, str, str, str, bool] | None:
+    row = s.execute(select(User.id, User.username, User.role, User.password_hash, User.active)
+                    .where(User.username == username)).first()
+    return tuple(row) if row else None
+
+
+def create_login_token(s: Session, user_id: int, now: datetime, ttl: timedelta) -> str:
+    """A person's bearer token, stored only as its SHA-256."""
+    token = "hqu_" + secrets.token_urlsafe(32)
+    s.add(LoginToken(token_hash=token_hash(token), user_id=user_id, created_at=now, expires_at=now + ttl))
+    return token
+
+
+def logout(s: Session, token: str) -> None:
+    s.execute(update(LoginToken).where(LoginToken.token_hash == token_hash(token)).values(revoked=True))
+
+
+def resolve(s: Session, token: str, now: datetime) -> Principal | None:
+    """The principal a bearer token stands for, or None when it is unknown, expired or revoked."""
+    digest = token_hash(token)
+    if token.startswith("hqd_"):
+        dev = s.execute(select(Device).where(Device.token_hash == digest)).scalar_one_or_none()
+        if dev is None or dev.revoked_at is not None:
+            return None
+        return Principal(kind="device", name=dev.name, device_kind=dev.kind, device_id=dev.id, printer=dev.printer)
+    if token.startswith("hqu_"):
+        row = s.execute(
+            select(LoginToken, User).join(User, User.id == LoginToken.user_id)
+            .where(LoginToken.token_hash == digest)
+        ).first()
+        if row is None:
+            return None
+        tok, user = row
+        if tok.revoked or tok.expires_at <= now or not user.active:
+            return None
+        return Principal(kind="user", name=user.username, role=user.role)
+    return None
+
+
+def device_seen(s: Session, device_id: int, now: datetime) -> None:
+    s.execute(update(Device).where(Device.id == device_id).values(last_seen_at=now))
+
+
+def revoke_device(s: Session, name: str, now: datetime) -> None:
+    done = s.execute(update(Device).where(Device.name == name, Device.revoked_at.is_(None))
+                     .values(revoked_at=now)).rowcount
+    if not done:
+        raise NotFound("not_found", what=name)
+
+
+class RateLimiter:
+    """A token bucket per key: `rate` actions a minute, bursts up to `burst`."""
+
+    def __init__(self, per_minute: int, burst: int | None = None) -> None:
+        self.rate = per_minute / 60.0
+        self.burst = float(burst or max(1, per_minute // 3))
+        self._buckets: dict[str, tuple[float, float]] = {}
+        self._lock = threading.Lock()
+
+    def allow(self, key: str) -> bool:
+        now = time.monotonic()
+        with self._lock:
+            tokens, last = self._buckets.get(key, (self.burst, now))
+            tokens = min(self.burst, tokens + (now - last) * self.rate)
+            if tokens < 1:
+                self._buckets[key] = (tokens, now)
+                return False
+            self._buckets[key] = (tokens - 1, now)
+            if len(self._buckets) > 10000:  # forget idle keys rather than grow forever
+                self._buckets = {k: v for k, v in self._buckets.items() if now - v[1] < 120}
+            return True

@@ -1,0 +1,101 @@
+"""The `hallq` command: serve, user, device, print-test.
+
+`serve` under eventlet must monkey-patch before anything else imports socket or
+threading, so this module imports only argparse and yaml at the top and decides
+the async mode from the raw config file before loading the rest.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+from typing import NoReturn
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="hallq", description="Queue tickets, counters and displays of a service hall.")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    serve = sub.add_parser("serve", help="run the hall server")
+    serve.add_argument("--config", help="config file (default: $HALLQ_CONFIG or ./config.yaml)")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=5000)
+    serve.add_argument("--async-mode", choices=("eventlet", "threading"),
+                       help="override server.async_mode (also $HALLQ_ASYNC_MODE)")
+    serve.add_argument("--access-log", action="store_true", help="log every HTTP request")
+
+    user = sub.add_parser("user", help="people: staff, supervisors, admins")
+    user_sub = user.add_subparsers(dest="action", required=True, metavar="ACTION")
+    add = user_sub.add_parser("add", help="create a person (password from stdin, or a prompt)")
+    add.add_argument("name")
+    add.add_argument("--role", required=True, choices=("admin", "supervisor", "staff"))
+    add.add_argument("--config")
+    listing = user_sub.add_parser("list", help="list people")
+    listing.add_argument("--config")
+
+    device = sub.add_parser("device", help="kiosks, displays and rating tablets")
+    dev_sub = device.add_subparsers(dest="action", required=True, metavar="ACTION")
+    dadd = dev_sub.add_parser("add", help="register a device; its token is the last line printed")
+    dadd.add_argument("name")
+    dadd.add_argument("--kind", required=True, choices=("kiosk", "display", "rating"))
+    dadd.add_argument("--printer", help="printer URL or a printer name from config.yaml")
+    dadd.add_argument("--config")
+    dlist = dev_sub.add_parser("list", help="list devices")
+    dlist.add_argument("--config")
+    drevoke = dev_sub.add_parser("revoke", help="revoke a device's token")
+    drevoke.add_argument("name")
+    drevoke.add_argument("--config")
+
+    pt = sub.add_parser("print-test", help="print a sample ticket")
+    pt.add_argument("url")
+    pt.add_argument("--lang", choices=("vi", "en"), default="vi")
+    pt.add_argument("--config")
+    return parser
+
+
+def _async_mode(args: argparse.Namespace) -> str:
+    """--async-mode, then $HALLQ_ASYNC_MODE, then server.async_mode in the raw config."""
+    if args.async_mode:
+        return args.async_mode
+    if os.environ.get("HALLQ_ASYNC_MODE"):
+        return os.environ["HALLQ_ASYNC_MODE"]
+    import yaml
+
+    path = Path(args.config or os.environ.get("HALLQ_CONFIG") or "config.yaml")
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        return str((data.get("server") or {}).get("async_mode") or "eventlet")
+    except (OSError, yaml.YAMLError, AttributeError):
+        return "eventlet"  # the full load reports what is wrong with the file
+
+
+def fail(reason: str) -> NoReturn:
+    print(f"hallq: {reason}", file=sys.stderr)
+    raise SystemExit(1)
+
+
+def main(argv: list[str] | None = None) -> None:
+    args = _parser().parse_args(argv)
+    if args.command == "serve":
+        mode = _async_mode(args)
+        if mode not in ("eventlet", "threading"):
+            fail(f"async mode {mode!r}: use eventlet or threading")
+        if mode == "eventlet":
+            import warnings
+
+            # eventlet is in bugfix-only mode; it is still the design's choice (see README).
+            warnings.filterwarnings("ignore", message="\\s*Eventlet is deprecated")
+            import eventlet
+
+            eventlet.monkey_patch()
+        from .commands import serve
+
+        return serve(args, mode)
+    from . import commands
+
+    commands.run(args)
+
+
+if __name__ == "__main__":
+    main()

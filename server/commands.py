@@ -1,0 +1,115 @@
+"""What each `hallq` command does, once the async mode is settled."""
+from __future__ import annotations
+
+import argparse
+import getpass
+import logging
+import sys
+from pathlib import Path
+
+from sqlalchemy import select
+
+from . import auth
+from .cli import fail
+from .config import ConfigError, config_path
+from .queueing.clock import utcnow
+from .queueing.errors import QueueError
+from .messages import message
+
+
+def _open(args: argparse.Namespace):
+    from .app import open_database
+
+    try:
+        return open_database(config_path(getattr(args, "config", None)))
+    except ConfigError as err:
+        fail(f"config: {err}")
+
+
+def serve(args: argparse.Namespace, mode: str) -> None:
+    """Run the hall server until interrupted."""
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    from .app import create_app
+    from .extensions import socketio
+
+    try:
+        app = create_app(config_path(args.config), {"ASYNC_MODE": mode})
+    except ConfigError as err:
+        fail(f"config: {err}")
+    print(f"hallq: serving the hall on http://{args.host}:{args.port} ({mode})", file=sys.stderr, flush=True)
+    extra = {"log_output": args.access_log}
+    if mode == "threading":
+        extra["allow_unsafe_werkzeug"] = True
+    socketio.run(app, host=args.host, port=args.port, use_reloader=False, **extra)
+
+
+def _password() -> str:
+    if not sys.stdin.isatty():
+        line = sys.stdin.readline()
+        return line.rstrip("\r\n")
+    first = getpass.getpass("Password: ")
+    if first != getpass.getpass("Again: "):
+        fail("the two passwords differ")
+    return first
+
+
+def _user(args: argparse.Namespace) -> None:
+    config, path, db = _open(args)
+    from sqlalchemy.orm import Session
+
+    from .queueing.models import User
+
+    if args.action == "list":
+        with Session(db.inline_engine) as s:
+            for u in s.execute(select(User).order_by(User.username)).scalars():
+                print(f"{u.username}\t{u.role}\t{'active' if u.active else 'disabled'}")
+        return
+    password = _password()
+    db.write(lambda s: auth.add_user(s, args.name, args.role, password, utcnow()))
+    print(f"added {args.role} {args.name}")
+
+
+def _device(args: argparse.Namespace) -> None:
+    config, path, db = _open(args)
+    from sqlalchemy.orm import Session
+
+    from .queueing.models import Device
+
+    if args.action == "list":
+        with Session(db.inline_engine) as s:
+            for d in s.execute(select(Device).order_by(Device.name)).scalars():
+                seen = d.last_seen_at.isoformat(timespec="seconds") if d.last_seen_at else "never"
+                state = "revoked" if d.revoked_at else "active"
+                print(f"{d.name}\t{d.kind}\t{state}\tlast seen {seen}\t{d.printer or ''}")
+        return
+    if args.action == "revoke":
+        db.write(lambda s: auth.revoke_device(s, args.name, utcnow()))
+        print(f"revoked {args.name}")
+        return
+    if args.printer and args.kind != "kiosk":
+        fail("--printer is for kiosks")
+    token = db.write(lambda s: auth.add_device(s, args.name, args.kind, args.printer, utcnow()))
+    print(f"added {args.kind} {args.name}; its token (shown once):")
+    print(token)
+
+
+def _print_test(args: argparse.Namespace) -> None:
+    from .printing import print_test
+
+    config, path, db = _open(args)
+    try:
+        print_test(config, args.url, args.lang)
+    except Exception as err:  # the printer layer's errors carry a one-line reason
+        fail(f"print-test {args.url}: {err}")
+    print(f"printed a sample ticket on {args.url}")
+
+
+def run(args: argparse.Namespace) -> None:
+    """Dispatch a non-serving command; every failure is one line on stderr and exit 1."""
+    handlers = {"user": _user, "device": _device, "print-test": _print_test}
+    try:
+        handlers[args.command](args)
+    except QueueError as err:
+        fail(message(err.code, "en", **err.params))
+    except KeyboardInterrupt:
+        fail("interrupted")

@@ -1,0 +1,262 @@
+"""The hall described as data: loading and validating config.yaml."""
+from __future__ import annotations
+
+import os
+import re
+from datetime import time
+from pathlib import Path
+from typing import Any, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+
+class ConfigError(Exception):
+    """config.yaml is missing or wrong; the message names the key and the problem."""
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Text(Strict):
+    """A text in Vietnamese first, English second."""
+
+    vi: str = Field(min_length=1)
+    en: str = ""
+
+    def get(self, lang: str) -> str:
+        return self.en if lang == "en" and self.en else self.vi
+
+
+def _parse_hhmm(value: str) -> time:
+    m = re.fullmatch(r"([01]?\d|2[0-4]):([0-5]\d)", value.strip())
+    if not m:
+        raise ValueError(f"{value!r} is not a time like 07:30")
+    hours, minutes = int(m.group(1)), int(m.group(2))
+    if hours == 24:
+        if minutes:
+            raise ValueError(f"{value!r} is past 24:00")
+        return time(23, 59, 59, 999999)
+    return time(hours, minutes)
+
+
+class NumberFormat(Strict):
+    """How a service's numbers look: a block such as 1001-1999, or a prefix such as A###."""
+
+    prefix: str
+    first: int
+    last: int
+    width: int
+
+    @classmethod
+    def parse(cls, spec: str) -> "NumberFormat":
+        spec = spec.strip()
+        block = re.fullmatch(r"(\d+)\s*-\s*(\d+)", spec)
+        if block:
+            first, last = int(block.group(1)), int(block.group(2))
+            if first < 0 or last <= first:
+                raise ValueError(f"{spec!r}: the block must go from a smaller to a larger number")
+            return cls(prefix="", first=first, last=last, width=len(block.group(1)))
+        lettered = re.fullmatch(r"([A-Z]{1,3})(#+)", spec)
+        if lettered:
+            width = len(lettered.group(2))
+            return cls(prefix=lettered.group(1), first=1, last=10**width - 1, width=width)
+        raise ValueError(f"{spec!r} is neither a block like 1001-1999 nor a prefix like A###")
+
+    @property
+    def capacity(self) -> int:
+        return self.last - self.first + 1
+
+    def format(self, ordinal: int) -> str:
+        """The printed number of the day's ordinal-th ticket (1-based)."""
+        return f"{self.prefix}{self.first + ordinal - 1:0{self.width}d}"
+
+
+class Service(Strict):
+    code: str = Field(pattern=r"^[A-Z][A-Z0-9_]{0,15}$")
+    name: Text
+    numbers: str = "1001-1999"
+    hours: list[str] = Field(default_factory=lambda: ["00:00-24:00"])
+    daily_cap: int = Field(default=999, ge=1)
+    priority_allowed: bool = True
+    default_service_time_s: int = Field(default=300, ge=10, le=14400)
+    target_wait_s: int = Field(default=1800, ge=60)
+
+    @field_validator("numbers")
+    @classmethod
+    def _numbers(cls, value: str) -> str:
+        NumberFormat.parse(value)
+        return value
+
+    @field_validator("hours")
+    @classmethod
+    def _hours(cls, value: list[str]) -> list[str]:
+        for span in value:
+            parts = span.split("-")
+            if len(parts) != 2:
+                raise ValueError(f"{span!r} is not a span like 07:30-11:30")
+            start, end = (_parse_hhmm(p) for p in parts)
+            if end <= start:
+                raise ValueError(f"{span!r} ends before it starts")
+        return value
+
+    @model_validator(mode="after")
+    def _cap_fits(self) -> "Service":
+        if self.daily_cap > self.number_format.capacity:
+            raise ValueError(
+                f"daily_cap {self.daily_cap} is more than the {self.number_format.capacity} numbers in {self.numbers!r}"
+            )
+        return self
+
+    @property
+    def number_format(self) -> NumberFormat:
+        return NumberFormat.parse(self.numbers)
+
+    def spans(self) -> list[tuple[time, time]]:
+        return [tuple(_parse_hhmm(p) for p in span.split("-")) for span in self.hours]  # type: ignore[misc]
+
+    def is_open_at(self, local: time) -> bool:
+        return any(start <= local < end for start, end in self.spans())
+
+
+class Counter(Strict):
+    number: int = Field(ge=1, le=999)
+    name: Text
+    services: list[str] = Field(min_length=1)
+    picking: Literal["oldest_first", "preference"] = "oldest_first"
+
+
+class Center(Strict):
+    name: Text
+    timezone: str = "Asia/Ho_Chi_Minh"
+    day_starts_at: str = "00:00"
+    ticket_footer: Text | None = None
+
+    @field_validator("timezone")
+    @classmethod
+    def _tz(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"{value!r} is not a known time zone (e.g. Asia/Ho_Chi_Minh)") from None
+        return value
+
+    @field_validator("day_starts_at")
+    @classmethod
+    def _day_start(cls, value: str) -> str:
+        _parse_hhmm(value)
+        return value
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    @property
+    def day_start(self) -> time:
+        return _parse_hhmm(self.day_starts_at)
+
+
+class ServerSettings(Strict):
+    async_mode: Literal["eventlet", "threading"] = "eventlet"
+    database_url: str | None = None
+    public_url: str = ""
+    kiosk_tickets_per_minute: int = Field(default=30, ge=1)
+    login_attempts_per_minute: int = Field(default=10, ge=1)
+    recent_calls: int = Field(default=8, ge=1, le=50)
+    token_ttl_hours: int = Field(default=12, ge=1)
+    db_threads: int = Field(default=3, ge=2, le=32)
+    sqlite_synchronous: Literal["full", "normal"] = "full"
+
+
+class Voice(Strict):
+    template: Text = Text(
+        vi="Mời công dân có số thứ tự {number} đến quầy số {counter}",
+        en="Ticket number {number}, please go to counter {counter}",
+    )
+    reading: Literal["words", "digits"] = "words"
+    pack: str = "vi-espeak"
+
+
+class HallConfig(Strict):
+    center: Center
+    server: ServerSettings = ServerSettings()
+    voice: Voice = Voice()
+    services: list[Service] = Field(min_length=1)
+    counters: list[Counter] = Field(min_length=1)
+    printers: dict[str, dict[str, Any]] = Field(default_factory=dict)
+
+    @model_validator(mode="after")
+    def _references(self) -> "HallConfig":
+        codes = [s.code for s in self.services]
+        dupes = {c for c in codes if codes.count(c) > 1}
+        if dupes:
+            raise ValueError(f"services: code {sorted(dupes)[0]!r} is used twice")
+        numbers = [c.number for c in self.counters]
+        dupes_n = {n for n in numbers if numbers.count(n) > 1}
+        if dupes_n:
+            raise ValueError(f"counters: number {sorted(dupes_n)[0]} is used twice")
+        for i, counter in enumerate(self.counters):
+            for code in counter.services:
+                if code not in codes:
+                    raise ValueError(f"counters.{i}.services: unknown service {code!r} (known: {', '.join(codes)})")
+        return self
+
+    def service(self, code: str) -> Service | None:
+        return next((s for s in self.services if s.code == code), None)
+
+    def counter(self, number: int) -> Counter | None:
+        return next((c for c in self.counters if c.number == number), None)
+
+
+def _describe(err: ValidationError) -> str:
+    first = err.errors()[0]
+    where = ".".join(str(p) for p in first["loc"]) or "(top level)"
+    msg = first["msg"].removeprefix("Value error, ")
+    more = len(err.errors()) - 1
+    return f"{where}: {msg}" + (f" (and {more} more problem{'s' if more > 1 else ''})" if more else "")
+
+
+def parse_config(data: Any) -> HallConfig:
+    """Validate a parsed YAML document; raise ConfigError naming the key."""
+    if not isinstance(data, dict):
+        raise ConfigError("the file must be a YAML mapping with center, services and counters")
+    try:
+        return HallConfig.model_validate(data)
+    except ValidationError as err:
+        raise ConfigError(_describe(err)) from None
+
+
+def config_path(explicit: str | None = None) -> Path:
+    """The config file to use: --config, then HALLQ_CONFIG, then ./config.yaml."""
+    return Path(explicit or os.environ.get("HALLQ_CONFIG") or "config.yaml").resolve()
+
+
+def load_config(path: Path) -> HallConfig:
+    """Read and validate config.yaml."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ConfigError(f"{path}: no such file (pass --config or set HALLQ_CONFIG)") from None
+    except OSError as err:
+        raise ConfigError(f"{path}: {err.strerror}") from None
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as err:
+        mark = getattr(err, "problem_mark", None)
+        where = f" line {mark.line + 1}" if mark else ""
+        raise ConfigError(f"{path}{where}: not valid YAML ({getattr(err, 'problem', err)})") from None
+    try:
+        return parse_config(data)
+    except ConfigError as err:
+        raise ConfigError(f"{path}: {err}") from None
+
+
+def database_url(config: HallConfig, path: Path) -> str:
+    """HALLQ_DATABASE_URL, then server.database_url, then hallq.db beside the config."""
+    return (
+        os.environ.get("HALLQ_DATABASE_URL")
+        or config.server.database_url
+        or f"sqlite:///{path.parent / 'hallq.db'}"
+    )

@@ -1,0 +1,323 @@
+"""The ticket lifecycle: issue, call, recall, start, finish, no-show, transfer, pause.
+
+Every operation takes an open SQLAlchemy session and plain values, changes rows
+with atomic statements (a conditional UPDATE or a row lock, never read-then-write
+on shared state), records a TicketEvent, and returns an Outcome naming what changed.
+The caller allocates `seq` (see `stamp`), commits, then notifies.
+"""
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from ..config import HallConfig
+from . import routing
+from .clock import business_day, local_time
+from .errors import Conflict, Invalid, NotFound
+from .models import (
+    ACTIVE, CALLED, CANCELLED, DONE, NO_SHOW, SERVING, WAITING,
+    CounterState, Hall, Rating, Ticket, TicketEvent,
+)
+from .numbering import next_ordinal
+
+
+@dataclass(frozen=True)
+class TicketCalled:
+    ticket_id: int
+    counter: int
+    recall: bool
+
+
+@dataclass(frozen=True)
+class QueueChanged:
+    service: str
+
+
+@dataclass(frozen=True)
+class CounterChanged:
+    counter: int
+
+
+@dataclass(frozen=True)
+class TicketRated:
+    ticket_id: int
+    score: int
+
+
+Change = TicketCalled | QueueChanged | CounterChanged | TicketRated
+
+
+@dataclass
+class Outcome:
+    """What an operation did: the ticket it touched, its broadcasts and its event rows."""
+
+    ticket: Ticket | None
+    changes: list[Change] = field(default_factory=list)
+    events: list[TicketEvent] = field(default_factory=list)
+    replayed: bool = False
+
+
+class Engine:
+    """The hall's queue rules, bound to its configuration."""
+
+    def __init__(self, config: HallConfig) -> None:
+        self.config = config
+
+    # -- helpers ---------------------------------------------------------
+
+    def today(self, now: datetime):
+        return business_day(now, self.config.center.tz, self.config.center.day_start)
+
+    def _event(self, s: Session, out: Outcome, kind: str, ticket: Ticket | None, actor: str,
+               now: datetime, counter: int | None = None, **data) -> None:
+        ev = TicketEvent(seq=0, ticket_id=ticket.id if ticket else None, kind=kind, at=now, actor=actor,
+                         counter=counter, service=ticket.service if ticket else None, data=data or None)
+        s.add(ev)
+        out.events.append(ev)
+
+    def _counter(self, s: Session, number: int) -> CounterState:
+        if self.config.counter(number) is None:
+            raise NotFound("unknown_counter", counter=number)
+        # Row lock on PostgreSQL; SQLite write transactions are already exclusive.
+        state = s.execute(
+            select(CounterState).where(CounterState.number == number).with_for_update()
+        ).scalar_one_or_none()
+        if state is None:
+            state = CounterState(number=number, status="closed")
+            s.add(state)
+            s.flush()
+        return state
+
+    def _current(self, s: Session, state: CounterState, allowed: tuple[str, ...]) -> Ticket:
+        ticket = s.get(Ticket, state.current_ticket_id) if state.current_ticket_id else None
+        if ticket is None:
+            raise Conflict("no_current_ticket", counter=state.number)
+        if ticket.status not in allowed:
+            raise Conflict("wrong_ticket_status", number=ticket.number, status=ticket.status)
+        return ticket
+
+    def _move(self, s: Session, ticket: Ticket, expected: tuple[str, ...], **values) -> None:
+        """Move a ticket on only if it is still where we saw it (a conditional UPDATE)."""
+        done = s.execute(
+            update(Ticket).where(Ticket.id == ticket.id, Ticket.status.in_(expected))
+            .values(**values).execution_options(synchronize_session=False)
+        ).rowcount
+        if done != 1:
+            raise Conflict("wrong_ticket_status", number=ticket.number, status=ticket.status)
+        s.refresh(ticket)
+
+    def _release(self, s: Session, state: CounterState, now: datetime) -> None:
+        state.current_ticket_id = None
+        state.since = now
+
+    # -- issuing ---------------------------------------------------------
+
+    def issue(self, s: Session, *, service: str, actor: str, now: datetime, priority: bool = False,
+              category: str | None = None, lang: str = "vi", idempotency_key: str | None = None) -> Outcome:
+        """Hand out the next number of a service."""
+        if idempotency_key:
+            key = f"{actor}:{idempotency_key}"
+            earlier = s.execute(select(Ticket).where(Ticket.idempotency_key == key)).scalar_one_or_none()
+            if earlier is not None:
+                return Outcome(ticket=earlier, replayed=True)
+        svc = self.config.service(service)
+        if svc is None:
+            raise NotFound("unknown_service", service=service)
+        if lang not in ("vi", "en"):
+            raise Invalid("invalid_value", field="lang", allowed="vi, en")
+        if priority and not svc.priority_allowed:
+            raise Invalid("priority_not_allowed", service=service)
+        if not svc.is_open_at(local_time(now, self.config.center.tz)):
+            raise Conflict("service_closed", service=service, hours=", ".join(svc.hours))
+        day = self.today(now)
+        ordinal = next_ordinal(s, service, day)
+        if ordinal > svc.daily_cap:
+            raise Conflict("daily_cap_reached", service=service, cap=svc.daily_cap)
+        ticket = Ticket(
+            token=secrets.token_urlsafe(16), number=svc.number_format.format(ordinal), ordinal=ordinal,
+            service_issued=service, service=service, business_day=day, status=WAITING,
+            priority=bool(priority), priority_category=category if priority else None, lang=lang,
+            issued_at=now, queued_at=now, issued_by=actor,
+            idempotency_key=f"{actor}:{idempotency_key}" if idempotency_key else None,
+        )
+        s.add(ticket)
+        s.flush()
+        out = Outcome(ticket=ticket, changes=[QueueChanged(service)])
+        self._event(s, out, "issued", ticket, actor, now, priority=ticket.priority)
+        return out
+
+    # -- calling ---------------------------------------------------------
+
+    def call_next(self, s: Session, counter: int, *, actor: str, now: datetime) -> Outcome:
+        """The counter takes the next ticket by its picking rule, priority first."""
+        state = self._counter(s, counter)
+        if state.status == "paused":
+            raise Conflict("counter_paused", counter=counter)
+        if state.current_ticket_id is not None:
+            raise Conflict("counter_busy", counter=counter)
+        conf = self.config.counter(counter)
+        for _ in range(5):  # another process may take our candidate between pick and update
+            ticket_id = routing.pick(s, conf.services, conf.picking, self.today(now))
+            if ticket_id is None:
+                raise NotFound("queue_empty", counter=counter)
+            taken = s.execute(
+                update(Ticket).where(Ticket.id == ticket_id, Ticket.status == WAITING)
+                .values(status=CALLED, counter=counter, called_at=now, call_count=Ticket.call_count + 1)
+                .execution_options(synchronize_session=False)
+            ).rowcount
+            if taken == 1:
+                break
+        else:
+            raise Conflict("busy_try_again", counter=counter)
+        ticket = s.get(Ticket, ticket_id, populate_existing=True)
+        return self._called(s, state, ticket, actor, now)
+
+    def call_ticket(self, s: Session, counter: int, *, number: str, actor: str, now: datetime) -> Outcome:
+        """Call one particular ticket of today: a waiting one, or a no-show who came back."""
+        state = self._counter(s, counter)
+        if state.status == "paused":
+            raise Conflict("counter_paused", counter=counter)
+        if state.current_ticket_id is not None:
+            raise Conflict("counter_busy", counter=counter)
+        conf = self.config.counter(counter)
+        ticket = s.execute(
+            select(Ticket).where(Ticket.number == number, Ticket.business_day == self.today(now),
+                                 Ticket.service.in_(conf.services))
+        ).scalar_one_or_none()
+        if ticket is None:
+            raise NotFound("ticket_not_found", number=number)
+        self._move(s, ticket, (WAITING, NO_SHOW), status=CALLED, counter=counter, called_at=now,
+                   call_count=Ticket.call_count + 1)
+        return self._called(s, state, ticket, actor, now)
+
+    def _called(self, s: Session, state: CounterState, ticket: Ticket, actor: str, now: datetime) -> Outcome:
+        # A ticket is held by one counter at most: current_ticket_id is UNIQUE.
+        state.current_ticket_id = ticket.id
+        state.status = "open"
+        state.since = now
+        state.staff = actor
+        out = Outcome(ticket=ticket, changes=[
+            TicketCalled(ticket.id, state.number, recall=False),
+            QueueChanged(ticket.service), CounterChanged(state.number),
+        ])
+        self._event(s, out, "called", ticket, actor, now, counter=state.number)
+        return out
+
+    def recall(self, s: Session, counter: int, *, actor: str, now: datetime) -> Outcome:
+        """Announce the counter's called ticket again."""
+        state = self._counter(s, counter)
+        ticket = self._current(s, state, (CALLED,))
+        self._move(s, ticket, (CALLED,), call_count=Ticket.call_count + 1)
+        out = Outcome(ticket=ticket, changes=[TicketCalled(ticket.id, counter, recall=True)])
+        self._event(s, out, "recalled", ticket, actor, now, counter=counter)
+        return out
+
+    # -- serving ---------------------------------------------------------
+
+    def start(self, s: Session, counter: int, *, actor: str, now: datetime) -> Outcome:
+        """The citizen has arrived: service begins."""
+        state = self._counter(s, counter)
+        ticket = self._current(s, state, (CALLED,))
+        self._move(s, ticket, (CALLED,), status=SERVING, started_at=now)
+        out = Outcome(ticket=ticket, changes=[CounterChanged(counter)])
+        self._event(s, out, "started", ticket, actor, now, counter=counter)
+        return out
+
+    def finish(self, s: Session, counter: int, *, actor: str, now: datetime) -> Outcome:
+        """Service is over."""
+        state = self._counter(s, counter)
+        ticket = self._current(s, state, ACTIVE)
+        started = {} if ticket.started_at else {"started_at": now}
+        self._move(s, ticket, ACTIVE, status=DONE, finished_at=now, **started)
+        self._release(s, state, now)
+        out = Outcome(ticket=ticket, changes=[CounterChanged(counter)])
+        self._event(s, out, "finished", ticket, actor, now, counter=counter)
+        return out
+
+    def no_show(self, s: Session, counter: int, *, actor: str, now: datetime) -> Outcome:
+        """The called citizen did not come; they may be called again later."""
+        state = self._counter(s, counter)
+        ticket = self._current(s, state, (CALLED,))
+        self._move(s, ticket, (CALLED,), status=NO_SHOW, counter=None)
+        self._release(s, state, now)
+        out = Outcome(ticket=ticket, changes=[CounterChanged(counter)])
+        self._event(s, out, "no_show", ticket, actor, now, counter=counter)
+        return out
+
+    def transfer(self, s: Session, counter: int, *, service: str, actor: str, now: datetime) -> Outcome:
+        """The ticket waits again in another service, keeping its number and its place in time."""
+        if self.config.service(service) is None:
+            raise NotFound("unknown_service", service=service)
+        state = self._counter(s, counter)
+        ticket = self._current(s, state, ACTIVE)
+        if ticket.service == service:
+            raise Invalid("same_service", service=service)
+        origin = ticket.service
+        # queued_at stays the original issue time: the citizen has already waited once.
+        self._move(s, ticket, ACTIVE, status=WAITING, service=service, counter=None,
+                   called_at=None, started_at=None)
+        self._release(s, state, now)
+        out = Outcome(ticket=ticket, changes=[CounterChanged(counter), QueueChanged(service)])
+        self._event(s, out, "transferred", ticket, actor, now, counter=counter, origin=origin)
+        return out
+
+    def pause(self, s: Session, counter: int, *, reason: str, actor: str, now: datetime) -> Outcome:
+        """The counter stops taking tickets (its current ticket, if any, carries on)."""
+        state = self._counter(s, counter)
+        if state.status == "paused":
+            raise Conflict("counter_paused", counter=counter)
+        state.status, state.pause_reason, state.since, state.staff = "paused", reason, now, actor
+        out = Outcome(ticket=None, changes=[CounterChanged(counter)])
+        self._event(s, out, "paused", None, actor, now, counter=counter, reason=reason)
+        return out
+
+    def resume(self, s: Session, counter: int, *, actor: str, now: datetime) -> Outcome:
+        """The counter takes tickets again."""
+        state = self._counter(s, counter)
+        if state.status == "open":
+            raise Conflict("counter_not_paused", counter=counter)
+        state.status, state.pause_reason, state.since, state.staff = "open", None, now, actor
+        out = Outcome(ticket=None, changes=[CounterChanged(counter)])
+        self._event(s, out, "resumed", None, actor, now, counter=counter)
+        return out
+
+    def cancel(self, s: Session, ticket: Ticket, *, actor: str, now: datetime) -> Outcome:
+        """A waiting (or no-show) ticket is withdrawn."""
+        self._move(s, ticket, (WAITING, NO_SHOW), status=CANCELLED, finished_at=now)
+        out = Outcome(ticket=ticket, changes=[QueueChanged(ticket.service)])
+        self._event(s, out, "cancelled", ticket, actor, now)
+        return out
+
+    def rate(self, s: Session, ticket: Ticket, *, score: int, comment: str | None, actor: str,
+             now: datetime) -> Outcome:
+        """Record the citizen's satisfaction with a finished ticket, once."""
+        if ticket.status != DONE:
+            raise Conflict("ticket_not_finished", number=ticket.number)
+        if s.get(Rating, ticket.id) is not None:
+            raise Conflict("already_rated", number=ticket.number)
+        s.add(Rating(ticket_id=ticket.id, score=score, comment=comment, at=now, by=actor))
+        out = Outcome(ticket=ticket, changes=[TicketRated(ticket.id, score)])
+        self._event(s, out, "rated", ticket, actor, now, counter=ticket.counter, score=score)
+        return out
+
+
+def stamp(s: Session, out: Outcome) -> list[int]:
+    """Give each broadcast of an outcome the next hall `seq`, in the same transaction.
+
+    Taken last in the transaction, the hall row's lock is held only until commit,
+    so on PostgreSQL the commit order is the seq order too.
+    """
+    n = len(out.changes)
+    if n == 0:
+        return []
+    last = s.execute(
+        update(Hall).where(Hall.id == 1).values(seq=Hall.seq + n).returning(Hall.seq)
+    ).scalar_one()
+    first = last - n + 1
+    for ev in out.events:
+        ev.seq = first
+    return list(range(first, last + 1))

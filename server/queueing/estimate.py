@@ -1,0 +1,60 @@
+"""Estimated waits from recent service times and the counters open for a service."""
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import and_, func, or_, select
+from sqlalchemy.orm import Session
+
+from ..config import HallConfig
+from .models import DONE, WAITING, CounterState, Ticket
+
+RECENT = 20  # finished tickets that make the running average
+
+
+def average_service_s(s: Session, config: HallConfig, service: str, day: date) -> float:
+    """Mean service time of the service's last finished tickets today, else the configured default."""
+    rows = s.execute(
+        select(Ticket.started_at, Ticket.finished_at)
+        .where(Ticket.service == service, Ticket.business_day == day, Ticket.status == DONE,
+               Ticket.started_at.is_not(None))
+        .order_by(Ticket.finished_at.desc())
+        .limit(RECENT)
+    ).all()
+    spans = [(f - st).total_seconds() for st, f in rows if f and st and f >= st]
+    if not spans:
+        return float(config.service(service).default_service_time_s)
+    return sum(spans) / len(spans)
+
+
+def open_counters(config: HallConfig, states: dict[int, CounterState], service: str) -> int:
+    """Counters taking this service now; when none is open, those that could open."""
+    serving = [c.number for c in config.counters if service in c.services]
+    open_now = [n for n in serving if n in states and states[n].status == "open"]
+    return max(1, len(open_now) or len(serving))
+
+
+def wait_s(ahead: int, avg_s: float, counters: int) -> int:
+    return int(round(ahead * avg_s / max(1, counters)))
+
+
+def waiting_counts(s: Session, day: date) -> dict[str, int]:
+    rows = s.execute(
+        select(Ticket.service, func.count())
+        .where(Ticket.status == WAITING, Ticket.business_day == day)
+        .group_by(Ticket.service)
+    ).all()
+    return {service: n for service, n in rows}
+
+
+def ahead_of(s: Session, ticket: Ticket) -> int:
+    """Waiting tickets of the same service that will be called before this one."""
+    t = Ticket
+    earlier = or_(t.queued_at < ticket.queued_at, and_(t.queued_at == ticket.queued_at, t.id < ticket.id))
+    # Priority tickets go first: a normal ticket has every priority ticket ahead of it.
+    before = and_(t.priority.is_(True), earlier) if ticket.priority else or_(t.priority.is_(True), earlier)
+    return s.execute(
+        select(func.count()).where(
+            t.status == WAITING, t.business_day == ticket.business_day, t.service == ticket.service, before,
+        )
+    ).scalar_one()

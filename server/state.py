@@ -1,0 +1,154 @@
+"""The hall as JSON: tickets, counters, services, the snapshot, and event payloads."""
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from .announce import announcement
+from .config import HallConfig
+from .queueing import estimate
+from .queueing.clock import business_day, local_time
+from .queueing.engine import (
+    CounterChanged, Outcome, QueueChanged, TicketCalled, TicketRated, stamp,
+)
+from .queueing.models import WAITING, CounterState, Hall, Ticket, TicketEvent
+
+
+def iso(moment: datetime | None, config: HallConfig) -> str | None:
+    """ISO 8601 in the center's time zone, with its UTC offset."""
+    return moment.astimezone(config.center.tz).isoformat(timespec="seconds") if moment else None
+
+
+class HallView:
+    """Reads the hall for one transaction, caching what several answers share."""
+
+    def __init__(self, s: Session, config: HallConfig, now: datetime) -> None:
+        self.s, self.config, self.now = s, config, now
+        self.day = business_day(now, config.center.tz, config.center.day_start)
+        self._states: dict[int, CounterState] | None = None
+        self._avg: dict[str, float] = {}
+        self._waiting: dict[str, int] | None = None
+
+    @property
+    def states(self) -> dict[int, CounterState]:
+        if self._states is None:
+            self._states = {c.number: c for c in self.s.execute(select(CounterState)).scalars()}
+        return self._states
+
+    def waiting(self, service: str) -> int:
+        if self._waiting is None:
+            self._waiting = estimate.waiting_counts(self.s, self.day)
+        return self._waiting.get(service, 0)
+
+    def avg(self, service: str) -> float:
+        if service not in self._avg:
+            self._avg[service] = estimate.average_service_s(self.s, self.config, service, self.day)
+        return self._avg[service]
+
+    def wait_for(self, service: str, ahead: int) -> int:
+        return estimate.wait_s(ahead, self.avg(service), estimate.open_counters(self.config, self.states, service))
+
+    # -- pieces ----------------------------------------------------------
+
+    def ticket(self, t: Ticket, *, with_token: bool) -> dict[str, Any]:
+        ahead = estimate.ahead_of(self.s, t) if t.status == WAITING else None
+        body = {
+            "number": t.number, "service": t.service, "status": t.status, "priority": t.priority,
+            "issued_at": iso(t.issued_at, self.config), "called_at": iso(t.called_at, self.config),
+            "counter": t.counter, "waiting_ahead": ahead,
+            "estimated_wait_s": self.wait_for(t.service, ahead) if ahead is not None else None,
+            "priority_category": t.priority_category, "service_issued": t.service_issued,
+            "started_at": iso(t.started_at, self.config), "finished_at": iso(t.finished_at, self.config),
+            "business_day": t.business_day.isoformat(), "lang": t.lang,
+        }
+        if with_token:
+            body["token"] = t.token
+        return body
+
+    def counter(self, number: int, *, with_token: bool = False) -> dict[str, Any]:
+        conf = self.config.counter(number)
+        state = self.states.get(number)
+        current = self.s.get(Ticket, state.current_ticket_id) if state and state.current_ticket_id else None
+        return {
+            "number": number, "name": conf.name.model_dump(), "services": list(conf.services),
+            "status": state.status if state else "closed",
+            "current": self.ticket(current, with_token=with_token) if current else None,
+            "pause_reason": state.pause_reason if state else None,
+            "since": iso(state.since, self.config) if state else None,
+            "picking": conf.picking,
+        }
+
+    def counters(self, *, with_token: bool = False) -> list[dict[str, Any]]:
+        return [self.counter(c.number, with_token=with_token) for c in self.config.counters]
+
+    def service(self, code: str) -> dict[str, Any]:
+        svc = self.config.service(code)
+        waiting = self.waiting(code)
+        open_now = svc.is_open_at(local_time(self.now, self.config.center.tz))
+        return {
+            "code": code, "name": svc.name.model_dump(), "waiting": waiting,
+            "estimated_wait_s": self.wait_for(code, waiting), "open": open_now,
+            "hours": list(svc.hours), "priority_allowed": svc.priority_allowed,
+            "counters": [c.number for c in self.config.counters if code in c.services],
+        }
+
+    def services(self) -> list[dict[str, Any]]:
+        return [self.service(s.code) for s in self.config.services]
+
+    def recent_calls(self) -> list[dict[str, Any]]:
+        rows = self.s.execute(
+            select(TicketEvent, Ticket)
+            .join(Ticket, Ticket.id == TicketEvent.ticket_id)
+            .where(TicketEvent.kind.in_(("called", "recalled")))
+            .order_by(TicketEvent.seq.desc())
+            .limit(self.config.server.recent_calls)
+        ).all()
+        return [{
+            "seq": ev.seq, "number": t.number, "service": ev.service, "counter": ev.counter,
+            "recall": ev.kind == "recalled", "at": iso(ev.at, self.config),
+        } for ev, t in rows]
+
+    def snapshot(self) -> dict[str, Any]:
+        seq = self.s.execute(select(Hall.seq).where(Hall.id == 1)).scalar_one()
+        return {
+            "seq": seq, "counters": self.counters(), "recent_calls": self.recent_calls(),
+            "services": self.services(),
+            "center": {"name": self.config.center.name.model_dump(), "timezone": self.config.center.timezone},
+            "server_time": iso(self.now, self.config),
+        }
+
+    # -- broadcasts ------------------------------------------------------
+
+    def broadcasts(self, out: Outcome) -> list[tuple[int, str, dict[str, Any]]]:
+        """Stamp an outcome with seqs and build its Socket.IO events, inside its transaction."""
+        self.s.flush()
+        seqs = stamp(self.s, out)
+        events = []
+        for seq, change in zip(seqs, out.changes):
+            if isinstance(change, TicketCalled):
+                t = self.s.get(Ticket, change.ticket_id)
+                events.append((seq, "ticket_called", {
+                    "seq": seq, "number": t.number, "service": t.service, "counter": change.counter,
+                    "recall": change.recall, "called_at": iso(t.called_at, self.config),
+                    "announce": announcement(self.config, t.number, change.counter),
+                }))
+            elif isinstance(change, QueueChanged):
+                waiting = estimate.waiting_counts(self.s, self.day).get(change.service, 0)
+                events.append((seq, "queue_changed", {
+                    "seq": seq, "service": change.service, "waiting": waiting,
+                    "estimated_wait_s": self.wait_for(change.service, waiting),
+                }))
+            elif isinstance(change, CounterChanged):
+                self._states = None
+                events.append((seq, "counter_changed", {
+                    "seq": seq, "counter": change.counter, "state": self.counter(change.counter),
+                }))
+            elif isinstance(change, TicketRated):
+                t = self.s.get(Ticket, change.ticket_id)
+                events.append((seq, "ticket_rated", {
+                    "seq": seq, "counter": t.counter, "service": t.service, "score": change.score,
+                }))
+        return events

@@ -1,0 +1,193 @@
+"""The database: engines, SQLite settings, migrations, and the threads that run every query.
+
+Why threads: under eventlet, sqlite3 and psycopg2 block in C, and SQLite's busy
+handler sleeps in C while another process holds the write lock. Run on the hub,
+one such call freezes every display. So no query ever runs on the hub: one
+writer thread takes every write transaction (SQLite has a single writer anyway,
+and every write takes the hall row's lock on PostgreSQL), and reader threads take
+snapshots. Each thread owns its own engine, so no pool lock is ever shared
+between OS threads (eventlet's patched locks are not safe across them).
+"""
+from __future__ import annotations
+
+import importlib
+import secrets
+import sys
+from pathlib import Path
+from typing import Any, Callable, TypeVar
+
+from sqlalchemy import create_engine, event, select
+from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm import Session, configure_mappers
+
+from .queueing.errors import QueueError
+from .queueing.models import CounterState, Hall
+
+T = TypeVar("T")
+BUSY_TIMEOUT_S = 5.0
+
+
+class DatabaseBusy(QueueError):
+    """The database stayed locked past the busy timeout."""
+
+    status = 503
+
+
+def _original(name: str) -> Any:
+    """The unpatched stdlib module when eventlet has monkey-patched it."""
+    if "eventlet" in sys.modules:
+        from eventlet import patcher
+
+        if patcher.is_monkey_patched("thread"):
+            return patcher.original(name)
+    return importlib.import_module(name)
+
+
+def make_engine(url: str, *, writer: bool, synchronous: str = "full") -> Engine:
+    """An engine for one thread: SQLite in WAL with explicit BEGIN (IMMEDIATE for writers)."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        if parsed.database and parsed.database != ":memory:":
+            Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(url, pool_size=1, max_overflow=2,
+                               connect_args={"timeout": BUSY_TIMEOUT_S, "check_same_thread": False})
+
+        @event.listens_for(engine, "connect")
+        def _connect(dbapi_conn: Any, _record: Any) -> None:
+            dbapi_conn.isolation_level = None  # we issue BEGIN ourselves
+            cur = dbapi_conn.cursor()
+            cur.execute("PRAGMA journal_mode=WAL")
+            # FULL: a ticket that was answered survives a power cut, not just a crash.
+            cur.execute(f"PRAGMA synchronous={synchronous.upper()}")
+            cur.execute("PRAGMA foreign_keys=ON")
+            cur.close()
+
+        @event.listens_for(engine, "begin")
+        def _begin(conn: Any) -> None:
+            # IMMEDIATE takes the write lock up front, so a write never fails half-way
+            # on a lock upgrade; readers use a plain (snapshot) BEGIN.
+            conn.exec_driver_sql("BEGIN IMMEDIATE" if writer else "BEGIN")
+
+        return engine
+    options = f"-c lock_timeout={int(BUSY_TIMEOUT_S * 1000)} -c statement_timeout=30000"
+    # Readers see one consistent snapshot (the state and its seq agree).
+    return create_engine(url, pool_size=1, max_overflow=2, pool_pre_ping=True,
+                         connect_args={"options": options},
+                         isolation_level="READ COMMITTED" if writer else "REPEATABLE READ")
+
+
+class _Job:
+    __slots__ = ("fn", "done", "result", "error")
+
+    def __init__(self, fn: Callable[[Session], Any], threading: Any) -> None:
+        self.fn = fn
+        self.done = threading.Event()
+        self.result: Any = None
+        self.error: BaseException | None = None
+
+
+class Database:
+    """Runs `fn(session)` in a transaction, inline or on the database threads."""
+
+    def __init__(self, url: str, *, synchronous: str = "full", threads: int = 3) -> None:
+        self.url = url
+        self.synchronous = synchronous
+        self.threads = threads
+        self.dialect = make_url(url).get_backend_name()
+        self._inline = make_engine(url, writer=True, synchronous=synchronous)
+        self._queues: dict[str, Any] = {}
+        self._green = False
+        self._threading: Any = None
+
+    # -- setup -----------------------------------------------------------
+
+    def migrate(self) -> None:
+        """Create or upgrade the schema to the newest migration, then seed the hall row."""
+        from .migrate import upgrade
+
+        upgrade(self._inline)
+        configure_mappers()  # now, once, instead of racing on first use in several threads
+        with Session(self._inline) as s, s.begin():
+            if s.get(Hall, 1) is None:
+                s.add(Hall(id=1, seq=0, secret_key=secrets.token_hex(32)))
+
+    def ensure_counters(self, numbers: list[int]) -> None:
+        with Session(self._inline) as s, s.begin():
+            have = set(s.execute(select(CounterState.number)).scalars())
+            for n in numbers:
+                if n not in have:
+                    s.add(CounterState(number=n, status="closed"))
+
+    def start(self, *, green: bool) -> None:
+        """Start the writer and reader threads; until then every call runs inline."""
+        self._green = green
+        self._threading = _original("threading")
+        queue = _original("queue")
+        self._queues = {"write": queue.SimpleQueue(), "read": queue.SimpleQueue()}
+        roles = ["write"] + ["read"] * max(1, self.threads - 1)
+        for i, role in enumerate(roles):
+            engine = make_engine(self.url, writer=role == "write", synchronous=self.synchronous)
+            t = self._threading.Thread(target=self._work, args=(role, engine), name=f"hallq-db-{role}-{i}",
+                                       daemon=True)
+            t.start()
+
+    def _work(self, role: str, engine: Engine) -> None:
+        jobs = self._queues[role]
+        while True:
+            job = jobs.get()
+            try:
+                job.result = self._transaction(engine, job.fn)
+            except BaseException as err:  # handed back to the waiting request
+                job.error = err
+            job.done.set()
+
+    # -- running ---------------------------------------------------------
+
+    @staticmethod
+    def _transaction(engine: Engine, fn: Callable[[Session], T]) -> T:
+        try:
+            with Session(engine, expire_on_commit=False) as s, s.begin():
+                return fn(s)
+        except OperationalError as err:
+            text = str(err.orig).lower()
+            if "locked" in text or "lock timeout" in text or "busy" in text:
+                raise DatabaseBusy("database_busy") from err
+            raise
+
+    def _run(self, role: str, fn: Callable[[Session], T]) -> T:
+        if not self._queues:
+            return self._transaction(self._inline, fn)
+        job = _Job(fn, self._threading)
+        self._queues[role].put(job)
+        if self._green:
+            from eventlet import tpool
+
+            tpool.execute(job.done.wait)  # the hub goes on while a real thread waits
+        else:
+            job.done.wait()
+        if job.error is not None:
+            raise job.error
+        return job.result
+
+    def write(self, fn: Callable[[Session], T]) -> T:
+        """Run fn in a write transaction and commit it before returning."""
+        return self._run("write", fn)
+
+    def read(self, fn: Callable[[Session], T]) -> T:
+        """Run fn in a read-only snapshot."""
+        return self._run("read", fn)
+
+    @property
+    def inline_engine(self) -> Engine:
+        return self._inline
+
+
+def offload(fn: Callable[..., T], *args: Any) -> T:
+    """Run CPU-heavy work (a password hash) off the eventlet hub when there is one."""
+    if "eventlet" in sys.modules:
+        from eventlet import patcher, tpool
+
+        if patcher.is_monkey_patched("thread"):
+            return tpool.execute(fn, *args)
+    return fn(*args)
