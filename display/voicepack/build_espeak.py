@@ -36,6 +36,24 @@ def config_templates(path: Path) -> list[tuple[str, str]]:
     return [(lang, text) for lang, text in templates.items() if lang in DEFAULT_TEMPLATES]
 
 
+def add_template_args(parser: argparse.ArgumentParser) -> None:
+    """--config and --template: wordings beyond the defaults whose phrases the pack must say."""
+    parser.add_argument("--config", type=Path, help="a hall config whose voice.template needs phrases")
+    parser.add_argument("--template", action="append", default=[], metavar="LANG:TEXT",
+                        help='an extra wording, e.g. "vi:Xin mời số {number} tới quầy {counter}"')
+
+
+def templates_from(parser: argparse.ArgumentParser, args: argparse.Namespace) -> list[tuple[str, str]]:
+    """The (lang, template) pairs named by --config and --template."""
+    templates = config_templates(args.config) if args.config else []
+    for item in args.template:
+        lang, sep, text = item.partition(":")
+        if not sep or lang not in DEFAULT_TEMPLATES:
+            parser.error(f"--template wants LANG:TEXT with LANG in {sorted(DEFAULT_TEMPLATES)}")
+        templates.append((lang, text))
+    return templates
+
+
 def build(out: Path, templates: list[tuple[str, str]], speed: int = SPEED_WPM) -> dict[str, dict]:
     """Synthesise every clip of the vocabulary into `out`; returns the manifest's clip entries."""
     audio.need("espeak-ng", "sox", "soxi", "opusenc")
@@ -64,21 +82,13 @@ def main(argv: list[str] | None = None) -> int:
     """Command line: build the pack, write manifest.json, refresh the table in the docs."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT, help="the pack folder")
-    parser.add_argument("--config", type=Path, help="a hall config whose voice.template needs phrases")
-    parser.add_argument("--template", action="append", default=[], metavar="LANG:TEXT",
-                        help='an extra wording, e.g. "vi:Xin mời số {number} tới quầy {counter}"')
+    add_template_args(parser)
     parser.add_argument("--speed", type=int, default=SPEED_WPM, help="espeak-ng words per minute")
     parser.add_argument("--doc", type=Path, default=DEFAULT_DOC, help="doc whose clip table to refresh")
     args = parser.parse_args(argv)
 
-    templates = config_templates(args.config) if args.config else []
-    for item in args.template:
-        lang, sep, text = item.partition(":")
-        if not sep or lang not in DEFAULT_TEMPLATES:
-            parser.error(f"--template wants LANG:TEXT with LANG in {sorted(DEFAULT_TEMPLATES)}")
-        templates.append((lang, text))
     try:
-        entries = build(args.out, templates, args.speed)
+        entries = build(args.out, templates_from(parser, args), args.speed)
     except (audio.PackError, ValueError) as exc:
         print(f"build_espeak: {exc}", file=sys.stderr)
         return 1
