@@ -79,7 +79,9 @@ def ticket_clips(
     return clips
 
 
-def counter_clips(counter: int, *, lang: str = "vi", linh: str = "linh", thousand: str = "nghìn") -> list[str]:
+def counter_clips(
+    counter: int, *, lang: str = "vi", linh: str = "linh", thousand: str = "nghìn"
+) -> list[str]:
     """The clip names that say a counter's number, always as words ('quầy số mười hai')."""
     if not isinstance(counter, int) or isinstance(counter, bool) or counter < 0:
         raise ValueError(f"counter must be a whole number ≥ 0, not {counter!r}")
@@ -100,12 +102,11 @@ def announce(
     ext: str = "ogg",
     chime: bool = True,
 ) -> dict:
-    """The sentence that calls ticket `number` to `counter`, and the clip URLs that say it.
-
-    Returns {"text", "clips", "speech"}: `text` shows the number as printed, `clips` are the
-    pack's files in playing order (chime first), `speech` is the sentence as the clips say
-    it, for Web Speech. Raises ValueError for a bad language, reading, template or pack name.
-    """
+    """The sentence that calls ticket `number` to `counter`, and the clip URLs that say it."""
+    # {"text", "clips", "speech"}: text shows the number as printed; clips are the pack's
+    # files in playing order, chime first; speech is the sentence as the clips say it, for
+    # Web Speech. A bad language, reading, template or pack name raises ValueError, so the
+    # server can try its configured wording once at start-up rather than at the first call.
     if lang not in LANGS:
         raise ValueError(f"no voice for language {lang!r}; choose one of {LANGS}")
     if not _PACK.fullmatch(pack) or ".." in pack:

@@ -97,7 +97,9 @@ def test_hard_numbers_and_their_clips(n, said, clips):
 def test_southern_spellings_le_and_ngan():
     assert number_words_vi(105, linh="lẻ") == "một trăm lẻ năm"
     assert number_words_vi(1025, linh="lẻ", thousand="ngàn") == "một ngàn không trăm hai mươi lăm"
-    assert ticket_clips("1005", linh="lẻ", thousand="ngàn") == ["mot", "ngan", "khong", "tram", "le", "nam"]
+    assert ticket_clips("1005", linh="lẻ", thousand="ngàn") == [
+        "mot", "ngan", "khong", "tram", "le", "nam",
+    ]
 
 
 def test_digit_by_digit():
@@ -237,7 +239,8 @@ def test_chromium_decodes_every_clip():
         if path.is_file():
             route.fulfill(status=200, body=path.read_bytes(), content_type="audio/ogg")
         else:
-            route.fulfill(status=200, body="<!doctype html><title>voice</title>", content_type="text/html")
+            page_html = "<!doctype html><title>voice</title>"
+            route.fulfill(status=200, body=page_html, content_type="text/html")
 
     with sync_api.sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=shutil.which("chromium"), args=["--no-sandbox"])

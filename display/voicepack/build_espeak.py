@@ -92,9 +92,8 @@ def main(argv: list[str] | None = None) -> int:
     except (audio.PackError, ValueError) as exc:
         print(f"build_espeak: {exc}", file=sys.stderr)
         return 1
-    audio.write_manifest(
-        args.out, args.out.name, "Default hallq voice, synthesised with espeak-ng (vi and en voices).", entries
-    )
+    description = "Default hallq voice, synthesised with espeak-ng (vi and en voices)."
+    audio.write_manifest(args.out, args.out.name, description, entries)
     total = sum(e["bytes"] for e in entries.values())
     print(f"{len(entries)} clips, {total / 1024:.0f} KiB, in {args.out}")
     if args.doc.exists() and not update_doc(args.doc, load(args.out)):

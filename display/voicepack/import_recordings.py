@@ -34,7 +34,9 @@ def find(source: Path, name: str) -> Path | None:
     return None
 
 
-def import_pack(source: Path, out: Path, langs: set[str], templates: list[tuple[str, str]]) -> tuple[dict, list]:
+def import_pack(
+    source: Path, out: Path, langs: set[str], templates: list[tuple[str, str]]
+) -> tuple[dict[str, dict], list[str]]:
     """Convert the recordings into `out`; returns the manifest entries and the missing names."""
     audio.need("sox", "soxi", "opusenc")
     wanted = [c for c in vocabulary(templates).values() if c.kind == "chime" or c.lang in langs]
@@ -82,7 +84,8 @@ def main(argv: list[str] | None = None) -> int:
         parser.error(f"{args.source} is not a folder")
     out = args.out or VOICE_ROOT / args.name
     try:
-        entries, missing = import_pack(args.source, out, set(args.lang or ["vi"]), templates_from(parser, args))
+        langs = set(args.lang or ["vi"])
+        entries, missing = import_pack(args.source, out, langs, templates_from(parser, args))
     except (audio.PackError, ValueError) as exc:
         print(f"import_recordings: {exc}", file=sys.stderr)
         return 1
