@@ -212,10 +212,11 @@ class HallConfig(Strict):
 
 def _describe(err: ValidationError) -> str:
     first = err.errors()[0]
-    where = ".".join(str(p) for p in first["loc"]) or "(top level)"
+    where = ".".join(str(p) for p in first["loc"])
     msg = first["msg"].removeprefix("Value error, ")
     more = len(err.errors()) - 1
-    return f"{where}: {msg}" + (f" (and {more} more problem{'s' if more > 1 else ''})" if more else "")
+    # Cross-key checks on the whole file already name their key in the message.
+    return (f"{where}: {msg}" if where else msg) + (f" (and {more} more problem{'s' if more > 1 else ''})" if more else "")
 
 
 def parse_config(data: Any) -> HallConfig:
