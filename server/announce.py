@@ -3,15 +3,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from display.voice import announce
+
 from .config import HallConfig
 
 
 def announcement(config: HallConfig, number: str, counter: int) -> dict[str, Any]:
     """`announce` of a ticket_called event, in Vietnamese."""
     template = config.voice.template.vi
-    try:
-        from display.voice import announce
-    except ImportError:  # the voice pack lands with the display station
-        return {"text": template.format(number=number, counter=counter), "clips": []}
     return announce(number, counter, lang="vi", template=template, reading=config.voice.reading,
                     pack=config.voice.pack)

@@ -11,7 +11,8 @@ from sqlalchemy.orm import Session
 from werkzeug.exceptions import HTTPException
 
 from .auth import RateLimiter
-from .config import config_path, database_url, load_config
+from .announce import announcement
+from .config import ConfigError, config_path, database_url, load_config
 from .context import Hall
 from .extensions import socketio
 from .hub import Hub, register
@@ -24,6 +25,10 @@ def open_database(path: Path | None = None):
     """Load the config and open (and migrate) its database: the start of every command."""
     path = path or config_path()
     config = load_config(path)
+    try:  # a wording the voice cannot say fails now, not at the first call
+        announcement(config, "1001", 1)
+    except ValueError as err:
+        raise ConfigError(f"{path}: voice: {err}") from None
     db = Database(database_url(config, path), synchronous=config.server.sqlite_synchronous,
                   threads=config.server.db_threads)
     db.migrate()

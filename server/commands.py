@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 from sqlalchemy import select
+from sqlalchemy.exc import SQLAlchemyError
 
 from . import auth
 from .cli import fail
@@ -24,6 +25,8 @@ def _open(args: argparse.Namespace):
         return open_database(config_path(getattr(args, "config", None)))
     except ConfigError as err:
         fail(f"config: {err}")
+    except (SQLAlchemyError, ImportError) as err:
+        fail(f"database: {str(getattr(err, 'orig', None) or err).splitlines()[0]}")
 
 
 def serve(args: argparse.Namespace, mode: str) -> None:
@@ -36,6 +39,8 @@ def serve(args: argparse.Namespace, mode: str) -> None:
         app = create_app(config_path(args.config), {"ASYNC_MODE": mode})
     except ConfigError as err:
         fail(f"config: {err}")
+    except (SQLAlchemyError, ImportError) as err:
+        fail(f"database: {str(getattr(err, 'orig', None) or err).splitlines()[0]}")
     print(f"hallq: serving the hall on http://{args.host}:{args.port} ({mode})", file=sys.stderr, flush=True)
     extra = {"log_output": args.access_log}
     if mode == "threading":
@@ -113,3 +118,5 @@ def run(args: argparse.Namespace) -> None:
         fail(message(err.code, "en", **err.params))
     except KeyboardInterrupt:
         fail("interrupted")
+    except SQLAlchemyError as err:
+        fail(f"database: {str(getattr(err, 'orig', None) or err).splitlines()[0]}")
