@@ -64,12 +64,14 @@ def create_app(config_file: str | Path | None = None, overrides: dict[str, Any] 
     register(socketio, hall.hub)
 
     from display import bp as display_bp
+    from kiosk import bp as kiosk_bp
 
     from .api import api
     from .api.errors import http_error, internal_error
 
     app.register_blueprint(api)
     app.register_blueprint(display_bp)
+    app.register_blueprint(kiosk_bp)
     app.register_error_handler(HTTPException, http_error)
     app.register_error_handler(Exception, internal_error)
 
