@@ -16,6 +16,7 @@ from .config import ConfigError, config_path, database_url, load_config
 from .context import Hall
 from .extensions import socketio
 from .hub import Hub, register
+from .printing import Printers
 from .queueing.engine import Engine
 from .queueing.models import Hall as HallRow
 from .storage import Database
@@ -55,12 +56,15 @@ def create_app(config_file: str | Path | None = None, overrides: dict[str, Any] 
 
     socketio.init_app(app, async_mode=async_mode)
     hall = Hall(config=config, config_path=path, db=db, engine=Engine(config), hub=None,  # type: ignore[arg-type]
+                printers=None,  # type: ignore[arg-type]
                 issue_limiter=RateLimiter(config.server.kiosk_tickets_per_minute),
                 login_limiter=RateLimiter(config.server.login_attempts_per_minute))
     hall.hub = Hub(socketio, hall)
+    hall.printers = Printers(config, db, hall.clock)
     app.extensions["hallq"] = hall
     db.start(green=async_mode == "eventlet")
     hall.hub.start()
+    hall.printers.recover()
     register(socketio, hall.hub)
 
     from display import bp as display_bp

@@ -93,6 +93,13 @@ def _device(args: argparse.Namespace) -> None:
         return
     if args.printer and args.kind != "kiosk":
         fail("--printer is for kiosks")
+    if args.printer:
+        from printer_drivers import PrinterError, resolve_printer
+
+        try:
+            resolve_printer(args.printer, config.printers)
+        except PrinterError as err:
+            fail(f"--printer: {err}")
     token = db.write(lambda s: auth.add_device(s, args.name, args.kind, args.printer, utcnow()))
     print(f"added {args.kind} {args.name}; its token (shown once):")
     print(token)

@@ -9,6 +9,7 @@ from typing import Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
+from printer_drivers import PrinterEntry
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 
@@ -185,7 +186,7 @@ class HallConfig(Strict):
     voice: Voice = Voice()
     services: list[Service] = Field(min_length=1)
     counters: list[Counter] = Field(min_length=1)
-    printers: dict[str, dict[str, Any]] = Field(default_factory=dict)
+    printers: dict[str, PrinterEntry] = Field(default_factory=dict)
 
     @model_validator(mode="after")
     def _references(self) -> "HallConfig":

@@ -16,6 +16,7 @@ from .storage import Database
 
 if TYPE_CHECKING:
     from .hub import Hub
+    from .printing import Printers
 
 
 @dataclass
@@ -25,6 +26,7 @@ class Hall:
     db: Database
     engine: Engine
     hub: "Hub"
+    printers: "Printers"
     issue_limiter: RateLimiter
     login_limiter: RateLimiter
     clock: Callable[[], datetime] = utcnow

@@ -82,9 +82,6 @@ class Hub:
             self._snapshot = (key, snap)
         return snap
 
-    def printers(self) -> list[dict[str, Any]]:
-        return []
-
 
 def register(socketio: SocketIO, hub: Hub) -> None:
     """The /hall namespace: snapshot on connect, resync on request."""

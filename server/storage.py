@@ -99,6 +99,7 @@ class Database:
         self._queues: dict[str, Any] = {}
         self._green = False
         self._threading: Any = None
+        self._hub_thread = 0
 
     # -- setup -----------------------------------------------------------
 
@@ -123,6 +124,7 @@ class Database:
         """Start the writer and reader threads; until then every call runs inline."""
         self._green = green
         self._threading = _original("threading")
+        self._hub_thread = self._threading.get_ident()
         queue = _original("queue")
         self._queues = {"write": queue.SimpleQueue(), "read": queue.SimpleQueue()}
         roles = ["write"] + ["read"] * max(1, self.threads - 1)
@@ -160,7 +162,7 @@ class Database:
             return self._transaction(self._inline, fn)
         job = _Job(fn, self._threading)
         self._queues[role].put(job)
-        if self._green:
+        if self._green and self._threading.get_ident() == self._hub_thread:
             from eventlet import tpool
 
             tpool.execute(job.done.wait)  # the hub goes on while a real thread waits

@@ -35,7 +35,7 @@ def _range() -> tuple[date, date]:
 @allow(role="supervisor")
 def printers():
     """Every printer the hall knows, with its last status."""
-    return jsonify(hall().hub.printers())
+    return jsonify(hall().printers.listing())
 
 
 @api.get("/stats")

@@ -1,11 +1,13 @@
 """Tickets: issuing at a kiosk, the holder's view, rating, reprint, cancel."""
 from __future__ import annotations
 
-from flask import g, jsonify
+from flask import g, jsonify, request
+from sqlalchemy import select
 
 from ..context import hall
 from ..queueing.errors import Invalid, NotFound
-from ..queueing.models import Ticket
+from ..printing import add_job, job_status, ticket_view
+from ..queueing.models import PrintJob, Ticket
 from ..state import HallView
 from . import ApiError, allow, api, body
 from .parse import int_between, optional_bool, optional_str, required_str
@@ -24,8 +26,6 @@ def _priority(data: dict) -> tuple[bool, str | None]:
 
 
 def _ticket(s, token: str) -> Ticket:
-    from sqlalchemy import select
-
     ticket = s.execute(select(Ticket).where(Ticket.token == token)).scalar_one_or_none()
     if ticket is None:
         raise NotFound("not_found", what="ticket")
@@ -46,16 +46,26 @@ def issue():
         raise ApiError(429, "rate_limited")
     now = h.clock()
 
+    base_url = h.config.server.public_url or request.host_url
+
     def op(s):
         out = h.engine.issue(s, service=service, actor=p.actor, now=now, priority=priority, category=category,
                              lang=lang, idempotency_key=key)
         view = HallView(s, h.config, now)
-        events = [] if out.replayed else view.broadcasts(out)
-        return view.ticket(out.ticket, with_token=True), events, out.replayed
+        ticket = view.ticket(out.ticket, with_token=True)
+        if out.replayed:
+            return ticket, [], True, None, job_status(s, out.ticket.id)
+        job = None
+        if p.printer:  # the job is committed with its ticket: a crash loses neither
+            paper = ticket_view(h.config, out.ticket, ticket["waiting_ahead"], ticket["estimated_wait_s"], base_url)
+            job = add_job(s, out.ticket, p.printer, paper, now).id
+        return ticket, view.broadcasts(out), False, job, {"status": "queued" if job else "none"}
 
-    ticket, events, replayed = h.db.write(op)
+    ticket, events, replayed, job, printing = h.db.write(op)
     h.hub.publish(events)
-    resp = jsonify({"ticket": ticket, "print": {"status": "none"}})
+    if job is not None:
+        h.printers.submit(job, p.printer)
+    resp = jsonify({"ticket": ticket, "print": printing})
     resp.status_code = 201
     if replayed:
         resp.headers["Idempotent-Replayed"] = "true"
@@ -68,7 +78,12 @@ def show(token: str):
     """A ticket as its holder sees it."""
     h = hall()
     now = h.clock()
-    return jsonify({"ticket": h.db.read(lambda s: HallView(s, h.config, now).ticket(_ticket(s, token), with_token=True))})
+
+    def op(s):
+        ticket = _ticket(s, token)
+        return {"ticket": HallView(s, h.config, now).ticket(ticket, with_token=True), "print": job_status(s, ticket.id)}
+
+    return jsonify(h.db.read(op))
 
 
 @api.post("/tickets/<token>/rating")
@@ -115,13 +130,24 @@ def reprint(token: str):
     """Print a ticket again on the issuing kiosk's printer."""
     h, p = hall(), g.principal
 
+    if p.kind == "device" and not p.printer:
+        raise ApiError(409, "no_printer")
+    now = h.clock()
+    base_url = h.config.server.public_url or request.host_url
+
     def op(s):
         ticket = _ticket(s, token)
         if p.kind == "device" and ticket.issued_by != p.actor:
             raise ApiError(403, "forbidden")
-        return ticket.issued_by
+        last = s.execute(select(PrintJob).where(PrintJob.ticket_id == ticket.id).order_by(PrintJob.id.desc())
+                         .limit(1)).scalar_one_or_none()
+        printer = p.printer or (last.printer if last else None)
+        if printer is None:
+            raise ApiError(409, "no_printer")
+        view = HallView(s, h.config, now).ticket(ticket, with_token=True)
+        paper = ticket_view(h.config, ticket, view["waiting_ahead"] or 0, view["estimated_wait_s"], base_url)
+        return add_job(s, ticket, printer, paper, now).id, printer
 
-    h.db.read(op)
-    if not p.printer:
-        return jsonify({"print": {"status": "none", "message": "no printer attached"}})
-    return jsonify({"print": {"status": "none", "message": "printing arrives with the printer drivers"}})
+    job, printer = h.db.write(op)
+    h.printers.submit(job, printer)
+    return jsonify({"print": {"status": "queued"}})

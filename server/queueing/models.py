@@ -162,3 +162,18 @@ class LoginToken(Base):
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)
     expires_at: Mapped[datetime] = mapped_column(UtcDateTime)
     revoked: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class PrintJob(Base):
+    """A ticket on its way to paper: pending → sent → done | failed."""
+
+    __tablename__ = "print_jobs"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    ticket_id: Mapped[int | None] = mapped_column(ForeignKey("tickets.id"), index=True)
+    printer: Mapped[str] = mapped_column(String(300))  # a printer name from config, or a URL
+    status: Mapped[str] = mapped_column(String(8), default="pending")
+    view: Mapped[dict[str, Any]] = mapped_column(JSON)  # what the ticket shows, decided at issue time
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    error: Mapped[str | None] = mapped_column(String(300))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime)
