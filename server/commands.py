@@ -119,6 +119,7 @@ def _print_test(args: argparse.Namespace) -> None:
 def run(args: argparse.Namespace) -> None:
     """Dispatch a non-serving command; every failure is one line on stderr and exit 1."""
     handlers = {"user": _user, "device": _device, "print-test": _print_test}
+    logging.getLogger().setLevel(logging.ERROR)  # the CLI speaks in one line, below
     try:
         handlers[args.command](args)
     except QueueError as err:
