@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import select
+import termios
 import time
 
 import serial
@@ -52,7 +53,7 @@ class SerialTransport(Transport):
                 write_timeout=0,
                 exclusive=True,
             )
-        except (serial.SerialException, ValueError, OSError) as exc:
+        except (serial.SerialException, ValueError, OSError, termios.error) as exc:
             raise PrinterUnavailable(f"cannot open {self.path}: {_reason(exc)}") from None
 
     def write(self, data: bytes, deadline: float) -> None:
@@ -94,8 +95,8 @@ class SerialTransport(Transport):
         """Flush the kernel's input queue."""
         try:
             self.port.reset_input_buffer()  # type: ignore[union-attr]
-        except (serial.SerialException, OSError, AttributeError):
-            pass
+        except (serial.SerialException, OSError, AttributeError, termios.error):
+            pass  # a vanished device shows up on the next read or write
 
     def drain(self, deadline: float) -> bool:
         """Poll the output queue (TIOCOUTQ) instead of tcdrain(), which has no timeout."""
@@ -104,7 +105,7 @@ class SerialTransport(Transport):
                 if not self.port.out_waiting:  # type: ignore[union-attr]
                     self._drained = True
                     return True
-            except (serial.SerialException, OSError, AttributeError):
+            except (serial.SerialException, OSError, AttributeError, termios.error):
                 return True  # the driver cannot tell; the status reply will
             if remaining(deadline) <= 0:
                 return False
@@ -123,11 +124,11 @@ class SerialTransport(Transport):
         if not self._drained:
             try:
                 port.reset_output_buffer()
-            except (serial.SerialException, OSError):
+            except (serial.SerialException, OSError, termios.error):
                 pass
         try:
             port.close()
-        except (serial.SerialException, OSError):
+        except (serial.SerialException, OSError, termios.error):
             pass
 
     def _fd(self) -> int:

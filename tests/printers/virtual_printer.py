@@ -25,7 +25,8 @@ class PrinterModel:
         self.ops: list[Op] = []
         self.errors: list[str] = []
         self.status_queries: list[int] = []
-        self.data_bytes = 0
+        self.data_bytes = 0  # bytes of decoded commands other than status queries
+        self.received = 0  # every byte read from the link
         self._buffer = bytearray()
         self.lock = threading.Lock()
 
@@ -52,6 +53,7 @@ class PrinterModel:
         """Take bytes from the host; return the replies to send back."""
         replies = bytearray()
         with self.lock:
+            self.received += len(data)
             self._buffer += data
             while self._buffer:
                 try:
@@ -88,8 +90,8 @@ class _Link:
         self.model = PrinterModel()
         self.reading = threading.Event()
         self.reading.set()
-        self.stall_after: int | None = None  # stop reading after this many data bytes
-        self.vanish_after: int | None = None  # close the device after this many data bytes
+        self.stall_after: int | None = None  # stop reading after this many bytes beyond the first status check
+        self.vanish_after: int | None = None  # close the device after this many bytes beyond the first status check
         self.xoff_after_queries: int | None = None  # send XOFF once this many queries were answered
         self.closed = threading.Event()
 
@@ -116,9 +118,10 @@ class _Link:
         if self.xoff_after_queries is not None and len(self.model.status_queries) >= self.xoff_after_queries:
             reply += XOFF
             self.xoff_after_queries = None
-        if self.stall_after is not None and self.model.data_bytes >= self.stall_after:
+        ticket_bytes = self.model.received - 12  # the four 3-byte status queries come first
+        if self.stall_after is not None and ticket_bytes >= self.stall_after:
             self.stall()
-        vanish = self.vanish_after is not None and self.model.data_bytes >= self.vanish_after
+        vanish = self.vanish_after is not None and ticket_bytes >= self.vanish_after
         return reply, vanish
 
 
