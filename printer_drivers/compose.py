@@ -135,4 +135,4 @@ def _place_rule(comp: Composition, settings: PrinterSettings) -> None:
         rule = Image.new("1", (comp.width * 5 // 8 // 8 * 8, 2), 0)
         comp.add_bitmap(Bitmap(rule, 6, 6))
     else:
-        comp.add("text", NATIVE_LINE, text="-" * 16, style="small")
+        comp.add("text", NATIVE_LINE, text="", style="small")  # blank: dashes would eat 17 of the 400 bytes

@@ -76,7 +76,10 @@ def _send(url: str, settings: PrinterSettings, data: bytes, deadline: float) -> 
             raise PrinterTimeout("printer stopped taking data (stalled); the ticket was not sent whole")
         if not transport.bidirectional:
             return before
-        after = query_status(transport, settings.status_timeout_s, deadline)
+        # The reply to this query comes only after the printer has read the whole ticket, so it may
+        # wait behind bytes still in an adapter's or the kernel's buffer: allow their wire time.
+        in_transit = settings.status_timeout_s + transport.seconds_for(len(data))
+        after = query_status(transport, settings.status_timeout_s, deadline, first_wait_s=in_transit)
         if require and not after.answered:
             raise PrinterTimeout("printer stopped answering after the ticket was sent (stalled?)", after)
         if after.paper == "out":

@@ -64,14 +64,19 @@ def parse_status(replies: dict[int, int]) -> PrinterStatus:
     return PrinterStatus(online=online, paper=paper, cover_open=cover, error=error)
 
 
-def query_status(transport: Transport, timeout_s: float, deadline: float | None = None) -> PrinterStatus:
-    """Ask DLE EOT 1-4 in turn; stop at the first query left unanswered."""
+def query_status(
+    transport: Transport, timeout_s: float, deadline: float | None = None, first_wait_s: float | None = None
+) -> PrinterStatus:
+    """Ask DLE EOT 1-4 in turn; stop at the first query left unanswered.
+
+    first_wait_s lets the first reply wait behind data still on its way to the printer."""
     if not transport.bidirectional:
         return UNKNOWN
     replies: dict[int, int] = {}
     transport.discard_input()
     for n in (PRINTER, OFFLINE_CAUSE, ERROR_CAUSE, PAPER_SENSOR):
-        wait = timeout_s if deadline is None else min(timeout_s, deadline - time.monotonic())
+        wait = first_wait_s if n == PRINTER and first_wait_s is not None else timeout_s
+        wait = wait if deadline is None else min(wait, deadline - time.monotonic())
         if wait <= 0:
             break
         transport.write(DLE_EOT + bytes((n,)), time.monotonic() + wait)

@@ -50,9 +50,9 @@ class Line:
         return data
 
 
-def nfc(text: str) -> str:
+def nfc(text: str | None) -> str:
     """NFC-normalise and flatten whitespace, so precomposed letters reach every renderer."""
-    return " ".join(unicodedata.normalize("NFC", text).split())
+    return " ".join(unicodedata.normalize("NFC", text or "").split())
 
 
 def ticket_lines(view: TicketView) -> list[Line]:
@@ -62,15 +62,15 @@ def ticket_lines(view: TicketView) -> list[Line]:
     lines += [Line("text", label(lang, "number"), "label"), Line("number", nfc(view.number))]
     lines += [Line("text", nfc(view.service_name), "service"), Line("gap", dots=8)]
     lines.append(Line("text", view.issued_at.strftime("%d/%m/%Y %H:%M"), "date"))
-    lines.append(Line("text", label(lang, "ahead", n=max(0, view.people_ahead)), "body"))
+    lines.append(Line("text", label(lang, "ahead", n=max(0, view.people_ahead or 0)), "body"))
     if view.estimated_wait_s is not None:
         lines.append(Line("text", label(lang, "wait", t=format_wait(view.estimated_wait_s, lang)), "body"))
     if view.counters:
         key = "counter" if len(view.counters) == 1 else "counters"
         lines.append(Line("text", label(lang, key, c=", ".join(str(c) for c in view.counters)), "body"))
-    if view.qr_url:
+    if view.qr_url and view.qr_url.strip():
         lines += [Line("gap", dots=12), Line("qr", view.qr_url.strip()), Line("text", label(lang, "scan"), "small")]
-    if view.footer.strip():
+    if nfc(view.footer):
         lines += [Line("rule"), Line("text", nfc(view.footer), "small")]
     return lines
 

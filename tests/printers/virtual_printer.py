@@ -128,8 +128,10 @@ class _Link:
 class PtyPrinter(_Link):
     """A serial printer on a pty: hallq opens ``url`` (the slave), the thread reads the master."""
 
-    def __init__(self, baudrate: int = 115200) -> None:
+    def __init__(self, baudrate: int = 115200, throttle: bool = False) -> None:
         super().__init__()
+        self.baudrate = baudrate
+        self.throttle = throttle  # read no faster than the baud rate (10 bits a byte), like a real line
         self.master, self.slave = os.openpty()
         self.path = os.ttyname(self.slave)
         self.url = f"serial://{self.path}?baudrate={baudrate}"
@@ -137,6 +139,7 @@ class PtyPrinter(_Link):
         self._thread.start()
 
     def _run(self) -> None:
+        line_free_at = time.monotonic()
         while not self.closed.is_set():
             if not self.reading.wait(0.05):
                 continue
@@ -144,7 +147,10 @@ class PtyPrinter(_Link):
                 ready, _, _ = select.select([self.master], [], [], 0.05)
                 if not ready:
                     continue
-                data = os.read(self.master, 4096)
+                data = os.read(self.master, 64 if self.throttle else 4096)
+                if self.throttle:
+                    line_free_at = max(line_free_at, time.monotonic()) + len(data) * 10 / self.baudrate
+                    time.sleep(max(0.0, line_free_at - time.monotonic()))
             except OSError:
                 if self.closed.is_set():
                     return
