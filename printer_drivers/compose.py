@@ -9,7 +9,7 @@ from typing import Literal
 import qrcode
 from PIL import Image
 
-from printer_drivers.raster import Bitmap, load_logo, render_text
+from printer_drivers.raster import RENDER_LOCK, Bitmap, load_logo, render_text
 from printer_drivers.settings import PrinterSettings
 from printer_drivers.ticket import Line, Style, TicketView, ticket_lines
 
@@ -98,11 +98,12 @@ def compose(view: TicketView, settings: PrinterSettings) -> Composition:
     """Lay out every line of the ticket for this printer's paper and text mode."""
     width = settings.paper_width_dots
     comp = Composition(width)
-    if settings.logo_path:
-        logo = load_logo(str(settings.logo_path), max_width=width // 2)
-        comp.add_bitmap(Bitmap(logo, 0, 12))
-    for line in ticket_lines(view):
-        _place(comp, line, settings)
+    with RENDER_LOCK:
+        if settings.logo_path:
+            logo = load_logo(str(settings.logo_path), max_width=width // 2)
+            comp.add_bitmap(Bitmap(logo, 0, 12))
+        for line in ticket_lines(view):
+            _place(comp, line, settings)
     return comp
 
 

@@ -9,7 +9,7 @@ import qrcode.image.svg
 from PIL import Image, ImageDraw
 
 from printer_drivers.compose import FONT_A, NATIVE_STYLE, QR_EC, compose, qr_matrix
-from printer_drivers.raster import _runs
+from printer_drivers.raster import RENDER_LOCK, _runs
 from printer_drivers.settings import PrinterSettings
 from printer_drivers.ticket import TicketView, nfc, ticket_lines
 
@@ -43,14 +43,14 @@ def render_png(view: TicketView, settings: PrinterSettings) -> Image.Image:
 def _draw_native(page: Image.Image, text: str, y: int, width: int, bold: bool, height: int) -> None:
     """Stand-in for the printer's Font A: the bundled font at the same height, centred."""
     size = max(8, round(height * 0.92))
-    runs = _runs(text, 700 if bold else 500, size)
-    text_width = sum(face.getlength(chunk) for face, chunk in runs)
     layer = Image.new("L", page.size, 255)
     draw = ImageDraw.Draw(layer)
-    x = (width - text_width) / 2
-    for face, chunk in runs:
-        draw.text((x, y + round(height * 0.8)), chunk, font=face, fill=0, anchor="ls")
-        x += face.getlength(chunk)
+    with RENDER_LOCK:
+        runs = _runs(text, 700 if bold else 500, size)
+        x = (width - sum(face.getlength(chunk) for face, chunk in runs)) / 2
+        for face, chunk in runs:
+            draw.text((x, y + round(height * 0.8)), chunk, font=face, fill=0, anchor="ls")
+            x += face.getlength(chunk)
     mask = layer.point(lambda v: 255 if v < 150 else 0, mode="1")
     page.paste(0, (0, 0), mask)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import json
+import threading
 from dataclasses import dataclass
 from importlib import resources
 
@@ -21,6 +22,8 @@ STYLES: dict[str, tuple[int, int]] = {
     "small": (500, 20),
     "date": (500, 22),
 }
+#: FreeType faces are not safe to share between threads; printer workers render under this lock.
+RENDER_LOCK = threading.RLock()
 #: Anti-aliased coverage darker than this becomes a dot; a little bolder than 50 % suits thermal heads.
 INK_THRESHOLD = 150
 

@@ -127,3 +127,9 @@ def test_logo_prints_first(tmp_path):
     ops = decode(render_escpos(sample_ticket("vi"), PrinterSettings(logo_path=path)))
     first = raster_image(ink_rasters(ops)[0])
     assert first.size == (240, 120)  # fitted into half the paper wide, 120 dots high
+
+
+def test_missing_optional_text_is_tolerated():
+    view = TicketView("Hall", "Dịch vụ", "7", sample_ticket().issued_at, footer=None, qr_url="  ")  # type: ignore[arg-type]
+    ops = decode(render_escpos(view, PrinterSettings()))
+    assert "qr_store" not in names(ops) and names(ops)[-1] == "cut"

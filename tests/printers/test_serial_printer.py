@@ -136,3 +136,22 @@ def test_printer_back_after_fault_prints_again(serial_printer):
         print_ticket(serial_printer.url, PrinterSettings(), TICKET)
     serial_printer.model.cover_open = False
     assert print_ticket(serial_printer.url, PrinterSettings(), TICKET).online is True
+
+
+def test_two_printers_print_at_once(serial_printer):
+    from concurrent.futures import ThreadPoolExecutor
+
+    from tests.printers.virtual_printer import PtyPrinter
+
+    other = PtyPrinter()
+    try:
+        with ThreadPoolExecutor(2) as pool:
+            results = list(pool.map(lambda url: print_ticket(url, PrinterSettings(), TICKET),
+                                    [serial_printer.url, other.url]))
+        assert all(status.online for status in results)
+        size = len(render_escpos(TICKET, PrinterSettings()))
+        assert serial_printer.wait_for(lambda m: m.data_bytes == size)
+        assert other.wait_for(lambda m: m.data_bytes == size)
+        assert serial_printer.model.ops == other.model.ops
+    finally:
+        other.close()
