@@ -178,12 +178,27 @@ class Voice(Strict):
     )
     reading: Literal["words", "digits"] = "words"
     pack: str = "vi-espeak"
+    mode: Literal["clips", "speech"] = "clips"  # speech: the TV's own Web Speech voice
+    repeat: int = Field(default=1, ge=1, le=3)
+
+
+class DisplaySettings(Strict):
+    notice: Text | None = None  # the scrolling line at the bottom of the board
+    services: list[str] | None = None  # None: all
+    counters: list[int] | None = None
+
+
+class Displays(Strict):
+    public: bool = True
+    notice: Text | None = None
+    boards: dict[str, DisplaySettings] = Field(default_factory=dict)  # by display device name
 
 
 class HallConfig(Strict):
     center: Center
     server: ServerSettings = ServerSettings()
     voice: Voice = Voice()
+    display: Displays = Displays()
     services: list[Service] = Field(min_length=1)
     counters: list[Counter] = Field(min_length=1)
     printers: dict[str, PrinterEntry] = Field(default_factory=dict)
@@ -202,6 +217,13 @@ class HallConfig(Strict):
             for code in counter.services:
                 if code not in codes:
                     raise ValueError(f"counters.{i}.services: unknown service {code!r} (known: {', '.join(codes)})")
+        for name, board in self.display.boards.items():
+            for code in board.services or []:
+                if code not in codes:
+                    raise ValueError(f"display.boards.{name}.services: unknown service {code!r}")
+            for n in board.counters or []:
+                if n not in numbers:
+                    raise ValueError(f"display.boards.{name}.counters: unknown counter {n}")
         return self
 
     def service(self, code: str) -> Service | None:

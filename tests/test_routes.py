@@ -27,6 +27,7 @@ CONTRACT = {
     ("POST", "/api/v1/tickets/<token>/reprint"): ("staff", ("kiosk",), False),
     ("GET", "/api/v1/stats"): ("supervisor", (), False),
     ("GET", "/api/v1/reports/tickets.csv"): ("supervisor", (), False),
+    ("GET", "/api/v1/display-settings"): (None, ("display",), True),
 }
 
 

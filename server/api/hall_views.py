@@ -1,7 +1,7 @@
 """Public reads of the hall: services, counters, the snapshot, the OpenAPI document."""
 from __future__ import annotations
 
-from flask import jsonify
+from flask import g, jsonify
 
 from ..context import hall
 from ..state import HallView
@@ -37,3 +37,24 @@ def state():
 def openapi():
     """The OpenAPI document of this API."""
     return jsonify(document())
+
+
+@api.get("/display-settings")
+@allow(anonymous=True, devices=("display",))
+def display_settings():
+    """What a board shows and how it speaks; a display token selects its own services and counters."""
+    h, p = hall(), g.principal
+    d, v = h.config.display, h.config.voice
+    board = d.boards.get(p.name) if p.is_device("display") else None
+    notice = (board.notice if board and board.notice else d.notice)
+    return jsonify({
+        "name": p.name if p.is_device("display") else None,
+        "public": d.public,
+        "paired": p.is_device("display"),
+        "notice": notice.model_dump() if notice else None,
+        "services": board.services if board else None,
+        "counters": board.counters if board else None,
+        "voice": {"mode": v.mode, "repeat": v.repeat, "reading": v.reading, "pack": v.pack,
+                  "template": v.template.model_dump()},
+        "center": {"name": h.config.center.name.model_dump(), "timezone": h.config.center.timezone},
+    })
