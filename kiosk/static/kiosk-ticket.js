@@ -1,0 +1,123 @@
+// The kiosk's ticket screen: the number, the QR code of the status page, the print state,
+// and the countdown back to the start.
+
+import { api } from "/static/api.js";
+import { qrSvg } from "/static/qr.js";
+
+const POLL_MS = 500;
+const POLL_FOR_MS = 15000;
+
+const $ = (id) => document.getElementById(id);
+
+export class TicketScreen {
+  /** options: {i18n, token(), returnS, returnFailedS, onDone()} */
+  constructor(options) {
+    Object.assign(this, options);
+    this.ticket = null;
+    this.print = null;
+    this.timer = null;
+    this.pollId = 0;
+    $("t-done").addEventListener("click", () => this.finish());
+  }
+
+  /** Show an issued ticket; `print` is the POST answer's {status, message?}. */
+  show(ticket, print, service) {
+    this.ticket = ticket;
+    this.service = service;
+    this.print = print || { status: "none" };
+    this.statusUrl = ticket.status_url || `${location.origin}/t/${encodeURIComponent(ticket.token)}`;
+    this.render();
+    this.startCountdown();
+    if (this.print.status === "queued") this.pollPrint();
+  }
+
+  get active() { return this.ticket !== null; }
+
+  render() {
+    const { i18n, ticket } = this;
+    if (!ticket) return;
+    $("t-number").textContent = ticket.number;
+    $("t-service").textContent = this.service ? i18n.name(this.service.name) : ticket.service;
+    const priority = $("t-priority");
+    priority.hidden = !ticket.priority;
+    if (ticket.priority) {
+      const key = `priority.${ticket.priority_category || "other"}`;
+      priority.textContent = i18n.t("kiosk.priority.chosen", { category: i18n.t(i18n.has(key) ? key : "priority.other") });
+    }
+    const ahead = ticket.waiting_ahead ?? 0;
+    $("t-ahead").textContent = i18n.t("ticket.ahead_value", { count: ahead });
+    $("t-wait").textContent = i18n.wait(ticket.estimated_wait_s) || i18n.t("wait.none");
+    $("t-qr").innerHTML = qrSvg(this.statusUrl, { label: i18n.t("ticket.qr_label", { number: ticket.number }) });
+    this.renderPrint();
+  }
+
+  renderPrint() {
+    const { i18n } = this;
+    const { status, message } = this.print;
+    const failed = status === "failed";
+    const box = $("t-print-box");
+    box.dataset.status = status;
+    box.className = `k-print hq-banner ${failed ? "hq-banner--danger" : status === "printed" ? "hq-banner--ok" : "hq-banner--info"}`;
+    $("t-take").textContent = failed ? i18n.t("ticket.print.failed") : i18n.t("ticket.take");
+    const key = { queued: "ticket.print.queued", printed: "ticket.print.printed", none: "ticket.print.none",
+                  unknown: "ticket.print.unknown" }[status];
+    $("t-print").textContent = failed ? "" : i18n.t(key || "ticket.print.unknown");
+    $("t-print").hidden = failed;
+    const detail = $("t-print-detail");
+    detail.hidden = !(failed && message);
+    detail.textContent = failed && message ? message : "";
+  }
+
+  /** While the job is queued, ask for the ticket (its `print` field) every 500 ms, up to 15 s. */
+  async pollPrint() {
+    const id = ++this.pollId;
+    const token = this.ticket.token;
+    const deadline = Date.now() + POLL_FOR_MS;
+    while (id === this.pollId && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, POLL_MS));
+      if (id !== this.pollId) return;
+      try {
+        const data = await api(`tickets/${encodeURIComponent(token)}`, { token: this.token(), timeoutMs: 3000 });
+        const print = data && data.print;
+        if (print && print.status && print.status !== "queued") {
+          this.setPrint(print);
+          return;
+        }
+      } catch { /* the next round tries again; the offline state is shown elsewhere */ }
+    }
+    if (id === this.pollId && this.print.status === "queued") this.setPrint({ status: "unknown" });
+  }
+
+  setPrint(print) {
+    const wasFailed = this.print.status === "failed";
+    this.print = print;
+    this.renderPrint();
+    if (print.status === "failed" && !wasFailed) this.startCountdown();  // longer, from now
+  }
+
+  startCountdown() {
+    clearInterval(this.timer);
+    let left = this.print.status === "failed" ? this.returnFailedS : this.returnS;
+    const tick = () => {
+      $("t-countdown").textContent = this.i18n.t("ticket.back_in", { seconds: left });
+      if (left <= 0) this.finish();
+      left -= 1;
+    };
+    tick();
+    this.timer = setInterval(tick, 1000);
+  }
+
+  /** Any touch on the ticket screen gives the citizen the full time again. */
+  touched() {
+    if (this.active) this.startCountdown();
+  }
+
+  finish() {
+    if (!this.active) return;
+    clearInterval(this.timer);
+    this.pollId += 1;
+    this.ticket = null;
+    $("t-qr").replaceChildren();
+    this.onDone();
+  }
+}
