@@ -95,6 +95,9 @@ def test_events_follow_every_change_in_seq_order(hall, display):
     assert isinstance(tc["announce"]["clips"], list)
     assert qc["service"] == "HT" and qc["waiting"] == 0
     assert cc["counter"] == 4
+    counters = server.get("counters").json()  # public: the current ticket without its token
+    assert next(c for c in counters if c["number"] == 4)["current"]["number"] == first["number"]
+    assert "token" not in repr(counters), "a ticket token leaked into GET /counters"
 
     def recall():
         return act(hall, 4, "recall")
@@ -137,6 +140,9 @@ def test_events_follow_every_change_in_seq_order(hall, display):
         step.__name__ = action
         _, (cc,) = expect(["counter_changed"], step)
         assert cc["counter"] == 4
+
+    # Tokens are the holder's secret: never in an event.
+    assert not [e for e in d1.events if "token" in repr(e.payload)], "a ticket token leaked into an event"
 
     # The other display saw exactly the same stream, with no gap.
     d2.wait_seq(d1.seq)

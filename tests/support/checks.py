@@ -34,11 +34,16 @@ def comparable(snapshot: dict[str, Any]) -> dict[str, Any]:
 
 
 def hall_digest(server: LiveServer) -> dict[str, Any]:
-    """What a rejected request must not change: seq, waiting per service, each counter."""
-    snap = server.state()
+    """What a rejected request must not change: seq, waiting per service, each counter.
+
+    Waiting counts and counters come from /services and /counters, which read the
+    database on every call, so a change made without a seq bump shows too.
+    """
+    services, counters = server.get("services"), server.get("counters")
+    assert services.status_code == counters.status_code == 200, (services.text[:200], counters.text[:200])
     return {
-        "seq": snap["seq"],
-        "waiting": {s["code"]: s["waiting"] for s in snap["services"]},
+        "seq": server.state()["seq"],
+        "waiting": {s["code"]: s["waiting"] for s in services.json()},
         "counters": {c["number"]: (c["status"], (c["current"] or {}).get("number"),
-                                   (c["current"] or {}).get("status")) for c in snap["counters"]},
+                                   (c["current"] or {}).get("status")) for c in counters.json()},
     }
