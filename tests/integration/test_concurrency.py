@@ -121,10 +121,13 @@ def test_hundred_tickets_four_kiosks_every_counter_calling(database, processes, 
 
     services = [s["code"] for s in data["services"]]
     counters = {c["number"]: c["services"] for c in data["counters"]}
-    plan = [services[i % len(services)] for i in range(TICKETS)]
+    # Every kiosk walks the services in the same order, so that at any moment the
+    # kiosks (on both processes) tend to ask for a number of the same service.
+    per_kiosk = [[services[j % len(services)] for j in range(TICKETS // KIOSKS)] for _ in range(KIOSKS)]
+    plan = [service for mine in per_kiosk for service in mine]
     rush = Rush()
     kiosks = [threading.Thread(target=kiosk, daemon=True,
-                               args=(servers[i % processes], made["kiosk"][f"k{i}"], plan[i::KIOSKS], rush))
+                               args=(servers[i % processes], made["kiosk"][f"k{i}"], per_kiosk[i], rush))
               for i in range(KIOSKS)]
     callers = [threading.Thread(target=counter, daemon=True, args=(servers[n % processes], staff, n, rush))
                for n in counters]

@@ -102,7 +102,9 @@ def test_kill_9_in_a_busy_run_loses_nothing_answered(live_server, auth, display)
     after = display(server, name="after the restart")
 
     # seq goes on: nothing a display saw is taken back.
-    assert after.first_snapshot["seq"] >= seen_seq, (after.first_snapshot["seq"], seen_seq)
+    assert after.first_snapshot["seq"] >= seen_seq, (
+        f"seq went back after the crash: a display saw {seen_seq}, the new snapshot says "
+        f"{after.first_snapshot['seq']} (an event was sent before its change was committed?)")
 
     # Every answered ticket is there, with its number; every answered call and finish stuck.
     for ticket in run.issued:

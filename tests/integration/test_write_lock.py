@@ -87,14 +87,15 @@ def test_display_stays_live_while_another_process_holds_the_write_lock(hall, dis
 
         # While the lock is held: reads, new displays and pings must all answer.
         d2 = display(server, name="d2 (joins during the lock)")
-        assert d2.first_snapshot["seq"] == seq
+        frozen = "the server answered only after the write lock was released (it froze behind it)"
+        assert d2.first_snapshot["seq"] == seq, f"new display's snapshot: {frozen}"
         state = server.get("state")
-        assert state.status_code == 200 and state.json()["seq"] == seq
+        assert state.status_code == 200 and state.json()["seq"] == seq, f"GET /state: {frozen}"
         services = server.get("services")
         assert services.status_code == 200
         assert next(s for s in services.json() if s["code"] == "DKKD")["waiting"] >= 1
         assert server.get("counters").status_code == 200
-        assert d1.ping()["seq"] == seq
+        assert d1.ping()["seq"] == seq, f"ping_hall: {frozen}"
         assert not call.done(), f"call-next answered while the write lock was held: {call.result().text}"
         holder.observed()
 
