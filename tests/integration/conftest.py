@@ -24,7 +24,7 @@ def pytest_configure(config: pytest.Config) -> None:
 def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo) -> Iterator[None]:
     outcome = yield
     report = outcome.get_result()
-    if report.failed and _STARTED:
+    if report.failed and _STARTED and "live_server" in getattr(item, "fixturenames", ()):
         for server in _STARTED[-4:]:
             report.sections.append((f"{server.name} log ({server.log_path})", server.log_tail(60)))
 

@@ -19,15 +19,23 @@ def h(live_server, auth):
                   service("SHUT", numbers="8001-8999", hours=closed_hours())],
     )
     server = live_server(config, name="errors")
-    made = auth(server).make(staff=["staff"], kiosk=["kiosk", "busy-kiosk"], display=["tv"], rating=["tablet"])
-    h = SimpleNamespace(server=server, staff=made["staff"]["staff"], kiosk=made["kiosk"]["kiosk"],
-                        busy_kiosk=made["kiosk"]["busy-kiosk"], display=made["display"]["tv"],
-                        rating=made["rating"]["tablet"])
+    made = auth(server).make(staff=["staff"], supervisor=["boss"], kiosk=["kiosk", "busy-kiosk"],
+                             display=["tv"], rating=["tablet"])
+    h = SimpleNamespace(server=server, staff=made["staff"]["staff"], boss=made["supervisor"]["boss"],
+                        kiosk=made["kiosk"]["kiosk"], busy_kiosk=made["kiosk"]["busy-kiosk"],
+                        display=made["display"]["tv"], rating=made["rating"]["tablet"])
     # A finished ticket to rate, and the CAP service at its cap.
     ticket = issue(h, "TK")
     ok(h, "counters/10/call-next")
     ok(h, "counters/10/finish")
     h.finished = ticket
+    rated = issue(h, "TK")
+    ok(h, "counters/10/call-next")
+    ok(h, "counters/10/finish")
+    resp = h.server.post(f"tickets/{rated['token']}/rating", {"score": 4}, token=h.rating)
+    assert resp.status_code == 201, resp.text
+    h.rated = rated
+    h.waiting = issue(h, "XD")  # stays waiting: nobody calls XD in this module
     issue(h, "CAP")
     issue(h, "CAP")
     return h
@@ -53,6 +61,14 @@ def busy_counter_4(h) -> None:
 
 def free_counter_4(h) -> None:
     ok(h, "counters/4/finish")
+
+
+def pause_counter_6(h) -> None:
+    ok(h, "counters/6/pause", {"reason": "break"})
+
+
+def resume_counter_6(h) -> None:
+    ok(h, "counters/6/resume")
 
 
 def empty_dkkd(h) -> None:
@@ -114,6 +130,16 @@ CASES: list[tuple[str, int, str, Callable, Callable | None, Callable | None]] = 
      None, None),
     ("transfer-nothing", 409, "no_current_ticket",
      lambda h: h.server.post("counters/1/transfer", {"service": "HT"}, token=h.staff), None, None),
+    ("call-while-paused", 409, "counter_paused", lambda h: h.server.post("counters/6/call-next", token=h.staff),
+     pause_counter_6, resume_counter_6),
+    ("pause-twice", 409, "counter_paused", lambda h: h.server.post("counters/6/pause", token=h.staff),
+     pause_counter_6, resume_counter_6),
+    ("resume-open-counter", 409, "counter_not_paused",
+     lambda h: h.server.post("counters/4/resume", token=h.staff), busy_counter_4, free_counter_4),
+    ("rate-unfinished", 409, "ticket_not_finished",
+     lambda h: h.server.post(f"tickets/{h.waiting['token']}/rating", {"score": 4}, token=h.rating), None, None),
+    ("rate-twice", 409, "already_rated",
+     lambda h: h.server.post(f"tickets/{h.rated['token']}/rating", {"score": 1}, token=h.rating), None, None),
     ("daily-cap", 409, "daily_cap_reached",
      lambda h: h.server.post("tickets", {"service": "CAP"}, token=h.staff), None, None),
     ("service-closed", 409, "service_closed",
@@ -130,6 +156,14 @@ CASES: list[tuple[str, int, str, Callable, Callable | None, Callable | None]] = 
     ("transfer-same-service", 422, "same_service",
      lambda h: h.server.post("counters/4/transfer", {"service": "HT"}, token=h.staff),
      busy_counter_4, free_counter_4),
+    ("bad-lang", 422, "invalid_value",
+     lambda h: h.server.post("tickets", {"service": "HT", "lang": "fr"}, token=h.staff), None, None),
+    ("bad-priority", 422, "invalid_value",
+     lambda h: h.server.post("tickets", {"service": "HT", "priority": "vip"}, token=h.staff), None, None),
+    ("stats-bad-dates", 422, "invalid_value",
+     lambda h: h.server.get("stats?from=2026-13-01&to=2026-01-01", token=h.boss), None, None),
+    ("login-without-password", 422, "missing_field",
+     lambda h: h.server.post("login", {"username": "staff"}), None, None),
     ("missing-service", 422, "missing_field", lambda h: h.server.post("tickets", {}, token=h.staff), None, None),
     ("kiosk-rate-limit", 429, "rate_limited",
      lambda h: h.server.post("tickets", {"service": "HT"}, token=h.busy_kiosk),

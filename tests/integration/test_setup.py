@@ -105,7 +105,7 @@ def _bad_timezone(d):
     (_bad_hours, "services.1.hours", "17:00-07:30"),
     (_cap_too_big, "services.0", "5000"),
     (_twice, "counters", "1"),
-    (_bad_mode, "server.async_mode", "gevent"),
+    (_bad_mode, "server.async_mode", "eventlet"),  # names the key and what is allowed
     (_bad_timezone, "center.timezone", "Asia/Hanoi_City"),
 ], ids=["counter-unknown-service", "hours-backwards", "cap-over-block", "counter-twice", "async-mode",
         "timezone"])

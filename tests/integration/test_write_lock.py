@@ -58,8 +58,12 @@ class Holder:
         return line
 
     def observed(self) -> None:
-        self.proc.stdin.write("observed\n")
-        self.proc.stdin.flush()
+        """Tell the holder our checks are done (it may already have let go and exited)."""
+        try:
+            self.proc.stdin.write("observed\n")
+            self.proc.stdin.flush()
+        except BrokenPipeError:
+            pass
 
 
 @pytest.fixture(scope="module", params=["eventlet", "threading"])
@@ -115,3 +119,20 @@ def test_display_stays_live_while_another_process_holds_the_write_lock(hall, dis
     assert server.state()["seq"] == seq + 3
     finish = server.post("counters/5/finish", token=staff)
     assert finish.status_code == 200, finish.text
+
+
+def test_a_read_with_a_device_token_does_not_wait_for_the_write_lock(hall, auth):
+    """A hall TV reads GET /state with its display token; that read must not wait for a writer."""
+    server, _, _ = hall
+    tv = auth(server).display("tv-first-seen-during-the-lock")
+    seq = server.state()["seq"]
+    holder = Holder(server.sqlite_path)
+    holder.wait_line("locked")
+    resp = server.get("state", token=tv, timeout=60)
+    holder.observed()
+    released = holder.wait_line("released")
+    assert resp.status_code == 200, f"GET /state with a display token during the lock: {resp.status_code} {resp.text}"
+    assert resp.json()["seq"] == seq
+    assert released == "released observed", (
+        "GET /state with a display's token answered only after the other process released the write "
+        "lock: the read waited for a database write (the device's last-seen time?)")

@@ -13,10 +13,17 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def demo_config() -> dict[str, Any]:
-    """The repository's config.yaml as data, every service open around the clock."""
+    """The repository's config.yaml as data, every service open around the clock.
+
+    The business day starts twelve hours from now, so no test run sees the numbers
+    restart at midnight of the hall's day, whatever the hour it runs at.
+    """
     data = copy.deepcopy(yaml.safe_load((ROOT / "config.yaml").read_text(encoding="utf-8")))
     for svc in data["services"]:
         svc["hours"] = ["00:00-24:00"]
+    center = data["center"]
+    local = datetime.now(ZoneInfo(center.get("timezone", "Asia/Ho_Chi_Minh")))
+    center["day_starts_at"] = f"{(local.hour + 12) % 24:02d}:00"
     return data
 
 

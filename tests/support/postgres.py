@@ -22,8 +22,7 @@ class PostgresUnavailable(AssertionError):
 
 
 def _connect(url: str):
-    import psycopg2
-
+    """An autocommit DB-API connection: psycopg 3 (the project's driver), else psycopg2."""
     parsed = make_url(url)
     kwargs = {"host": parsed.host or "127.0.0.1", "port": parsed.port or 5432,
               "dbname": parsed.database or "test", "connect_timeout": 5}
@@ -31,9 +30,15 @@ def _connect(url: str):
         kwargs["user"] = parsed.username
     if parsed.password:
         kwargs["password"] = parsed.password
-    conn = psycopg2.connect(**kwargs)
-    conn.autocommit = True
-    return conn
+    try:
+        import psycopg
+    except ImportError:
+        import psycopg2
+
+        conn = psycopg2.connect(**kwargs)
+        conn.autocommit = True
+        return conn
+    return psycopg.connect(autocommit=True, **kwargs)
 
 
 def admin_connection():
