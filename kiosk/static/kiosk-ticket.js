@@ -63,9 +63,12 @@ export class TicketScreen {
                   unknown: "ticket.print.unknown" }[status];
     $("t-print").textContent = failed ? "" : i18n.t(key || "ticket.print.unknown");
     $("t-print").hidden = failed;
+    // The printer's reason: from the catalog when the server names it with a code, else its text.
+    const codeKey = this.print.code ? `print.${this.print.code}` : "";
+    const reason = failed ? (codeKey && i18n.has(codeKey) ? i18n.t(codeKey) : message || "") : "";
     const detail = $("t-print-detail");
-    detail.hidden = !(failed && message);
-    detail.textContent = failed && message ? message : "";
+    detail.hidden = !reason;
+    detail.textContent = reason;
   }
 
   /** While the job is queued, ask for the ticket (its `print` field) every 500 ms, up to 15 s. */

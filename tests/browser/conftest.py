@@ -39,9 +39,14 @@ def _unavailable(reason: str) -> None:
     pytest.skip(reason)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
-    """Headless Debian Chromium; never a downloaded browser."""
+    """Headless Debian Chromium; never a downloaded browser.
+
+    Module-scoped on purpose: Playwright's sync API allows one running instance per
+    thread, so a session-long one would break any later test that starts its own
+    (tests/test_voice.py does; the display tests' `sound_browser` is module-scoped too).
+    """
     try:
         from playwright.sync_api import sync_playwright
     except ImportError as err:  # pragma: no cover - the test extra installs it
@@ -93,11 +98,7 @@ class Hall:
         return self.server.post(f"counters/{n}/{action}", kw.get("json"), token=self.staff)
 
 
-@pytest.fixture(scope="module")
-def start_hall(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Callable[..., Hall]]:
-    """start_hall(config=None) -> Hall: a `hallq serve` process, stopped when the module ends."""
-    started: list[LiveServer] = []
-
+def _starter(tmp_path_factory: pytest.TempPathFactory, started: list[LiveServer]) -> Callable[..., Hall]:
     def start(config: dict[str, Any] | None = None) -> Hall:
         folder = tmp_path_factory.mktemp("browser-hall")
         server = LiveServer(write_config(folder, config or browser_hall()), async_mode="eventlet", name="hallq")
@@ -105,15 +106,25 @@ def start_hall(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Callable[..
         server.start()
         return Hall(server)
 
-    yield start
+    return start
+
+
+@pytest.fixture(scope="module")
+def start_hall(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Callable[..., Hall]]:
+    """start_hall(config=None) -> Hall: a `hallq serve` process of its own, stopped when the module ends."""
+    started: list[LiveServer] = []
+    yield _starter(tmp_path_factory, started)
     for server in started:
         server.stop()
 
 
-@pytest.fixture(scope="module")
-def hall(start_hall: Callable[..., Hall]) -> Hall:
-    """One hall shared by a module's tests (each test uses its own services where it counts)."""
-    return start_hall()
+@pytest.fixture(scope="session")
+def hall(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Hall]:
+    """One hall shared by the browser tests; each test counts on its own services or devices."""
+    started: list[LiveServer] = []
+    yield _starter(tmp_path_factory, started)()
+    for server in started:
+        server.stop()
 
 
 @pytest.fixture

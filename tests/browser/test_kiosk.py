@@ -166,3 +166,13 @@ def test_server_down_shows_the_interruption_and_recovers_without_reload(new_page
     tile(page, "DD").click()
     expect(page.locator("#t-take")).to_have_text("Mời nhận phiếu")
     assert hall.waiting("DD") == before + 1
+
+
+def test_inactivity_returns_to_vietnamese(new_page, hall):
+    page = open_kiosk(new_page, hall, query="?idle=2")
+    page.locator("#lang").click()
+    page.locator("#priority-open").click()
+    expect(page.locator("#screen-priority")).to_be_visible()
+    # Nobody touches the screen: it goes back to the start, in Vietnamese.
+    expect(tile(page, "DD")).to_contain_text("Đất đai")
+    expect(page.locator("#screen-priority")).to_be_hidden()
