@@ -1,0 +1,247 @@
+// The hall board: the newest call very large, the last calls, what each counter serves,
+// people waiting per service, the clock and a scrolling notice. Live from /hall; speaks calls.
+//
+// Memory stays flat for weeks: the lists are capped, DOM nodes are made once per counter,
+// service and recent-call row and then only their text changes.
+
+import { flash, startStation } from "./display-station.js";
+
+const RECENT_ROWS = 5;     // below the newest call, which the hero shows
+const KEEP_CALLS = 24;     // calls remembered (then shown, after the board's filter)
+const NOTICE_PX_PER_S = 110;
+
+const $ = (id) => document.getElementById(id);
+
+const state = {
+  counters: new Map(),    // number → counter state, only the board's counters
+  services: new Map(),    // code → service, only the board's services
+  calls: [],              // newest first, at most KEEP_CALLS
+  filter: { services: null, counters: null },
+  notice: null,
+  center: null,           // the center's {vi, en} name
+  heroSeq: null,
+};
+
+const station = startStation({
+  settings: applySettings,
+  snapshot: applySnapshot,
+  event: applyEvent,
+  render: renderAll,
+  announces: shown,
+});
+const { i18n } = station;
+
+// -- what this board shows -----------------------------------------------------------------
+
+function counterShown(number) {
+  const { counters, services } = state.filter;
+  if (counters) return counters.includes(number);
+  if (services) {
+    const c = state.counters.get(number);
+    return !c || (c.services || []).some((code) => services.includes(code));
+  }
+  return true;
+}
+
+function serviceShown(code) {
+  return !state.filter.services || state.filter.services.includes(code);
+}
+
+/** Is this call for this board (its counters, else its services)? */
+function shown(call) {
+  if (state.filter.counters) return state.filter.counters.includes(call.counter);
+  return serviceShown(call.service);
+}
+
+// -- input ------------------------------------------------------------------------------
+
+function applySettings(settings) {
+  const before = JSON.stringify(state.filter);
+  state.filter = { services: settings.services || null, counters: settings.counters || null };
+  state.notice = settings.notice || null;
+  if (settings.center) state.center = settings.center.name;
+  if (JSON.stringify(state.filter) !== before && station && station.hall) station.hall.resync();
+  renderNotice();
+}
+
+function applySnapshot(snap, { first }) {
+  if (snap.center) state.center = snap.center.name;
+  state.counters.clear();
+  for (const c of snap.counters || []) state.counters.set(c.number, c);
+  for (const number of [...state.counters.keys()]) if (!counterShown(number)) state.counters.delete(number);
+  state.services.clear();
+  for (const s of snap.services || []) if (serviceShown(s.code)) state.services.set(s.code, s);
+  const calls = (snap.recent_calls || []).filter(shown).slice(0, KEEP_CALLS);
+  const newest = calls[0];
+  // After an outage the newest call may be one this board never saw: show it (flash, no voice).
+  const unseen = !first && newest && state.heroSeq !== null && newest.seq > state.heroSeq;
+  state.calls = calls;
+  renderAll();
+  if (unseen) flashHero();
+}
+
+function applyEvent(name, payload) {
+  if (name === "ticket_called") {
+    if (!shown(payload)) return;
+    state.calls.unshift({
+      seq: payload.seq, number: payload.number, service: payload.service, counter: payload.counter,
+      recall: payload.recall, at: payload.called_at,
+    });
+    if (state.calls.length > KEEP_CALLS) state.calls.length = KEEP_CALLS;
+    renderCalls();
+    flashHero();
+    flash($("recent").firstElementChild);
+    flash(counterTiles.get(payload.counter));
+  } else if (name === "counter_changed") {
+    if (!payload.state || !counterShown(payload.counter)) return;
+    state.counters.set(payload.counter, payload.state);
+    renderCounters();
+  } else if (name === "queue_changed") {
+    const service = state.services.get(payload.service);
+    if (!service) return;
+    service.waiting = payload.waiting;
+    if (payload.estimated_wait_s !== undefined) service.estimated_wait_s = payload.estimated_wait_s;
+    renderServices();
+  }
+}
+
+// -- output -----------------------------------------------------------------------------
+
+function renderAll() {
+  $("center-name").textContent = i18n.name(state.center);
+  renderCalls();
+  renderCounters();
+  renderServices();
+  renderNotice();
+}
+
+function serviceName(code) {
+  const s = state.services.get(code);
+  return s ? i18n.name(s.name) : "";
+}
+
+/** The newest call in the hero; the next ones (one row per ticket and counter) below it. */
+function renderCalls() {
+  const seen = new Set();
+  const calls = state.calls.filter((c) => {
+    const key = `${c.number}@${c.counter}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+  const [newest, ...rest] = calls;
+  $("hero-empty").hidden = Boolean(newest);
+  $("hero").classList.toggle("is-empty", !newest);
+  $("hero-number").textContent = newest ? newest.number : "";
+  $("hero-number").style.setProperty("--chars", newest ? Math.max(4, newest.number.length) : 4);
+  $("hero-counter").textContent = newest ? i18n.t("board.to_counter", { counter: newest.counter }) : "";
+  $("hero-service").textContent = newest ? serviceName(newest.service) : "";
+  state.heroSeq = newest ? newest.seq : state.heroSeq;
+
+  const list = $("recent");
+  while (list.children.length < RECENT_ROWS) {
+    const row = document.createElement("li");
+    row.className = "b-recent__row";
+    row.innerHTML = '<span class="b-recent__number"></span><span class="b-recent__arrow" aria-hidden="true">→</span>'
+      + '<span class="b-recent__counter"></span>';
+    list.append(row);
+  }
+  [...list.children].forEach((row, i) => {
+    const call = rest[i];
+    row.hidden = !call;
+    row.children[0].textContent = call ? call.number : "";
+    row.children[2].textContent = call ? i18n.t("board.to_counter", { counter: call.counter }) : "";
+  });
+}
+
+function flashHero() { flash($("hero")); }
+
+// One tile per counter, made once and kept while the counter is on the board.
+const counterTiles = new Map();
+
+function pauseText(reason) {
+  const key = `pause.${reason}`;
+  return i18n.has(key) ? i18n.t(key) : i18n.t("pause.other");
+}
+
+function renderCounters() {
+  const grid = $("counters");
+  const numbers = [...state.counters.keys()].sort((a, b) => a - b);
+  for (const [number, tile] of counterTiles) {
+    if (!state.counters.has(number)) { tile.remove(); counterTiles.delete(number); }
+  }
+  numbers.forEach((number, i) => {
+    let tile = counterTiles.get(number);
+    if (!tile) {
+      tile = document.createElement("div");
+      tile.className = "b-counter";
+      tile.innerHTML = '<span class="b-counter__name"></span><span class="b-counter__value"></span>';
+      counterTiles.set(number, tile);
+    }
+    if (grid.children[i] !== tile) grid.insertBefore(tile, grid.children[i] || null);
+    const c = state.counters.get(number);
+    const current = c.current && (c.current.status === "called" || c.current.status === "serving") ? c.current : null;
+    let value = i18n.t("board.idle");
+    let status = "idle";
+    if (current) { value = current.number; status = current.status; }
+    else if (c.status === "paused") { value = pauseText(c.pause_reason); status = "paused"; }
+    else if (c.status === "closed") { value = i18n.t("status.closed_short"); status = "closed"; }
+    tile.dataset.status = status;
+    tile.children[0].textContent = i18n.t("counter", { counter: number });
+    tile.children[1].textContent = value;
+  });
+  const count = numbers.length;
+  const cols = count <= 4 ? Math.max(count, 1) : count <= 10 ? Math.ceil(count / 2) : Math.ceil(count / 3);
+  grid.style.setProperty("--cols", cols);
+  grid.style.setProperty("--rows", Math.max(1, Math.ceil(count / cols)));
+}
+
+const serviceRows = new Map();
+
+function renderServices() {
+  const list = $("services");
+  const codes = [...state.services.keys()];
+  for (const [code, row] of serviceRows) {
+    if (!state.services.has(code)) { row.remove(); serviceRows.delete(code); }
+  }
+  codes.forEach((code, i) => {
+    let row = serviceRows.get(code);
+    if (!row) {
+      row = document.createElement("li");
+      row.className = "b-service";
+      row.innerHTML = '<span class="b-service__name"></span><span class="b-service__wait"></span>'
+        + '<span class="b-service__count"></span>';
+      serviceRows.set(code, row);
+    }
+    if (list.children[i] !== row) list.insertBefore(row, list.children[i] || null);
+    const s = state.services.get(code);
+    row.dataset.open = String(s.open !== false);
+    row.children[0].textContent = i18n.name(s.name);
+    row.children[1].textContent = s.open === false ? i18n.t("board.out_of_hours")
+      : s.waiting ? i18n.wait(s.estimated_wait_s) : "";
+    row.children[2].textContent = String(s.waiting ?? 0);
+  });
+  // Up to 8 services in one column; more in two, in a smaller size.
+  const columns = codes.length > 8 ? 2 : 1;
+  list.dataset.columns = String(columns);
+  list.style.setProperty("--rows", Math.max(1, Math.ceil(codes.length / columns)));
+}
+
+/** The notice crawls right to left, at the same speed whatever its length. */
+let noticeKey = "";
+function renderNotice() {
+  const box = $("notice");
+  const text = state.notice ? i18n.name(state.notice) : "";
+  box.hidden = !text;
+  const line = $("notice-text");
+  const key = `${text}|${box.clientWidth}`;
+  if (!text || key === noticeKey) return;
+  noticeKey = key;
+  line.textContent = text;
+  const from = box.clientWidth;
+  const to = -line.scrollWidth;
+  line.style.setProperty("--from", `${from}px`);
+  line.style.setProperty("--to", `${to}px`);
+  line.style.setProperty("--duration", `${((from - to) / NOTICE_PX_PER_S).toFixed(1)}s`);
+}
+window.addEventListener("resize", renderNotice);
