@@ -16,6 +16,8 @@ export const KIOSK = {
   "kiosk.priority.open": ["Ưu tiên: người cao tuổi, người khuyết tật, phụ nữ mang thai, người có con nhỏ",
                           "Priority: elderly, disability, pregnancy, small children"],
   "kiosk.priority.title": ["Bạn thuộc diện ưu tiên nào?", "Which priority applies to you?"],
+  "kiosk.priority.note": ["Số ưu tiên được gọi trước. Cán bộ có thể đề nghị xuất trình giấy tờ.",
+                          "Priority numbers are called first. Staff may ask to see a document."],
   "kiosk.priority.back": ["Quay lại", "Back"],
   "kiosk.priority.chosen": ["Số ưu tiên: {category}", "Priority ticket: {category}"],
   "kiosk.priority.cancel": ["Bỏ ưu tiên", "Cancel priority"],
