@@ -39,6 +39,7 @@ export const KIOSK = {
   "print.cover_open": ["Nắp máy in đang mở.", "The printer cover is open."],
   "print.offline": ["Máy in không phản hồi.", "The printer does not answer."],
   "print.timeout": ["Máy in không phản hồi kịp.", "The printer did not answer in time."],
+  "ticket.reprint": ["In lại phiếu", "Print again"],
   "ticket.qr_hint": ["Quét mã QR để theo dõi lượt của bạn trên điện thoại", "Scan the QR code to follow your turn on your phone"],
   "ticket.qr_label": ["Mã QR của số thứ tự {number}", "QR code for ticket {number}"],
   "ticket.done": ["Xong", "Done"],

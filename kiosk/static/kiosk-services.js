@@ -71,7 +71,6 @@ export function renderServices(container, services, i18n, { page, pageSize, ...s
     const tile = el("button", "k-service");
     tile.type = "button";
     tile.dataset.code = service.code;
-    tile.setAttribute("role", "listitem");
     fillTile(tile, service, i18n, state);
     container.append(tile);
   }

@@ -18,6 +18,7 @@ export class TicketScreen {
     this.timer = null;
     this.pollId = 0;
     $("t-done").addEventListener("click", () => this.finish());
+    $("t-reprint").addEventListener("click", () => this.reprint());
   }
 
   /** Show an issued ticket; `print` is the POST answer's {status, message?}. */
@@ -69,6 +70,7 @@ export class TicketScreen {
     const detail = $("t-print-detail");
     detail.hidden = !reason;
     detail.textContent = reason;
+    $("t-reprint").hidden = !failed;
   }
 
   /** While the job is queued, ask for the ticket (its `print` field) every 500 ms, up to 15 s. */
@@ -89,6 +91,19 @@ export class TicketScreen {
       } catch { /* the next round tries again; the offline state is shown elsewhere */ }
     }
     if (id === this.pollId && this.print.status === "queued") this.setPrint({ status: "unknown" });
+  }
+
+  /** After a failure: print again on this kiosk's printer (the paper may be back). */
+  async reprint() {
+    const button = $("t-reprint");
+    button.disabled = true;
+    try {
+      const data = await api(`tickets/${encodeURIComponent(this.ticket.token)}/reprint`,
+        { method: "POST", body: {}, token: this.token() });
+      this.setPrint((data && data.print) || { status: "queued" });
+      if (this.print.status === "queued") this.pollPrint();
+    } catch { /* the failure stays on screen; the citizen still has the number and QR */ }
+    finally { button.disabled = false; }
   }
 
   setPrint(print) {

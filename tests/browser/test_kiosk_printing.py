@@ -50,5 +50,13 @@ def test_paper_out_keeps_the_number_and_qr_with_the_reason(new_page, hall, print
         expect(page.locator("#t-take")).to_have_text("Máy in gặp sự cố — vui lòng chụp lại mã QR hoặc ghi nhớ số")
         expect(page.locator("#t-print-detail")).not_to_be_empty()
         expect(page.locator("#t-qr svg")).to_be_visible()
+        # Staff put paper in; the citizen taps "In lại phiếu" and gets the ticket after all.
+        printer.model.paper = "ok"
+        cuts = printer.model.count("cut")
+        page.locator("#t-reprint").click()
+        expect(page.locator("#t-print-box")).to_have_attribute("data-status", "printed")
+        expect(page.locator("#t-take")).to_have_text("Mời nhận phiếu")
+        expect(page.locator("#t-reprint")).to_be_hidden()
+        assert printer.wait_for(lambda m: m.count("cut") > cuts, timeout=10)
     finally:
         printer.model.paper = "ok"
