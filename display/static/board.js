@@ -217,8 +217,9 @@ function renderServices() {
     const s = state.services.get(code);
     row.dataset.open = String(s.open !== false);
     row.children[0].textContent = i18n.name(s.name);
+    // An estimate under a minute with people waiting reads as a promise: say nothing then.
     row.children[1].textContent = s.open === false ? i18n.t("board.out_of_hours")
-      : s.waiting ? i18n.wait(s.estimated_wait_s) : "";
+      : s.waiting && s.estimated_wait_s >= 60 ? i18n.wait(s.estimated_wait_s) : "";
     row.children[2].textContent = String(s.waiting ?? 0);
   });
   // Up to 8 services in one column; more in two, in a smaller size.

@@ -14,7 +14,8 @@
 //
 // `voice.hook` (exposed as window.hallqVoice) lets tests and technicians see what happened:
 // `played` (clip URLs in play order), `spoken` (Web Speech texts), `announcements` (one
-// record per announcement, with its start and end on the audio clock), `skipped`, `errors`.
+// record per announcement, with its start and end on the audio clock), `skipped`, `errors`,
+// `counts` ({announced, skipped} since the page opened), `queued`, `state`, `audio`.
 // Every announcement also fires `hallq:announce` on window, detail {phase: start|end, ...}.
 // All these lists are capped, so a board can run for weeks.
 
@@ -46,7 +47,10 @@ export class VoicePlayer {
     this.running = false;
     this.buffers = new Map();  // clip URL → Promise<AudioBuffer>
     this.audioEnd = 0;         // when the last scheduled sound ends, on the audio clock
-    this.hook = { played: [], spoken: [], announcements: [], skipped: [], errors: [], state: "idle", enabled };
+    this.hook = {
+      played: [], spoken: [], announcements: [], skipped: [], errors: [], state: "idle", enabled,
+      counts: { announced: 0, skipped: 0 },  // since the page opened; the lists keep only the last ones
+    };
     Object.defineProperty(this.hook, "queued", { get: () => this.queue.length, enumerable: true });
     this.ctx = null;
     if (enabled) this._openAudio();
@@ -119,6 +123,7 @@ export class VoicePlayer {
   }
 
   _skip(call, reason) {
+    this.hook.counts.skipped += 1;
     capped(this.hook.skipped, { seq: call.seq, number: call.number, counter: call.counter, reason });
   }
 
@@ -166,6 +171,7 @@ export class VoicePlayer {
       capped(this.hook.errors, { seq: call.seq, error: String(err && err.message || err) });
     }
     record.endedAt = performance.now();
+    this.hook.counts.announced += 1;
     capped(this.hook.announcements, record, 50);
     this._emit("end", record);
     await sleep(GAP_S * 1000);

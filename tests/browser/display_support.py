@@ -182,3 +182,62 @@ def paths(urls: list[str]) -> list[str]:
 
 __all__ = ["DisplayHall", "Screen", "display_config", "display_hall", "expected_clips", "expected_speech",
            "open_screen", "paths", "sound_browser", "start_display_hall", "SPEAK_MS", "WAIT_MS"]
+
+
+# -- docs/screenshots/display-*.png -------------------------------------------------------------
+
+SCENE = [  # (service, tickets issued, counters that call one each)
+    ("DD", 26, [1, 2]), ("HT", 14, [3, 4]), ("TP", 5, [7]), ("LD", 9, [8]), ("TK", 40, [9, 10]),
+    ("DKKD", 8, [5]), ("XD", 3, []),
+]
+
+
+def take_screenshots(out: Path) -> None:
+    """A hall in mid-morning on the board (1920×1080) and on counter 5's screen (1280×720)."""
+    import tempfile
+
+    from playwright.sync_api import sync_playwright
+
+    with tempfile.TemporaryDirectory(prefix="hallq-shots-") as tmp, sync_playwright() as pw:
+        hall = start_display_hall(Path(tmp))
+        try:
+            for service, count, counters in SCENE:
+                for _ in range(count):
+                    hall.issue(service)
+            for service, count, counters in SCENE:
+                for counter in counters:
+                    for _ in range(count // 4 if counter != counters[-1] else 1):
+                        hall.clear(counter)
+                        hall.act(counter, "call-next")
+            hall.act(6, "resume")
+            hall.act(6, "pause", {"reason": "break"})
+            hall.act(2, "finish")
+            hall.act(2, "call-next")  # the newest call: DD at counter 2
+            browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+            for url, size, name in ((f"{hall.url}/display?voice=off", (1920, 1080), "display-board.png"),
+                                    (f"{hall.url}/display/counter/5", (1280, 720), "display-counter.png")):
+                page = browser.new_page(viewport={"width": size[0], "height": size[1]})
+                page.goto(url)
+                Screen(page).live()
+                # No flash mid-way; the notice crawl caught as its text enters from the left.
+                page.evaluate("""() => {
+                  for (const el of document.querySelectorAll('.is-flash')) el.classList.remove('is-flash');
+                  const line = document.getElementById('notice-text');
+                  if (!line) return;
+                  const from = parseFloat(line.style.getPropertyValue('--from')) || 0;
+                  const to = parseFloat(line.style.getPropertyValue('--to')) || -1;
+                  for (const a of line.getAnimations()) {
+                    a.pause();
+                    a.currentTime = a.effect.getComputedTiming().duration * (from - 40) / (from - to);
+                  }
+                }""")
+                page.wait_for_timeout(300)
+                page.screenshot(path=str(out / name))
+                page.close()
+            browser.close()
+        finally:
+            hall.server.stop()
+
+
+if __name__ == "__main__":  # .venv/bin/python -m tests.browser.display_support
+    take_screenshots(Path(__file__).resolve().parents[2] / "docs" / "screenshots")
