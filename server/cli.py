@@ -59,15 +59,20 @@ def _async_mode(args: argparse.Namespace) -> str:
     if args.async_mode:
         return args.async_mode
     if os.environ.get("HALLQ_ASYNC_MODE"):
-        return os.environ["HALLQ_ASYNC_MODE"]
+        mode = os.environ["HALLQ_ASYNC_MODE"]
+        if mode not in ("eventlet", "threading"):
+            fail(f"HALLQ_ASYNC_MODE={mode!r}: use eventlet or threading")
+        return mode
     import yaml
 
     path = Path(args.config or os.environ.get("HALLQ_CONFIG") or "config.yaml")
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-        return str((data.get("server") or {}).get("async_mode") or "eventlet")
+        mode = str((data.get("server") or {}).get("async_mode") or "eventlet")
     except (OSError, yaml.YAMLError, AttributeError):
-        return "eventlet"  # the full load reports what is wrong with the file
+        mode = "eventlet"
+    # An unknown value is reported by the full config check, naming its key.
+    return mode if mode in ("eventlet", "threading") else "threading"
 
 
 def fail(reason: str) -> NoReturn:
@@ -79,8 +84,6 @@ def main(argv: list[str] | None = None) -> None:
     args = _parser().parse_args(argv)
     if args.command == "serve":
         mode = _async_mode(args)
-        if mode not in ("eventlet", "threading"):
-            fail(f"async mode {mode!r}: use eventlet or threading")
         if mode == "eventlet":
             import warnings
 

@@ -84,6 +84,7 @@ class Service(Strict):
     priority_allowed: bool = True
     default_service_time_s: int = Field(default=300, ge=10, le=14400)
     target_wait_s: int = Field(default=1800, ge=60)
+    group: Text | None = None  # kiosks group services by field when there are many
 
     @field_validator("numbers")
     @classmethod

@@ -63,6 +63,8 @@ def job_status(s: Session, ticket_id: int) -> dict[str, Any]:
     body = {"status": STATUS_WORDS[job.status]}
     if job.error:
         body["message"] = job.error
+    if job.error_code:
+        body["code"] = job.error_code
     return body
 
 
@@ -100,7 +102,8 @@ class Printers:
         def op(s: Session) -> list[tuple[int, str]]:
             s.execute(update(PrintJob).where(PrintJob.status.in_(("pending", "sent")),
                                              PrintJob.created_at < now - STALE_AFTER)
-                      .values(status="failed", error="the server restarted before printing", updated_at=now))
+                      .values(status="failed", error="the server restarted before printing",
+                              error_code="server_restarted", updated_at=now))
             return [(j.id, j.printer) for j in s.execute(
                 select(PrintJob).where(PrintJob.status.in_(("pending", "sent"))).order_by(PrintJob.id)).scalars()]
 
@@ -147,16 +150,17 @@ class Printers:
         if view is None:
             return
         error: str | None = None
+        code: str | None = None
         try:
             url, settings = self.resolve(key)
             status = print_ticket(url, settings, _view(view))
             self._record(key, status.as_dict(), None)
         except PrinterError as err:
-            error = str(err)
+            error, code = str(err), err.code
             self._record(key, err.status.as_dict() if err.status is not None else {}, error)
         final = "failed" if error else "done"
         self.db.write(lambda s: s.execute(update(PrintJob).where(PrintJob.id == job_id).values(
-            status=final, error=error[:300] if error else None, updated_at=self.clock())))
+            status=final, error=error[:300] if error else None, error_code=code, updated_at=self.clock())))
 
     def _check(self, key: str) -> None:
         try:

@@ -35,7 +35,7 @@ def _rows(s: Session, start: date, end: date) -> list[tuple[Ticket, Rating | Non
         select(Ticket, Rating).outerjoin(Rating, Rating.ticket_id == Ticket.id)
         .where(Ticket.business_day >= start, Ticket.business_day <= end)
         .order_by(Ticket.business_day, Ticket.issued_at)
-    ).tuples())
+    ).all())
 
 
 def stats(s: Session, config: HallConfig, start: date, end: date) -> dict[str, Any]:

@@ -14,7 +14,7 @@ from .queueing.clock import business_day, local_time
 from .queueing.engine import (
     CounterChanged, Outcome, QueueChanged, TicketCalled, TicketRated, stamp,
 )
-from .queueing.models import WAITING, CounterState, Hall, Ticket, TicketEvent
+from .queueing.models import DONE, WAITING, CounterState, Hall, Rating, ServiceDay, Ticket, TicketEvent
 
 
 def iso(moment: datetime | None, config: HallConfig) -> str | None:
@@ -25,12 +25,14 @@ def iso(moment: datetime | None, config: HallConfig) -> str | None:
 class HallView:
     """Reads the hall for one transaction, caching what several answers share."""
 
-    def __init__(self, s: Session, config: HallConfig, now: datetime) -> None:
+    def __init__(self, s: Session, config: HallConfig, now: datetime, base_url: str = "") -> None:
         self.s, self.config, self.now = s, config, now
+        self.base_url = base_url.rstrip("/")
         self.day = business_day(now, config.center.tz, config.center.day_start)
         self._states: dict[int, CounterState] | None = None
         self._avg: dict[str, float] = {}
         self._waiting: dict[str, int] | None = None
+        self._issued: dict[str, int] | None = None
 
     @property
     def states(self) -> dict[int, CounterState]:
@@ -63,9 +65,11 @@ class HallView:
             "priority_category": t.priority_category, "service_issued": t.service_issued,
             "started_at": iso(t.started_at, self.config), "finished_at": iso(t.finished_at, self.config),
             "business_day": t.business_day.isoformat(), "lang": t.lang,
+            "rated": t.status == DONE and self.s.get(Rating, t.id) is not None,
         }
         if with_token:
             body["token"] = t.token
+            body["status_url"] = f"{self.base_url}/t/{t.token}"
         return body
 
     def counter(self, number: int, *, with_token: bool = False) -> dict[str, Any]:
@@ -88,12 +92,22 @@ class HallView:
         svc = self.config.service(code)
         waiting = self.waiting(code)
         open_now = svc.is_open_at(local_time(self.now, self.config.center.tz))
+        remaining = max(0, svc.daily_cap - self.issued(code))
         return {
             "code": code, "name": svc.name.model_dump(), "waiting": waiting,
             "estimated_wait_s": self.wait_for(code, waiting), "open": open_now,
+            "full": remaining == 0, "remaining": remaining,
+            "group": svc.group.model_dump() if svc.group else None,
             "hours": list(svc.hours), "priority_allowed": svc.priority_allowed,
             "counters": [c.number for c in self.config.counters if code in c.services],
         }
+
+    def issued(self, code: str) -> int:
+        """Numbers handed out in a service today."""
+        if self._issued is None:
+            self._issued = dict(self.s.execute(
+                select(ServiceDay.service, ServiceDay.last_ordinal).where(ServiceDay.day == self.day)).all())
+        return self._issued.get(code, 0)
 
     def services(self) -> list[dict[str, Any]]:
         return [self.service(s.code) for s in self.config.services]

@@ -11,6 +11,7 @@ between OS threads (eventlet's patched locks are not safe across them).
 from __future__ import annotations
 
 import importlib
+import logging
 import secrets
 import sys
 from pathlib import Path
@@ -25,6 +26,7 @@ from .queueing.errors import QueueError
 from .queueing.models import CounterState, Hall
 
 T = TypeVar("T")
+log = logging.getLogger(__name__)
 BUSY_TIMEOUT_S = 5.0
 
 
@@ -142,6 +144,7 @@ class Database:
                 job.result = self._transaction(engine, job.fn)
             except BaseException as err:  # handed back to the waiting request
                 job.error = err
+                log.debug("database job failed: %r", err)
             job.done.set()
 
     # -- running ---------------------------------------------------------
@@ -171,6 +174,13 @@ class Database:
         if job.error is not None:
             raise job.error
         return job.result
+
+    def write_later(self, fn: Callable[[Session], Any]) -> None:
+        """Queue a write nobody waits for (bookkeeping such as a device's last-seen time)."""
+        if not self._queues:
+            self._transaction(self._inline, fn)
+            return
+        self._queues["write"].put(_Job(fn, self._threading))
 
     def write(self, fn: Callable[[Session], T]) -> T:
         """Run fn in a write transaction and commit it before returning."""

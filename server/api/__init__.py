@@ -39,7 +39,8 @@ def _principal_for(token: str, via_cookie: bool) -> Principal | None:
         last = h.seen.get(principal.device_id, 0.0)
         if time.monotonic() - last > SEEN_EVERY_S:
             h.seen[principal.device_id] = time.monotonic()
-            h.db.write(lambda s: device_seen(s, principal.device_id, h.clock()))
+            # Bookkeeping never makes a request wait behind the write lock.
+            h.db.write_later(lambda s: device_seen(s, principal.device_id, h.clock()))
     if principal is not None and via_cookie:
         principal = Principal(**{**principal.__dict__, "via_cookie": True})
     return principal
@@ -84,6 +85,11 @@ def allow(*, role: str | None = None, devices: tuple[str, ...] = (), anonymous: 
         return guarded
 
     return wrap
+
+
+def base_url() -> str:
+    """Where phones reach this server: server.public_url, else the address the request came to."""
+    return hall().config.server.public_url or request.host_url
 
 
 def body() -> dict[str, Any]:

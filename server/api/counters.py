@@ -8,7 +8,7 @@ from flask import g, jsonify
 from ..context import hall
 from ..queueing.errors import NotFound
 from ..state import HallView
-from . import allow, api, body
+from . import allow, api, base_url, body
 from .parse import optional_str, required_str
 
 
@@ -18,11 +18,11 @@ def act(n: int, operation: str, **params: Any):
     h, p = hall(), g.principal
     if h.config.counter(n) is None:
         raise NotFound("unknown_counter", counter=n)
-    now = h.clock()
+    now, base = h.clock(), base_url()
 
     def op(s):
         out = getattr(h.engine, operation)(s, n, actor=p.actor, now=now, **params)
-        view = HallView(s, h.config, now)
+        view = HallView(s, h.config, now, base)
         events = view.broadcasts(out)
         ticket = view.ticket(out.ticket, with_token=True) if out.ticket is not None else None
         return {"ticket": ticket, "counter": view.counter(n, with_token=True)}, events

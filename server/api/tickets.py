@@ -5,11 +5,12 @@ from flask import g, jsonify, request
 from sqlalchemy import select
 
 from ..context import hall
+from ..queueing.engine import scoped_key
 from ..queueing.errors import Invalid, NotFound
 from ..printing import add_job, job_status, ticket_view
 from ..queueing.models import PrintJob, Ticket
 from ..state import HallView
-from . import ApiError, allow, api, body
+from . import ApiError, allow, api, base_url, body
 from .parse import int_between, optional_bool, optional_str, required_str
 
 PRIORITY_CATEGORIES = ("elderly", "disability", "pregnant", "small_children", "other")
@@ -32,6 +33,13 @@ def _ticket(s, token: str) -> Ticket:
     return ticket
 
 
+def _seen_key(actor: str, key: str | None) -> bool:
+    if not key:
+        return False
+    full = scoped_key(actor, key)
+    return hall().db.read(lambda s: s.execute(select(Ticket.id).where(Ticket.idempotency_key == full)).first()) is not None
+
+
 @api.post("/tickets")
 @allow(role="staff", devices=("kiosk",))
 def issue():
@@ -42,22 +50,22 @@ def issue():
     priority, category = _priority(data)
     lang = optional_str(data, "lang", 2) or "vi"
     key = optional_str(data, "idempotency_key", 100)
-    if p.kind == "device" and not h.issue_limiter.allow(p.actor):
-        raise ApiError(429, "rate_limited")
+    if p.kind == "device" and not h.issue_limiter.allow(p.actor) and not _seen_key(p.actor, key):
+        raise ApiError(429, "rate_limited")  # a retry of a ticket already given is never refused
     now = h.clock()
 
-    base_url = h.config.server.public_url or request.host_url
+    base = base_url()
 
     def op(s):
         out = h.engine.issue(s, service=service, actor=p.actor, now=now, priority=priority, category=category,
                              lang=lang, idempotency_key=key)
-        view = HallView(s, h.config, now)
+        view = HallView(s, h.config, now, base)
         ticket = view.ticket(out.ticket, with_token=True)
         if out.replayed:
             return ticket, [], True, None, job_status(s, out.ticket.id)
         job = None
         if p.printer:  # the job is committed with its ticket: a crash loses neither
-            paper = ticket_view(h.config, out.ticket, ticket["waiting_ahead"], ticket["estimated_wait_s"], base_url)
+            paper = ticket_view(h.config, out.ticket, ticket["waiting_ahead"], ticket["estimated_wait_s"], base)
             job = add_job(s, out.ticket, p.printer, paper, now).id
         return ticket, view.broadcasts(out), False, job, {"status": "queued" if job else "none"}
 
@@ -77,11 +85,11 @@ def issue():
 def show(token: str):
     """A ticket as its holder sees it."""
     h = hall()
-    now = h.clock()
+    now, base = h.clock(), base_url()
 
     def op(s):
         ticket = _ticket(s, token)
-        return {"ticket": HallView(s, h.config, now).ticket(ticket, with_token=True), "print": job_status(s, ticket.id)}
+        return {"ticket": HallView(s, h.config, now, base).ticket(ticket, with_token=True), "print": job_status(s, ticket.id)}
 
     return jsonify(h.db.read(op))
 
@@ -96,12 +104,12 @@ def rate(token: str):
     data = body()
     score = int_between(data, "score", 1, 4)
     comment = optional_str(data, "comment", 1000)
-    now = h.clock()
+    now, base = h.clock(), base_url()
 
     def op(s):
         ticket = _ticket(s, token)
         out = h.engine.rate(s, ticket, score=score, comment=comment, actor=p.actor, now=now)
-        return HallView(s, h.config, now).broadcasts(out)
+        return HallView(s, h.config, now, base).broadcasts(out)
 
     h.hub.publish(h.db.write(op))
     return jsonify({"rating": {"score": score, "comment": comment}}), 201
@@ -112,11 +120,11 @@ def rate(token: str):
 def cancel(token: str):
     """Withdraw a waiting ticket (its holder, or staff)."""
     h, p = hall(), g.principal
-    now = h.clock()
+    now, base = h.clock(), base_url()
 
     def op(s):
         out = h.engine.cancel(s, _ticket(s, token), actor=p.actor, now=now)
-        view = HallView(s, h.config, now)
+        view = HallView(s, h.config, now, base)
         return view.ticket(out.ticket, with_token=True), view.broadcasts(out)
 
     ticket, events = h.db.write(op)
@@ -133,7 +141,7 @@ def reprint(token: str):
     if p.kind == "device" and not p.printer:
         raise ApiError(409, "no_printer")
     now = h.clock()
-    base_url = h.config.server.public_url or request.host_url
+    base = base_url()
 
     def op(s):
         ticket = _ticket(s, token)
@@ -144,8 +152,8 @@ def reprint(token: str):
         printer = p.printer or (last.printer if last else None)
         if printer is None:
             raise ApiError(409, "no_printer")
-        view = HallView(s, h.config, now).ticket(ticket, with_token=True)
-        paper = ticket_view(h.config, ticket, view["waiting_ahead"] or 0, view["estimated_wait_s"], base_url)
+        view = HallView(s, h.config, now, base).ticket(ticket, with_token=True)
+        paper = ticket_view(h.config, ticket, view["waiting_ahead"] or 0, view["estimated_wait_s"], base)
         return add_job(s, ticket, printer, paper, now).id, printer
 
     job, printer = h.db.write(op)

@@ -61,6 +61,11 @@ class Outcome:
     replayed: bool = False
 
 
+def scoped_key(actor: str, key: str) -> str:
+    """Idempotency keys are per issuing device or person: two kiosks may pick the same key."""
+    return f"{actor}:{key}"
+
+
 class Engine:
     """The hall's queue rules, bound to its configuration."""
 
@@ -120,7 +125,7 @@ class Engine:
               category: str | None = None, lang: str = "vi", idempotency_key: str | None = None) -> Outcome:
         """Hand out the next number of a service."""
         if idempotency_key:
-            key = f"{actor}:{idempotency_key}"
+            key = scoped_key(actor, idempotency_key)
             earlier = s.execute(select(Ticket).where(Ticket.idempotency_key == key)).scalar_one_or_none()
             if earlier is not None:
                 return Outcome(ticket=earlier, replayed=True)
@@ -142,7 +147,7 @@ class Engine:
             service_issued=service, service=service, business_day=day, status=WAITING,
             priority=bool(priority), priority_category=category if priority else None, lang=lang,
             issued_at=now, queued_at=now, issued_by=actor,
-            idempotency_key=f"{actor}:{idempotency_key}" if idempotency_key else None,
+            idempotency_key=scoped_key(actor, idempotency_key) if idempotency_key else None,
         )
         s.add(ticket)
         s.flush()

@@ -175,5 +175,6 @@ class PrintJob(Base):
     view: Mapped[dict[str, Any]] = mapped_column(JSON)  # what the ticket shows, decided at issue time
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     error: Mapped[str | None] = mapped_column(String(300))
+    error_code: Mapped[str | None] = mapped_column(String(32))  # printer_drivers' stable code
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime)
