@@ -50,7 +50,7 @@ function onAnimationEnd(event) {
  *   view.event(name, payload)          a live event, in seq order, each once
  *   view.render()                      the language changed: redraw texts
  *   view.announces(call)               should this ticket_called be spoken here?
- * Returns { i18n, voice, token }.
+ * Returns the station: { i18n, voice, token, settings, hall, tickClock }.
  */
 export function startStation(view, { voiceDefault = true } = {}) {
   const params = new URLSearchParams(location.search);
@@ -85,16 +85,24 @@ export function startStation(view, { voiceDefault = true } = {}) {
   i18n.onChange(renderTexts);
 
   // -- clock -------------------------------------------------------------------------------
+  // The center's time zone, not the TV's; the TV's clock corrected by the server's.
   let lastClock = "";
+  let format = null;
+  let formatZone = null;
   function tickClock(force = false) {
     const now = new Date(Date.now() + station.clockOffsetMs);
     let parts;
     try {
-      parts = Object.fromEntries(new Intl.DateTimeFormat("en-GB", {
-        timeZone: station.timezone, hour: "2-digit", minute: "2-digit", hour12: false,
-        day: "2-digit", month: "2-digit", year: "numeric", weekday: "short",
-      }).formatToParts(now).map((p) => [p.type, p.value]));
-    } catch {
+      if (!format || formatZone !== station.timezone) {
+        formatZone = station.timezone;
+        format = new Intl.DateTimeFormat("en-GB", {
+          timeZone: station.timezone, hour: "2-digit", minute: "2-digit", hour12: false,
+          day: "2-digit", month: "2-digit", year: "numeric", weekday: "short",
+        });
+      }
+      parts = Object.fromEntries(format.formatToParts(now).map((p) => [p.type, p.value]));
+    } catch {  // an unknown zone: keep the last time shown
+      format = null;
       return;
     }
     const key = `${parts.hour}:${parts.minute} ${parts.day} ${i18n.lang}`;

@@ -33,10 +33,15 @@ FAKE_SPEECH = """
 """
 
 
+LISTEN = """window.__events = [];
+window.addEventListener('hallq:announce', (e) => window.__events.push([e.detail.phase, e.detail.number]));"""
+
+
 def test_a_call_plays_the_chime_then_its_clips_in_order(display_hall, open_screen):
-    board = open_screen(f"{display_hall.url}/display")
+    board = open_screen(f"{display_hall.url}/display", init_script=LISTEN)
     number = display_hall.call(5, "DKKD")
     [said] = board.wait_announced(1)
+    assert board.page.evaluate("window.__events") == [["start", number], ["end", number]]
     clips = expected_clips(number, 5)
     assert (said["number"], said["counter"], said["recall"]) == (number, 5, False)
     assert said["clips"] == clips
