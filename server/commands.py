@@ -4,6 +4,7 @@ from __future__ import annotations
 import argparse
 import getpass
 import logging
+import socket
 import sys
 from pathlib import Path
 
@@ -41,11 +42,29 @@ def serve(args: argparse.Namespace, mode: str) -> None:
         fail(f"config: {err}")
     except (SQLAlchemyError, ImportError) as err:
         fail(f"database: {str(getattr(err, 'orig', None) or err).splitlines()[0]}")
+    try:
+        if mode == "eventlet":
+            import eventlet
+            import eventlet.wsgi
+
+            # eventlet.listen sets SO_REUSEPORT by default: a second server on the same
+            # port would silently share it. Refuse instead.
+            sock = eventlet.listen((args.host, args.port), reuse_port=False)
+            _ready(args, mode)
+            eventlet.wsgi.server(sock, app, log_output=args.access_log, max_size=4096)
+        else:
+            with socket.socket() as probe:  # one clear line, before werkzeug's own banner
+                probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+                probe.bind((args.host, args.port))
+            _ready(args, mode)
+            socketio.run(app, host=args.host, port=args.port, use_reloader=False, log_output=args.access_log,
+                         allow_unsafe_werkzeug=True)
+    except OSError as err:
+        fail(f"cannot listen on {args.host}:{args.port}: {err.strerror or err}")
+
+
+def _ready(args: argparse.Namespace, mode: str) -> None:
     print(f"hallq: serving the hall on http://{args.host}:{args.port} ({mode})", file=sys.stderr, flush=True)
-    extra = {"log_output": args.access_log}
-    if mode == "threading":
-        extra["allow_unsafe_werkzeug"] = True
-    socketio.run(app, host=args.host, port=args.port, use_reloader=False, **extra)
 
 
 def _password() -> str:
