@@ -16,6 +16,7 @@ from .config import ConfigError, config_path, database_url, load_config
 from .context import Hall
 from .extensions import socketio
 from .hub import Hub, register
+from .closing import start_daily_close
 from .printing import Printers
 from .queueing.engine import Engine
 from .queueing.models import Hall as HallRow
@@ -65,10 +66,13 @@ def create_app(config_file: str | Path | None = None, overrides: dict[str, Any] 
     db.start(green=async_mode == "eventlet")
     hall.hub.start()
     hall.printers.recover()
+    start_daily_close(hall, socketio)
     register(socketio, hall.hub)
 
     from display import bp as display_bp
     from kiosk import bp as kiosk_bp
+
+    from .admin import bp as admin_bp
 
     from .api import api
     from .api.errors import http_error, internal_error
@@ -76,6 +80,7 @@ def create_app(config_file: str | Path | None = None, overrides: dict[str, Any] 
     app.register_blueprint(api)
     app.register_blueprint(display_bp)
     app.register_blueprint(kiosk_bp)
+    app.register_blueprint(admin_bp)
     app.register_error_handler(HTTPException, http_error)
     app.register_error_handler(Exception, internal_error)
 

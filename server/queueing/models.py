@@ -93,6 +93,7 @@ class Ticket(Base):
     counter: Mapped[int | None] = mapped_column(Integer)
     call_count: Mapped[int] = mapped_column(Integer, default=0)
     issued_by: Mapped[str] = mapped_column(String(80))
+    target_counter: Mapped[int | None] = mapped_column(Integer)  # sent straight to one counter
     idempotency_key: Mapped[str | None] = mapped_column(String(200), unique=True)
 
 
@@ -119,6 +120,7 @@ class CounterState(Base):
     pause_reason: Mapped[str | None] = mapped_column(String(40))
     since: Mapped[datetime | None] = mapped_column(UtcDateTime)
     staff: Mapped[str | None] = mapped_column(String(80))
+    cycle_pos: Mapped[int] = mapped_column(Integer, default=0)  # place in a priority:normal ratio
 
 
 class Rating(Base):
@@ -126,6 +128,9 @@ class Rating(Base):
     ticket_id: Mapped[int] = mapped_column(ForeignKey("tickets.id"), primary_key=True)
     score: Mapped[int] = mapped_column(Integer)
     comment: Mapped[str | None] = mapped_column(Text)
+    reason: Mapped[str | None] = mapped_column(String(40))  # for a low score, from config's list
+    counter: Mapped[int | None] = mapped_column(Integer)
+    staff: Mapped[str | None] = mapped_column(String(80))  # who served: reports by staff member
     at: Mapped[datetime] = mapped_column(UtcDateTime)
     by: Mapped[str] = mapped_column(String(80))
 
@@ -137,7 +142,21 @@ class User(Base):
     role: Mapped[str] = mapped_column(String(16))
     password_hash: Mapped[str] = mapped_column(String(200))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    counter: Mapped[int | None] = mapped_column(Integer)  # bound to one counter; None: any
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
+class AuditEntry(Base):
+    """Who did what to people, devices and sessions (queue actions are in ticket_events)."""
+
+    __tablename__ = "audit_log"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    at: Mapped[datetime] = mapped_column(UtcDateTime, index=True)
+    actor: Mapped[str] = mapped_column(String(80))
+    action: Mapped[str] = mapped_column(String(40))
+    target: Mapped[str | None] = mapped_column(String(80))
+    detail: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    address: Mapped[str | None] = mapped_column(String(64))
 
 
 class Device(Base):
