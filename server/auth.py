@@ -33,6 +33,7 @@ class Principal:
     device_kind: str | None = None
     device_id: int | None = None
     printer: str | None = None
+    counter: int | None = None  # a person bound to one counter
     via_cookie: bool = False
 
     @property
@@ -69,7 +70,7 @@ def validate_password(password: str) -> None:
         raise Invalid("weak_password", minimum=8)
 
 
-def add_user(s: Session, username: str, role: str, password: str, now: datetime) -> User:
+def add_user(s: Session, username: str, role: str, password: str, now: datetime, hashed: str | None = None) -> User:
     """Create a person; the password is stored only as an argon2id hash."""
     if role not in ROLES:
         raise Invalid("invalid_value", field="role", allowed=", ".join(ROLES))
@@ -78,7 +79,8 @@ def add_user(s: Session, username: str, role: str, password: str, now: datetime)
     validate_password(password)
     if s.execute(select(User.id).where(User.username == username)).first():
         raise Conflict("already_exists", name=username)
-    user = User(username=username, role=role, password_hash=hash_password(password), active=True, created_at=now)
+    user = User(username=username, role=role, password_hash=hashed or hash_password(password), active=True,
+                created_at=now)
     s.add(user)
     return user
 
@@ -139,7 +141,7 @@ def resolve(s: Session, token: str, now: datetime) -> Principal | None:
         tok, user = row
         if tok.revoked or tok.expires_at <= now or not user.active:
             return None
-        return Principal(kind="user", name=user.username, role=user.role)
+        return Principal(kind="user", name=user.username, role=user.role, counter=user.counter)
     return None
 
 

@@ -30,9 +30,19 @@ def _parser() -> argparse.ArgumentParser:
     add = user_sub.add_parser("add", help="create a person (password from stdin, or a prompt)")
     add.add_argument("name")
     add.add_argument("--role", required=True, choices=("admin", "supervisor", "staff"))
+    add.add_argument("--counter", type=int, help="bind the person to one counter")
     add.add_argument("--config")
     listing = user_sub.add_parser("list", help="list people")
     listing.add_argument("--config")
+    for action, text in (("disable", "stop a person from logging in"), ("enable", "let them log in again"),
+                         ("passwd", "reset a password (from stdin, or a prompt)")):
+        one = user_sub.add_parser(action, help=text)
+        one.add_argument("name")
+        one.add_argument("--config")
+    role = user_sub.add_parser("role", help="change a person's role")
+    role.add_argument("name")
+    role.add_argument("--role", required=True, choices=("admin", "supervisor", "staff"))
+    role.add_argument("--config")
 
     device = sub.add_parser("device", help="kiosks, displays and rating tablets")
     dev_sub = device.add_subparsers(dest="action", required=True, metavar="ACTION")

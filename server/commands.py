@@ -88,9 +88,29 @@ def _user(args: argparse.Namespace) -> None:
             for u in s.execute(select(User).order_by(User.username)).scalars():
                 print(f"{u.username}\t{u.role}\t{'active' if u.active else 'disabled'}")
         return
-    password = _password()
-    db.write(lambda s: auth.add_user(s, args.name, args.role, password, utcnow()))
-    print(f"added {args.role} {args.name}")
+    from .people import audit, change_user
+
+    actor = f"cli:{getpass.getuser()}"
+    counters = [c.number for c in config.counters]
+    if args.action == "add":
+        if args.counter is not None and args.counter not in counters:
+            fail(f"--counter: there is no counter {args.counter}")
+        password = _password()
+
+        def add(s):
+            user = auth.add_user(s, args.name, args.role, password, utcnow())
+            user.counter = args.counter
+            audit(s, actor, "user_added", args.name, utcnow(), role=args.role, counter=args.counter)
+
+        db.write(add)
+        print(f"added {args.role} {args.name}")
+        return
+    changes = {"disable": {"active": False}, "enable": {"active": True}, "role": {"role": getattr(args, "role", None)},
+               "passwd": {}}[args.action]
+    if args.action == "passwd":
+        changes["password"] = _password()
+    db.write(lambda s: change_user(s, args.name, actor=actor, now=utcnow(), counters=counters, **changes))
+    print(f"{args.action}: {args.name} done")
 
 
 def _device(args: argparse.Namespace) -> None:

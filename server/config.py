@@ -128,6 +128,52 @@ class Counter(Strict):
     name: Text
     services: list[str] = Field(min_length=1)
     picking: Literal["oldest_first", "preference"] = "oldest_first"
+    # "1:2": one priority ticket, then two normal ones, while both wait. None: priority always first.
+    priority_ratio: str | None = Field(default=None, pattern=r"^[1-9]\d?:[1-9]\d?$")
+
+    def ratio(self) -> tuple[int, int] | None:
+        if not self.priority_ratio:
+            return None
+        priority, normal = self.priority_ratio.split(":")
+        return int(priority), int(normal)
+
+
+class Choice(Strict):
+    """One entry of a configurable list: a stable code and its names."""
+
+    code: str = Field(pattern=r"^[a-z][a-z0-9_]{0,31}$")
+    name: Text
+
+
+DEFAULT_PRIORITY = [
+    Choice(code="elderly", name=Text(vi="Người cao tuổi", en="Elderly")),
+    Choice(code="disability", name=Text(vi="Người khuyết tật", en="People with disabilities")),
+    Choice(code="pregnant", name=Text(vi="Phụ nữ mang thai", en="Pregnant women")),
+    Choice(code="small_children", name=Text(vi="Người có con nhỏ", en="People with small children")),
+]
+DEFAULT_REASONS = [
+    Choice(code="long_wait", name=Text(vi="Chờ quá lâu", en="Waited too long")),
+    Choice(code="attitude", name=Text(vi="Thái độ phục vụ", en="Staff attitude")),
+    Choice(code="unclear", name=Text(vi="Hướng dẫn chưa rõ", en="Unclear guidance")),
+    Choice(code="documents", name=Text(vi="Yêu cầu thêm giấy tờ", en="Asked for more documents")),
+    Choice(code="other", name=Text(vi="Lý do khác", en="Other")),
+]
+
+
+class Console(Strict):
+    allow_call_specific: bool = True  # staff may call a given number (e.g. a no-show who came back)
+    pause_reasons: list[Choice] = [
+        Choice(code="break", name=Text(vi="Nghỉ giải lao", en="Break")),
+        Choice(code="meeting", name=Text(vi="Họp", en="Meeting")),
+        Choice(code="training", name=Text(vi="Tập huấn", en="Training")),
+        Choice(code="other", name=Text(vi="Việc khác", en="Other")),
+    ]
+
+
+class RatingSettings(Strict):
+    unlock_seconds: int = Field(default=30, ge=5, le=600)  # the tablet takes a rating this long after finish
+    low_score: int = Field(default=2, ge=1, le=3)  # this score and below asks for a reason
+    reasons: list[Choice] = DEFAULT_REASONS
 
 
 class Center(Strict):
@@ -200,6 +246,9 @@ class HallConfig(Strict):
     server: ServerSettings = ServerSettings()
     voice: Voice = Voice()
     display: Displays = Displays()
+    console: Console = Console()
+    rating: RatingSettings = RatingSettings()
+    priority_categories: list[Choice] = DEFAULT_PRIORITY
     services: list[Service] = Field(min_length=1)
     counters: list[Counter] = Field(min_length=1)
     printers: dict[str, PrinterEntry] = Field(default_factory=dict)

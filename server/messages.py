@@ -38,6 +38,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "database_busy": ("Cơ sở dữ liệu đang bận, vui lòng thử lại.", "The database is busy; please try again."),
     "method_not_allowed": ("Phương thức không được hỗ trợ.", "Method not allowed."),
     "no_printer": ("Thiết bị này không có máy in.", "This device has no printer."),
+    "wrong_counter": ("Bạn được phân công ở quầy {counter}.", "You are assigned to counter {counter}."),
+    "call_specific_forbidden": ("Trung tâm không cho phép gọi số theo ý muốn.",
+                                "This center does not allow calling a chosen number."),
+    "same_counter": ("Số thứ tự đang ở quầy {counter}.", "The ticket is already at counter {counter}."),
+    "nothing_to_rate": ("Quầy {counter} chưa có lượt phục vụ nào để đánh giá.",
+                        "Counter {counter} has no service to rate right now."),
+    "last_admin": ("Không thể bỏ quyền hoặc khoá quản trị viên cuối cùng.",
+                   "The last active admin cannot be demoted or disabled."),
     "internal_error": ("Lỗi máy chủ.", "Server error."),
 }
 

@@ -9,12 +9,12 @@ from sqlalchemy.orm import Session
 
 from .announce import announcement
 from .config import HallConfig
-from .queueing import estimate
+from .queueing import estimate, routing
 from .queueing.clock import business_day, local_time
 from .queueing.engine import (
-    CounterChanged, Outcome, QueueChanged, TicketCalled, TicketRated, stamp,
+    CounterChanged, Outcome, QueueChanged, TicketCalled, TicketFinished, TicketRated, stamp,
 )
-from .queueing.models import DONE, WAITING, CounterState, Hall, Rating, ServiceDay, Ticket, TicketEvent
+from .queueing.models import DONE, NO_SHOW, WAITING, CounterState, Hall, Rating, ServiceDay, Ticket, TicketEvent
 
 
 def iso(moment: datetime | None, config: HallConfig) -> str | None:
@@ -81,6 +81,7 @@ class HallView:
             "status": state.status if state else "closed",
             "current": self.ticket(current, with_token=with_token) if current else None,
             "pause_reason": state.pause_reason if state else None,
+            "staff": (state.staff or "").partition(":")[2] or None if state else None,
             "since": iso(state.since, self.config) if state else None,
             "picking": conf.picking,
         }
@@ -160,9 +161,41 @@ class HallView:
                 events.append((seq, "counter_changed", {
                     "seq": seq, "counter": change.counter, "state": self.counter(change.counter),
                 }))
+            elif isinstance(change, TicketFinished):
+                t = self.s.get(Ticket, change.ticket_id)
+                events.append((seq, "ticket_finished", {
+                    "seq": seq, "number": t.number, "service": t.service, "counter": change.counter,
+                    "finished_at": iso(t.finished_at, self.config),
+                }))
             elif isinstance(change, TicketRated):
                 t = self.s.get(Ticket, change.ticket_id)
                 events.append((seq, "ticket_rated", {
                     "seq": seq, "counter": t.counter, "service": t.service, "score": change.score,
                 }))
         return events
+
+
+def counter_queue(s: Session, config: HallConfig, counter: int, now: datetime) -> dict[str, Any]:
+    """The staff console's list: who waits for this counter in calling order, and today's no-shows."""
+    conf = config.counter(counter)
+    day = business_day(now, config.center.tz, config.center.day_start)
+    mine = routing.for_counter(counter, conf.services)
+    waiting = s.execute(
+        select(Ticket).where(Ticket.status == WAITING, Ticket.business_day == day, mine)
+        .order_by(*routing.queue_order(counter, conf.services, conf.picking)).limit(200)
+    ).scalars().all()
+    no_shows = s.execute(
+        select(Ticket).where(Ticket.status == NO_SHOW, Ticket.business_day == day, mine)
+        .order_by(Ticket.issued_at.desc()).limit(50)
+    ).scalars().all()
+
+    def row(t: Ticket) -> dict[str, Any]:
+        return {"number": t.number, "service": t.service, "priority": t.priority,
+                "priority_category": t.priority_category, "issued_at": iso(t.issued_at, config),
+                "waited_s": int((now - t.queued_at).total_seconds()), "sent_here": t.target_counter == counter}
+
+    counts = {code: 0 for code in conf.services}
+    for t in waiting:
+        counts[t.service] = counts.get(t.service, 0) + 1
+    return {"counter": counter, "waiting": [row(t) for t in waiting], "no_shows": [row(t) for t in no_shows],
+            "waiting_by_service": counts}

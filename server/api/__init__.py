@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import functools
 import time
+from urllib.parse import urlsplit
 from typing import Any, Callable
 
 from flask import Blueprint, g, request, session
@@ -62,10 +63,21 @@ def authenticate() -> None:
     elif session.get("token"):
         principal = _principal_for(session["token"], via_cookie=True)
         if principal is not None:
-            # A cross-site form cannot send JSON without a CORS preflight, which we never allow.
-            if request.method not in ("GET", "HEAD", "OPTIONS") and not request.is_json:
+            if request.method not in ("GET", "HEAD", "OPTIONS") and not _same_site():
                 raise ApiError(403, "csrf_failed")
             g.principal = principal
+
+
+def _same_site() -> bool:
+    """A cookie-authenticated change must come from our own pages.
+
+    The cookie is SameSite=Lax, a cross-site form cannot send JSON without a CORS
+    preflight (which we never allow), and a browser's Origin must be ours.
+    """
+    origin = request.headers.get("Origin")
+    if origin and urlsplit(origin).netloc != request.host:
+        return False
+    return request.is_json
 
 
 def allow(*, role: str | None = None, devices: tuple[str, ...] = (), anonymous: bool = False) -> Callable:
@@ -102,4 +114,4 @@ def body() -> dict[str, Any]:
     return data
 
 
-from . import errors, hall_views, tickets, counters, people, reports  # noqa: E402,F401  (register routes)
+from . import admin, errors, hall_views, tickets, counters, people, reports  # noqa: E402,F401  (register routes)

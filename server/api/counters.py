@@ -6,18 +6,26 @@ from typing import Any
 from flask import g, jsonify
 
 from ..context import hall
-from ..queueing.errors import NotFound
-from ..state import HallView
-from . import allow, api, base_url, body
-from .parse import optional_str, required_str
+from ..queueing.errors import Invalid, NotFound
+from ..state import HallView, counter_queue
+from . import ApiError, allow, api, base_url, body
+from .parse import int_between, optional_str, required_str
 
+
+
+def check_counter(n: int) -> None:
+    """The counter exists, and a person bound to another counter may not act here."""
+    h, p = hall(), g.principal
+    if h.config.counter(n) is None:
+        raise NotFound("unknown_counter", counter=n)
+    if p.counter is not None and p.counter != n and not p.at_least("supervisor"):
+        raise ApiError(403, "wrong_counter", counter=p.counter)
 
 
 def act(n: int, operation: str, **params: Any):
     """Run one engine operation for counter n, commit, then tell the hall."""
     h, p = hall(), g.principal
-    if h.config.counter(n) is None:
-        raise NotFound("unknown_counter", counter=n)
+    check_counter(n)
     now, base = h.clock(), base_url()
 
     def op(s):
@@ -77,16 +85,91 @@ def no_show(n: int):
 @api.post("/counters/<int:n>/transfer")
 @allow(role="staff")
 def transfer(n: int):
-    """The current ticket waits again in another service, keeping its number."""
-    return act(n, "transfer", service=required_str(body(), "service", 16))
+    """The current ticket waits again in another service, or for one counter, keeping its number."""
+    data = body()
+    to_counter = data.get("counter")
+    if to_counter is not None and (isinstance(to_counter, bool) or not isinstance(to_counter, int)):
+        raise Invalid("invalid_value", field="counter", allowed="a counter number")
+    return act(n, "transfer", service=optional_str(data, "service", 16), to_counter=to_counter)
 
 
 @api.post("/counters/<int:n>/pause")
 @allow(role="staff")
 def pause(n: int):
-    """The counter stops taking tickets, with a reason (break, meeting, training)."""
-    reason = optional_str(body(), "reason", 40) or "break"
+    """The counter stops taking tickets, with a reason from config (break, meeting, training…)."""
+    reasons = [r.code for r in hall().config.console.pause_reasons]
+    reason = optional_str(body(), "reason", 40) or reasons[0]
+    if reason not in reasons:
+        raise Invalid("invalid_value", field="reason", allowed=", ".join(reasons))
     return act(n, "pause", reason=reason)
+
+
+@api.post("/counters/<int:n>/take")
+@allow(role="staff")
+def take(n: int):
+    """Sit down at the counter: it opens under your name."""
+    return act(n, "take")
+
+
+@api.post("/counters/<int:n>/leave")
+@allow(role="staff")
+def leave(n: int):
+    """Leave the counter: it closes (finish or transfer its ticket first)."""
+    return act(n, "leave")
+
+
+@api.get("/counters/<int:n>/queue")
+@allow(role="staff")
+def queue(n: int):
+    """Who waits for this counter, in the order it will call them, and today's no-shows."""
+    h = hall()
+    check_counter(n)
+    now = h.clock()
+    return jsonify(h.db.read(lambda s: counter_queue(s, h.config, n, now)))
+
+
+@api.get("/counters/<int:n>/rating")
+@allow(role="staff", devices=("rating",))
+def rating_target(n: int):
+    """What the counter's rating tablet may rate now: the ticket just finished, for a few seconds."""
+    h = hall()
+    check_counter(n)
+    now = h.clock()
+
+    def op(s):
+        ticket = h.engine.rateable(s, n, now)
+        if ticket is None:
+            return {"ticket": None}
+        until = ticket.finished_at.timestamp() + h.config.rating.unlock_seconds
+        return {"ticket": {"number": ticket.number, "service": ticket.service,
+                           "finished_at": ticket.finished_at.isoformat()},
+                "seconds_left": max(0, int(until - now.timestamp()))}
+
+    result = h.db.read(op)
+    result["reasons"] = [r.model_dump() for r in h.config.rating.reasons]
+    result["low_score"] = h.config.rating.low_score
+    return jsonify(result)
+
+
+@api.post("/counters/<int:n>/rating")
+@allow(devices=("rating",))
+def rate_at_counter(n: int):
+    """The rating tablet's rating (1..4, 4 = very satisfied) of the ticket the counter just finished."""
+    h, p = hall(), g.principal
+    check_counter(n)
+    data = body()
+    score = int_between(data, "score", 1, 4)
+    reason = optional_str(data, "reason", 40)
+    comment = optional_str(data, "comment", 1000)
+    now = h.clock()
+
+    def op(s):
+        out = h.engine.rate_at_counter(s, n, score=score, reason=reason, comment=comment, actor=p.actor, now=now)
+        return out.ticket.number, HallView(s, h.config, now).broadcasts(out)
+
+    number, events = h.db.write(op)
+    h.hub.publish(events)
+    return jsonify({"rating": {"number": number, "score": score, "reason": reason}}), 201
 
 
 @api.post("/counters/<int:n>/resume")

@@ -7,6 +7,7 @@ from flask import g, jsonify, request, session
 
 from .. import auth
 from ..context import hall
+from ..people import audit
 from ..storage import offload
 from . import ApiError, allow, api, body
 from .parse import required_str
@@ -26,9 +27,16 @@ def login():
     ttl = timedelta(hours=h.config.server.token_ttl_hours)
     user = h.db.read(lambda s: auth.find_user(s, username))
     # argon2 is deliberately slow: keep it off the hub and off the database threads.
+    address = request.remote_addr
     if not offload(auth.verify_login, user, password):
+        h.db.write_later(lambda s: audit(s, f"user:{username}", "login_failed", username, now, address))
         raise ApiError(401, "invalid_credentials")
-    token = h.db.write(lambda s: auth.create_login_token(s, user[0], now, ttl))
+
+    def op(s):
+        audit(s, f"user:{username}", "login", username, now, address)
+        return auth.create_login_token(s, user[0], now, ttl)
+
+    token = h.db.write(op)
     session.clear()
     session["token"] = token
     session.permanent = True
@@ -42,7 +50,13 @@ def logout():
     h = hall()
     header = request.headers.get("Authorization", "")
     token = header.partition(" ")[2].strip() or session.get("token", "")
-    h.db.write(lambda s: auth.logout(s, token))
+    p, now, address = g.principal, h.clock(), request.remote_addr
+
+    def op(s):
+        auth.logout(s, token)
+        audit(s, p.actor, "logout", p.name, now, address)
+
+    h.db.write(op)
     h.principals.pop(auth.token_hash(token), None)
     session.clear()
     return jsonify({"ok": True})
@@ -53,4 +67,5 @@ def logout():
 def me():
     """Who this token belongs to."""
     p = g.principal
-    return jsonify({"kind": p.kind, "name": p.name, "role": p.role, "device_kind": p.device_kind})
+    return jsonify({"kind": p.kind, "name": p.name, "role": p.role, "device_kind": p.device_kind,
+                    "counter": p.counter})

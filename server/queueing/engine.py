@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from ..config import HallConfig
 from . import routing
 from .clock import business_day, local_time
-from .errors import Conflict, Invalid, NotFound
+from .errors import Conflict, Forbidden, Invalid, NotFound
 from .models import (
     ACTIVE, CALLED, CANCELLED, DONE, NO_SHOW, SERVING, WAITING,
     CounterState, Hall, Rating, Ticket, TicketEvent,
@@ -43,12 +43,18 @@ class CounterChanged:
 
 
 @dataclass(frozen=True)
+class TicketFinished:
+    ticket_id: int
+    counter: int
+
+
+@dataclass(frozen=True)
 class TicketRated:
     ticket_id: int
     score: int
 
 
-Change = TicketCalled | QueueChanged | CounterChanged | TicketRated
+Change = TicketCalled | QueueChanged | CounterChanged | TicketFinished | TicketRated
 
 
 @dataclass
@@ -166,7 +172,7 @@ class Engine:
             raise Conflict("counter_busy", counter=counter)
         conf = self.config.counter(counter)
         for _ in range(5):  # another process may take our candidate between pick and update
-            ticket_id = routing.pick(s, conf.services, conf.picking, self.today(now))
+            ticket_id = self._pick(s, state, conf, self.today(now))
             if ticket_id is None:
                 raise NotFound("queue_empty", counter=counter)
             taken = s.execute(
@@ -181,8 +187,22 @@ class Engine:
         ticket = s.get(Ticket, ticket_id, populate_existing=True)
         return self._called(s, state, ticket, actor, now)
 
+    def _pick(self, s: Session, state: CounterState, conf, day) -> int | None:
+        """By the counter's rule; with a priority ratio, in its cycle while both kinds wait."""
+        ratio = conf.ratio()
+        if ratio is None:
+            return routing.pick(s, conf.number, conf.services, conf.picking, day)
+        want_priority = state.cycle_pos < ratio[0]
+        ticket_id = routing.pick(s, conf.number, conf.services, conf.picking, day, priority=want_priority)
+        if ticket_id is not None:
+            state.cycle_pos = (state.cycle_pos + 1) % sum(ratio)  # the cycle moves only when it is kept
+            return ticket_id
+        return routing.pick(s, conf.number, conf.services, conf.picking, day, priority=not want_priority)
+
     def call_ticket(self, s: Session, counter: int, *, number: str, actor: str, now: datetime) -> Outcome:
         """Call one particular ticket of today: a waiting one, or a no-show who came back."""
+        if not self.config.console.allow_call_specific:
+            raise Forbidden("call_specific_forbidden")
         state = self._counter(s, counter)
         if state.status == "paused":
             raise Conflict("counter_paused", counter=counter)
@@ -191,7 +211,7 @@ class Engine:
         conf = self.config.counter(counter)
         ticket = s.execute(
             select(Ticket).where(Ticket.number == number, Ticket.business_day == self.today(now),
-                                 Ticket.service.in_(conf.services))
+                                 routing.for_counter(counter, conf.services))
         ).scalar_one_or_none()
         if ticket is None:
             raise NotFound("ticket_not_found", number=number)
@@ -239,7 +259,7 @@ class Engine:
         started = {} if ticket.started_at else {"started_at": now}
         self._move(s, ticket, ACTIVE, status=DONE, finished_at=now, **started)
         self._release(s, state, now)
-        out = Outcome(ticket=ticket, changes=[CounterChanged(counter)])
+        out = Outcome(ticket=ticket, changes=[CounterChanged(counter), TicketFinished(ticket.id, counter)])
         self._event(s, out, "finished", ticket, actor, now, counter=counter)
         return out
 
@@ -253,21 +273,49 @@ class Engine:
         self._event(s, out, "no_show", ticket, actor, now, counter=counter)
         return out
 
-    def transfer(self, s: Session, counter: int, *, service: str, actor: str, now: datetime) -> Outcome:
-        """The ticket waits again in another service, keeping its number and its place in time."""
-        if self.config.service(service) is None:
+    def transfer(self, s: Session, counter: int, *, actor: str, now: datetime, service: str | None = None,
+                 to_counter: int | None = None) -> Outcome:
+        """The ticket waits again, in another service or for one counter, keeping its number and its place in time."""
+        if (service is None) == (to_counter is None):
+            raise Invalid("invalid_value", field="service/counter", allowed="one of service or counter")
+        if service is not None and self.config.service(service) is None:
             raise NotFound("unknown_service", service=service)
+        if to_counter is not None and self.config.counter(to_counter) is None:
+            raise NotFound("unknown_counter", counter=to_counter)
+        if to_counter == counter:
+            raise Invalid("same_counter", counter=counter)
         state = self._counter(s, counter)
         ticket = self._current(s, state, ACTIVE)
-        if ticket.service == service:
+        if service is not None and ticket.service == service:
             raise Invalid("same_service", service=service)
         origin = ticket.service
         # queued_at stays the original issue time: the citizen has already waited once.
-        self._move(s, ticket, ACTIVE, status=WAITING, service=service, counter=None,
-                   called_at=None, started_at=None)
+        self._move(s, ticket, ACTIVE, status=WAITING, service=service or ticket.service, counter=None,
+                   called_at=None, started_at=None, target_counter=to_counter)
         self._release(s, state, now)
-        out = Outcome(ticket=ticket, changes=[CounterChanged(counter), QueueChanged(service)])
-        self._event(s, out, "transferred", ticket, actor, now, counter=counter, origin=origin)
+        out = Outcome(ticket=ticket, changes=[CounterChanged(counter), QueueChanged(ticket.service)])
+        self._event(s, out, "transferred", ticket, actor, now, counter=counter, origin=origin,
+                    to_counter=to_counter)
+        return out
+
+    def take(self, s: Session, counter: int, *, actor: str, now: datetime) -> Outcome:
+        """A staff member sits down at the counter: it opens under their name."""
+        state = self._counter(s, counter)
+        if state.status == "closed":
+            state.status = "open"
+        state.staff, state.since = actor, now
+        out = Outcome(ticket=None, changes=[CounterChanged(counter)])
+        self._event(s, out, "taken", None, actor, now, counter=counter)
+        return out
+
+    def leave(self, s: Session, counter: int, *, actor: str, now: datetime) -> Outcome:
+        """The staff member leaves: the counter closes (it must hold no ticket)."""
+        state = self._counter(s, counter)
+        if state.current_ticket_id is not None:
+            raise Conflict("counter_busy", counter=counter)
+        state.status, state.staff, state.pause_reason, state.since = "closed", None, None, now
+        out = Outcome(ticket=None, changes=[CounterChanged(counter)])
+        self._event(s, out, "left", None, actor, now, counter=counter)
         return out
 
     def pause(self, s: Session, counter: int, *, reason: str, actor: str, now: datetime) -> Outcome:
@@ -298,16 +346,44 @@ class Engine:
         return out
 
     def rate(self, s: Session, ticket: Ticket, *, score: int, comment: str | None, actor: str,
-             now: datetime) -> Outcome:
+             now: datetime, reason: str | None = None) -> Outcome:
         """Record the citizen's satisfaction with a finished ticket, once."""
         if ticket.status != DONE:
             raise Conflict("ticket_not_finished", number=ticket.number)
+        if reason is not None and reason not in {r.code for r in self.config.rating.reasons}:
+            raise Invalid("invalid_value", field="reason", allowed=", ".join(r.code for r in self.config.rating.reasons))
         if s.get(Rating, ticket.id) is not None:
             raise Conflict("already_rated", number=ticket.number)
-        s.add(Rating(ticket_id=ticket.id, score=score, comment=comment, at=now, by=actor))
+        served_by = s.execute(
+            select(TicketEvent.actor).where(TicketEvent.ticket_id == ticket.id, TicketEvent.kind == "finished")
+            .order_by(TicketEvent.id.desc()).limit(1)).scalar_one_or_none()
+        s.add(Rating(ticket_id=ticket.id, score=score, comment=comment, reason=reason, counter=ticket.counter,
+                     staff=served_by, at=now, by=actor))
         out = Outcome(ticket=ticket, changes=[TicketRated(ticket.id, score)])
         self._event(s, out, "rated", ticket, actor, now, counter=ticket.counter, score=score)
         return out
+
+    def rateable(self, s: Session, counter: int, now: datetime) -> Ticket | None:
+        """The ticket the counter's rating tablet may rate now: finished here moments ago, not yet rated."""
+        if self.config.counter(counter) is None:
+            raise NotFound("unknown_counter", counter=counter)
+        ticket_id = s.execute(
+            select(TicketEvent.ticket_id).where(TicketEvent.kind == "finished", TicketEvent.counter == counter)
+            .order_by(TicketEvent.seq.desc()).limit(1)).scalar_one_or_none()
+        ticket = s.get(Ticket, ticket_id) if ticket_id else None
+        if ticket is None or ticket.status != DONE or ticket.finished_at is None:
+            return None
+        if (now - ticket.finished_at).total_seconds() > self.config.rating.unlock_seconds:
+            return None
+        return None if s.get(Rating, ticket.id) is not None else ticket
+
+    def rate_at_counter(self, s: Session, counter: int, *, score: int, reason: str | None, comment: str | None,
+                        actor: str, now: datetime) -> Outcome:
+        """The rating tablet's rating of the ticket the counter has just finished."""
+        ticket = self.rateable(s, counter, now)
+        if ticket is None:
+            raise Conflict("nothing_to_rate", counter=counter)
+        return self.rate(s, ticket, score=score, comment=comment, reason=reason, actor=actor, now=now)
 
 
 def stamp(s: Session, out: Outcome) -> list[int]:

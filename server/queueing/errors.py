@@ -25,3 +25,7 @@ class Conflict(QueueError):
 
 class Invalid(QueueError):
     status = 422
+
+
+class Forbidden(QueueError):
+    status = 403

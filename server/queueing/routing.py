@@ -3,31 +3,40 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import case, select
+from sqlalchemy import and_, case, or_, select
 from sqlalchemy.orm import Session
 
 from .models import WAITING, Ticket
 
 
-def queue_order(services: list[str], picking: str) -> list:
-    """ORDER BY for a counter: priority first, then its picking rule, then waiting time."""
-    order = [Ticket.priority.desc()]
+def queue_order(counter: int, services: list[str], picking: str) -> list:
+    """ORDER BY for a counter: tickets sent to it, then priority, then its picking rule, then waiting time."""
+    order = [case((Ticket.target_counter == counter, 0), else_=1), Ticket.priority.desc()]
     if picking == "preference" and len(services) > 1:
         order.append(case({code: i for i, code in enumerate(services)}, value=Ticket.service))
     return order + [Ticket.queued_at, Ticket.id]
 
 
-def pick(s: Session, services: list[str], picking: str, day: date) -> int | None:
+def for_counter(counter: int, services: list[str]):
+    """Tickets a counter may take: its services' queues, and tickets transferred to it."""
+    return or_(and_(Ticket.service.in_(services), Ticket.target_counter.is_(None)), Ticket.target_counter == counter)
+
+
+def pick(s: Session, counter: int, services: list[str], picking: str, day: date,
+         priority: bool | None = None) -> int | None:
     """The id of the ticket this counter should call, or None when its queues are empty.
 
-    On PostgreSQL the row is locked and rows locked by a concurrent caller are
+    `priority` limits the choice to priority (True) or normal (False) tickets. On
+    PostgreSQL the row is locked and rows locked by a concurrent caller are
     skipped, so two counters never wait on (or take) the same citizen.
     """
     query = (
         select(Ticket.id)
-        .where(Ticket.status == WAITING, Ticket.business_day == day, Ticket.service.in_(services))
-        .order_by(*queue_order(services, picking))
+        .where(Ticket.status == WAITING, Ticket.business_day == day, for_counter(counter, services))
+        .order_by(*queue_order(counter, services, picking))
         .limit(1)
         .with_for_update(skip_locked=True)
     )
+    if priority is not None:
+        query = query.where(Ticket.priority.is_(priority))
     return s.execute(query).scalar_one_or_none()

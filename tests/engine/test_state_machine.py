@@ -43,11 +43,14 @@ def expected_next(rows: list[Ticket], counter: int) -> Ticket | None:
     conf = CONFIG.counter(counter)
     if conf.picking == "preference":
         def key(t):
-            return (not t.priority, conf.services.index(t.service), t.queued_at, t.id)
+            rank = conf.services.index(t.service) if t.service in conf.services else -1
+            return (t.target_counter != counter, not t.priority, rank, t.queued_at, t.id)
     else:
         def key(t):
-            return (not t.priority, t.queued_at, t.id)
-    candidates = sorted((t for t in rows if t.service in conf.services), key=key)
+            return (t.target_counter != counter, not t.priority, t.queued_at, t.id)
+    mine = [t for t in rows
+            if t.target_counter == counter or (t.target_counter is None and t.service in conf.services)]
+    candidates = sorted(mine, key=key)
     return candidates[0] if candidates else None
 
 
@@ -123,6 +126,14 @@ class HallDay(RuleBasedStateMachine):
     @rule(counter=st.sampled_from(COUNTERS), service=st.sampled_from(SERVICES))
     def transfer(self, counter, service):
         self.run(lambda s: self.engine.transfer(s, counter, service=service, actor="u", now=self.tick()))
+
+    @rule(counter=st.sampled_from(COUNTERS), to=st.sampled_from(COUNTERS))
+    def transfer_to_counter(self, counter, to):
+        self.run(lambda s: self.engine.transfer(s, counter, to_counter=to, actor="u", now=self.tick()))
+
+    @rule(counter=st.sampled_from(COUNTERS), op=st.sampled_from(["take", "leave"]))
+    def staff_comes_and_goes(self, counter, op):
+        self.run(lambda s: getattr(self.engine, op)(s, counter, actor="u", now=self.tick()))
 
     @rule(counter=st.sampled_from(COUNTERS))
     def pause(self, counter):

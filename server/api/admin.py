@@ -1,0 +1,137 @@
+"""People and devices, for admins: add, disable, reset passwords, change roles, pair and revoke."""
+from __future__ import annotations
+
+from flask import g, jsonify, request
+from sqlalchemy import select
+
+from .. import auth
+from ..context import hall
+from ..people import audit, change_user, device_json, user_json
+from ..queueing.errors import Invalid
+from ..queueing.models import AuditEntry, Device, User
+from ..storage import offload
+from . import allow, api, body
+from .parse import optional_bool, optional_str, required_str
+
+
+def _counter(data: dict, counters: list[int]) -> int | None | str:
+    if "counter" not in data:
+        return "keep"
+    value = data["counter"]
+    if value is not None and (isinstance(value, bool) or not isinstance(value, int) or value not in counters):
+        raise Invalid("invalid_value", field="counter", allowed="a counter number, or null")
+    return value
+
+
+@api.get("/users")
+@allow(role="admin")
+def users():
+    """Everyone who can log in."""
+    h = hall()
+    return jsonify(h.db.read(lambda s: [user_json(u) for u in s.execute(select(User).order_by(User.username)).scalars()]))
+
+
+@api.post("/users")
+@allow(role="admin")
+def add_user():
+    """Create a person (the password is hashed with argon2id; there is no default one)."""
+    h, p = hall(), g.principal
+    data = body()
+    username, role = required_str(data, "username", 64), required_str(data, "role", 16)
+    password = required_str(data, "password", 200)
+    counters = [c.number for c in h.config.counters]
+    counter = _counter(data, counters)
+    auth.validate_password(password)
+    hashed = offload(auth.hash_password, password)  # slow on purpose: not on the hub, not on the DB thread
+    now = h.clock()
+
+    def op(s):
+        user = auth.add_user(s, username, role, password, now, hashed=hashed)
+        user.counter = None if counter == "keep" else counter
+        audit(s, p.actor, "user_added", username, now, request.remote_addr, role=role, counter=user.counter)
+        s.flush()
+        return user_json(user)
+
+    return jsonify(h.db.write(op)), 201
+
+
+@api.patch("/users/<username>")
+@allow(role="admin")
+def change(username: str):
+    """Change a role, disable or enable, reset the password, or bind to a counter."""
+    h, p = hall(), g.principal
+    data = body()
+    role = optional_str(data, "role", 16)
+    active = optional_bool(data, "active") if "active" in data else None
+    password = optional_str(data, "password", 200)
+    counters = [c.number for c in h.config.counters]
+    counter = _counter(data, counters)
+    now = h.clock()
+    if password is not None:
+        auth.validate_password(password)
+    result = h.db.write(lambda s: user_json(change_user(
+        s, username, actor=p.actor, now=now, role=role, active=active, password=password, counter=counter,
+        counters=counters)))
+    h.principals.clear()  # cached logins must see the change now
+    return jsonify(result)
+
+
+@api.get("/devices")
+@allow(role="admin")
+def devices():
+    """Kiosks, displays and rating tablets, with when each was last seen."""
+    h = hall()
+    return jsonify(h.db.read(lambda s: [device_json(d) for d in s.execute(select(Device).order_by(Device.name)).scalars()]))
+
+
+@api.post("/devices")
+@allow(role="admin")
+def add_device():
+    """Register a device; its token is in this answer only."""
+    h, p = hall(), g.principal
+    data = body()
+    name, kind = required_str(data, "name", 64), required_str(data, "kind", 16)
+    printer = optional_str(data, "printer", 300)
+    if printer:
+        from printer_drivers import PrinterError, resolve_printer
+
+        try:
+            resolve_printer(printer, h.config.printers)
+        except PrinterError as err:
+            raise Invalid("invalid_value", field="printer", allowed=str(err)) from None
+    now = h.clock()
+
+    def op(s):
+        token = auth.add_device(s, name, kind, printer, now)
+        audit(s, p.actor, "device_added", name, now, request.remote_addr, kind=kind, printer=printer)
+        return token
+
+    token = h.db.write(op)
+    return jsonify({"name": name, "kind": kind, "printer": printer, "token": token}), 201
+
+
+@api.post("/devices/<name>/revoke")
+@allow(role="admin")
+def revoke(name: str):
+    """Revoke a device: its token stops working at once."""
+    h, p = hall(), g.principal
+    now = h.clock()
+
+    def op(s):
+        auth.revoke_device(s, name, now)
+        audit(s, p.actor, "device_revoked", name, now, request.remote_addr)
+
+    h.db.write(op)
+    h.principals.clear()
+    return jsonify({"name": name, "revoked": True})
+
+
+@api.get("/audit")
+@allow(role="admin")
+def audit_log():
+    """The newest entries of the audit log (people, devices, logins)."""
+    h = hall()
+    limit = min(max(request.args.get("limit", 200, type=int), 1), 1000)
+    rows = h.db.read(lambda s: s.execute(select(AuditEntry).order_by(AuditEntry.id.desc()).limit(limit)).scalars().all())
+    return jsonify([{"at": r.at.isoformat(timespec="seconds"), "actor": r.actor, "action": r.action,
+                     "target": r.target, "detail": r.detail, "address": r.address} for r in rows])
