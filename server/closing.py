@@ -1,8 +1,199 @@
-"""The daily close: at the business-day start, open tickets expire and numbering restarts."""
+"""The daily close: at each business-day start, yesterday's open tickets expire, the day is
+summarized for reports, and history past `reports.history_days` is deleted.
+
+Expired tickets keep the contract's statuses: they become `cancelled`, with an event row of
+kind `expired` (data: the status they had, and the end of their day), so clients never see
+a status they do not know while reports can still tell them apart. Counters holding one are
+released. The close runs in the server process (a background task that sleeps until the
+next day start), on start-up for the days missed while the server was down, and is safe to
+run twice or from two processes at once: every step is conditional or checked in its own
+write transaction.
+"""
 from __future__ import annotations
 
+import logging
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
 from typing import Any
+
+from sqlalchemy import delete, insert, select, update
+from sqlalchemy.orm import Session
+
+from .config import HallConfig
+from .queueing.clock import business_day, utcnow
+from .queueing.engine import CounterChanged, Outcome, QueueChanged
+from .queueing.models import (
+    CALLED, CANCELLED, NO_SHOW, SERVING, WAITING,
+    CounterState, PrintJob, Rating, ServiceDay, Ticket, TicketEvent,
+)
+from .reports.facts import CLOSE_ACTOR, EXPIRED, ticket_facts
+from .reports.settings import reports_settings
+from .reports.summary import summarize
+from .reports.tables import closed_days, daily_summaries
+
+log = logging.getLogger(__name__)
+OPEN = (WAITING, CALLED, SERVING, NO_SHOW)
+RETRY_S = 60.0  # after a failed close (database busy, say), try again this soon
+MAX_SLEEP_S = 30.0  # wake this often to notice a clock that jumped
+
+
+@dataclass
+class CloseResult:
+    today: date
+    expired: int = 0
+    released: list[int] = field(default_factory=list)
+    summarized: list[date] = field(default_factory=list)
+    purged: int = 0
+
+
+def day_start(day: date, config: HallConfig) -> datetime:
+    """The moment a business day starts (its day_starts_at in the center's zone)."""
+    return datetime.combine(day, config.center.day_start, tzinfo=config.center.tz)
+
+
+def next_close(now: datetime, config: HallConfig) -> datetime:
+    """The start of the business day after the one `now` is in."""
+    today = business_day(now, config.center.tz, config.center.day_start)
+    return day_start(today + timedelta(days=1), config)
+
+
+# -- the steps, each inside one transaction ---------------------------------------------------
+
+def expire_open_tickets(s: Session, config: HallConfig, now: datetime) -> Outcome:
+    """Close tickets left open on earlier business days; release the counters holding them."""
+    today = business_day(now, config.center.tz, config.center.day_start)
+    stale = s.execute(
+        select(Ticket.id, Ticket.status, Ticket.business_day, Ticket.service)
+        .where(Ticket.business_day < today, Ticket.status.in_(OPEN)).order_by(Ticket.id)
+    ).all()
+    out = Outcome(ticket=None)
+    services: set[str] = set()
+    for ticket_id, status, day, service in stale:
+        day_end = day_start(day + timedelta(days=1), config)
+        done = s.execute(
+            update(Ticket).where(Ticket.id == ticket_id, Ticket.status == status)
+            .values(status=CANCELLED, finished_at=day_end).execution_options(synchronize_session=False)
+        ).rowcount
+        if done != 1:  # changed meanwhile (another process closing too)
+            continue
+        ev = TicketEvent(seq=0, ticket_id=ticket_id, kind=EXPIRED, at=now, actor=CLOSE_ACTOR, service=service,
+                         data={"from": status, "day_end": day_end.isoformat()})
+        s.add(ev)
+        out.events.append(ev)
+        services.add(service)
+    if out.events:
+        ids = [ev.ticket_id for ev in out.events]
+        held = s.execute(select(CounterState).where(CounterState.current_ticket_id.in_(ids))
+                         .with_for_update()).scalars().all()
+        for state in held:
+            state.current_ticket_id = None
+            state.since = now
+            out.changes.append(CounterChanged(state.number))
+        out.changes.extend(QueueChanged(code) for code in sorted(services))
+    return out
+
+
+def days_to_summarize(s: Session, today: date) -> list[date]:
+    """Business days before today that had tickets and have no summary yet."""
+    done = select(closed_days.c.day)
+    return sorted(s.execute(
+        select(ServiceDay.day).distinct().where(ServiceDay.day < today, ServiceDay.day.not_in(done))
+    ).scalars())
+
+
+def store_summary(s: Session, day: date, rows: dict, now: datetime) -> bool:
+    """Write a day's summary rows once; False when another process already did."""
+    if s.execute(select(closed_days.c.day).where(closed_days.c.day == day)).first():
+        return False
+    s.execute(delete(daily_summaries).where(daily_summaries.c.day == day))
+    values = [{"day": d, "service": service, "counter": counter, "staff": staff, **row}
+              for (d, service, counter, staff), row in rows.items()]
+    if values:
+        s.execute(insert(daily_summaries), values)
+    s.execute(insert(closed_days).values(
+        day=day, closed_at=now, tickets=sum(v["tickets"] for v in values),
+        expired=sum(v["expired"] for v in values)))
+    return True
+
+
+def summarize_day(s: Session, config: HallConfig, day: date, now: datetime) -> bool:
+    """Summarize and store one closed day in a single transaction (tests, small halls)."""
+    return store_summary(s, day, summarize(ticket_facts(s, day, day), config), now)
+
+
+def purge_batch(s: Session, config: HallConfig, today: date, limit: int) -> int:
+    """Delete up to `limit` tickets (with their events, ratings, print jobs) past the history."""
+    settings = reports_settings(config)
+    cutoff = today - timedelta(days=settings.history_days)
+    ids = list(s.execute(select(Ticket.id).where(Ticket.business_day < cutoff).limit(limit)).scalars())
+    if ids:
+        s.execute(update(CounterState).where(CounterState.current_ticket_id.in_(ids)).values(current_ticket_id=None))
+        for table in (PrintJob, Rating, TicketEvent):
+            s.execute(delete(table).where(table.ticket_id.in_(ids)))
+        s.execute(delete(Ticket).where(Ticket.id.in_(ids)))
+        return len(ids)
+    # Then what no longer belongs to any kept ticket: counter events, numbering, old summaries.
+    s.execute(delete(TicketEvent).where(TicketEvent.ticket_id.is_(None), TicketEvent.at < day_start(cutoff, config)))
+    s.execute(delete(ServiceDay).where(ServiceDay.day < cutoff))
+    keep_from = today - timedelta(days=settings.summary_days)
+    s.execute(delete(daily_summaries).where(daily_summaries.c.day < keep_from))
+    s.execute(delete(closed_days).where(closed_days.c.day < keep_from))
+    return 0
+
+
+# -- running it in the server ---------------------------------------------------------------
+
+def run_close(hall: Any, now: datetime | None = None) -> CloseResult:
+    """One close: expire, publish, summarize each missing day, purge. All DB work on the DB threads."""
+    from .state import HallView
+
+    config, db = hall.config, hall.db
+    now = now or hall.clock()
+    today = business_day(now, config.center.tz, config.center.day_start)
+    result = CloseResult(today=today)
+
+    def expire(s: Session):
+        out = expire_open_tickets(s, config, now)
+        return len(out.events), [c.counter for c in out.changes if isinstance(c, CounterChanged)], \
+            HallView(s, config, now).broadcasts(out)
+
+    result.expired, result.released, events = db.write(expire)
+    if events:
+        hall.hub.publish(events)
+    for day in db.read(lambda s: days_to_summarize(s, today)):
+        # Read on a reader thread, write briefly: the hall's writer is never held for long.
+        rows = db.read(lambda s, day=day: summarize(ticket_facts(s, day, day), config))
+        if db.write(lambda s, day=day, rows=rows: store_summary(s, day, rows, now)):
+            result.summarized.append(day)
+    limit = reports_settings(config).purge_batch
+    while True:
+        n = db.write(lambda s: purge_batch(s, config, today, limit))
+        result.purged += n
+        if n == 0:
+            break
+    if result.expired or result.summarized or result.purged:
+        log.info("daily close for %s: %d expired, counters released %s, %d days summarized, %d tickets purged",
+                 today, result.expired, result.released, len(result.summarized), result.purged)
+    return result
+
+
+def _loop(hall: Any, socketio: Any) -> None:
+    while True:
+        try:
+            run_close(hall)
+        except Exception:  # noqa: BLE001 - a bad night must not end the server's closes
+            log.exception("daily close failed; retrying in %.0f s", RETRY_S)
+            socketio.sleep(RETRY_S)
+            continue
+        wake = next_close(hall.clock(), hall.config)
+        while (left := (wake - hall.clock()).total_seconds()) > 0:
+            socketio.sleep(min(left, MAX_SLEEP_S))
 
 
 def start_daily_close(hall: Any, socketio: Any) -> None:
-    """Schedule the daily close in the server process (filled in with the reports work)."""
+    """Close the days missed while the server was down now, then each day at its start."""
+    socketio.start_background_task(_loop, hall, socketio)
+
+
+__all__ = ["start_daily_close", "run_close", "expire_open_tickets", "summarize_day", "store_summary",
+           "purge_batch", "days_to_summarize", "next_close", "day_start", "CloseResult", "utcnow"]

@@ -1,25 +1,29 @@
-"""Supervisor reads: printers, statistics and the ticket export."""
+"""Supervisor reads: printers, the live dashboard, statistics and the exports."""
 from __future__ import annotations
 
-import csv
-import io
+import time
 from datetime import date, timedelta
 
 from flask import Response, jsonify, request
 
 from ..context import hall
+from ..queueing.clock import business_day
 from ..queueing.errors import Invalid
-from ..reports import stats, ticket_rows
+from ..reports import dashboard as dashboard_body
+from ..reports import stats, summary_xlsx, tickets_csv, tickets_xlsx
+from ..reports.facts import ticket_facts
+from ..storage import offload
 from . import allow, api
 
 MAX_RANGE_DAYS = 400
+DASHBOARD_CACHE_S = 5.0  # several supervisors' pages share one answer while nothing changes
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+_dashboard_cache: dict[str, tuple[tuple[int, int], dict]] = {}
 
 
 def _range() -> tuple[date, date]:
     """?from=YYYY-MM-DD&to=YYYY-MM-DD, both included; today when absent."""
     h = hall()
-    from ..queueing.clock import business_day
-
     today = business_day(h.clock(), h.config.center.tz, h.config.center.day_start)
     try:
         start = date.fromisoformat(request.args["from"]) if request.args.get("from") else today
@@ -31,6 +35,11 @@ def _range() -> tuple[date, date]:
     return start, end
 
 
+def _download(body: bytes, mimetype: str, name: str) -> Response:
+    return Response(body, mimetype=mimetype, headers={
+        "Content-Disposition": f'attachment; filename="{name}"', "Cache-Control": "no-store"})
+
+
 @api.get("/printers")
 @allow(role="supervisor")
 def printers():
@@ -38,26 +47,60 @@ def printers():
     return jsonify(hall().printers.listing())
 
 
+@api.get("/dashboard")
+@allow(role="supervisor")
+def dashboard():
+    """The live dashboard: queues and their longest waits, counters, printers, alerts, today's figures."""
+    h = hall()
+    key = (h.hub.last_seq, int(time.monotonic() // DASHBOARD_CACHE_S))
+    cached = _dashboard_cache.get("body")
+    if cached is not None and cached[0] == key:
+        return jsonify(cached[1])
+    listing = h.printers.listing()
+    body = h.db.read(lambda s: dashboard_body(s, h.config, h.clock(), listing))
+    _dashboard_cache["body"] = (key, body)
+    return jsonify(body)
+
+
 @api.get("/stats")
 @allow(role="supervisor")
 def statistics():
-    """Counts, waiting and service times, ratings, per service and per counter."""
+    """Counts, waiting and service times, ratings, per service, counter, staff member, hour and day."""
     h = hall()
     start, end = _range()
-    return jsonify(h.db.read(lambda s: stats(s, h.config, start, end)))
+    today = business_day(h.clock(), h.config.center.tz, h.config.center.day_start)
+    return jsonify(h.db.read(lambda s: stats(s, h.config, start, end, today=today)))
 
 
 @api.get("/reports/tickets.csv")
 @allow(role="supervisor")
-def tickets_csv():
+def tickets_as_csv():
     """One row per ticket, UTF-8 with BOM so Excel keeps the Vietnamese."""
     h = hall()
     start, end = _range()
-    header, rows = h.db.read(lambda s: ticket_rows(s, h.config, start, end))
-    out = io.StringIO()
-    out.write("\ufeff")
-    writer = csv.writer(out)
-    writer.writerow(header)
-    writer.writerows(rows)
-    return Response(out.getvalue().encode("utf-8"), mimetype="text/csv; charset=utf-8", headers={
-        "Content-Disposition": f'attachment; filename="hallq-tickets-{start}-{end}.csv"'})
+    facts = h.db.read(lambda s: list(ticket_facts(s, start, end)))
+    body = offload(tickets_csv, facts, h.config)  # tens of thousands of rows: off the hub
+    return _download(body, "text/csv; charset=utf-8", f"hallq-tickets-{start}-{end}.csv")
+
+
+@api.get("/reports/tickets.xlsx")
+@allow(role="supervisor")
+def tickets_as_xlsx():
+    """One row per ticket as an Excel workbook, with real dates and times."""
+    h = hall()
+    start, end = _range()
+    facts = h.db.read(lambda s: list(ticket_facts(s, start, end)))
+    body = offload(tickets_xlsx, facts, h.config)
+    return _download(body, XLSX, f"hallq-tickets-{start}-{end}.xlsx")
+
+
+@api.get("/reports/summary.xlsx")
+@allow(role="supervisor")
+def summary_as_xlsx():
+    """The report as a workbook: totals, services, counters, staff, hours, days."""
+    h = hall()
+    start, end = _range()
+    today = business_day(h.clock(), h.config.center.tz, h.config.center.day_start)
+    report = h.db.read(lambda s: stats(s, h.config, start, end, today=today))
+    body = offload(summary_xlsx, report, h.config.center.name.vi)
+    return _download(body, XLSX, f"hallq-report-{start}-{end}.xlsx")

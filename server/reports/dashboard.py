@@ -1,0 +1,107 @@
+"""GET /dashboard: the supervisors' live view of the hall now and of today so far."""
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from ..config import HallConfig
+from ..queueing.clock import business_day, local_time
+from ..queueing.models import WAITING, CounterState, Hall, Ticket
+from ..state import iso
+from .facts import person, ticket_facts
+from .summary import Row, add, empty_row, figures, summarize
+
+WARN_SHARE = 0.8  # a service's longest wait past this share of its target shows a warning
+
+
+def dashboard(s: Session, config: HallConfig, now: datetime, printers: list[dict[str, Any]]) -> dict[str, Any]:
+    """Services, counters, printers and alerts; today's figures from today's tickets."""
+    tz = config.center.tz
+    day = business_day(now, tz, config.center.day_start)
+    seq = s.execute(select(Hall.seq).where(Hall.id == 1)).scalar_one()
+    rows = summarize(ticket_facts(s, day, day), config)
+    by_service: dict[str, Row] = {}
+    by_counter: dict[int, Row] = {}
+    total = empty_row()
+    for (_, service, counter, _), row in rows.items():
+        add(total, row)
+        add(by_service.setdefault(service, empty_row()), row)
+        add(by_counter.setdefault(counter, empty_row()), row)
+    queues = dict(s.execute(
+        select(Ticket.service, func.count())
+        .where(Ticket.status == WAITING, Ticket.business_day == day).group_by(Ticket.service)).all())
+    oldest = {}  # the longest-waiting ticket of each queue (an aggregate MIN loses the column type)
+    for service in queues:
+        t = s.execute(select(Ticket.number, Ticket.queued_at).where(
+            Ticket.status == WAITING, Ticket.business_day == day, Ticket.service == service)
+            .order_by(Ticket.queued_at, Ticket.id).limit(1)).first()
+        if t:
+            oldest[service] = t
+    states = {c.number: c for c in s.execute(select(CounterState)).scalars()}
+    local = local_time(now, tz)
+
+    services = []
+    alerts = []
+    for svc in config.services:
+        n = queues.get(svc.code, 0)
+        first = oldest.get(svc.code)
+        longest = int((now - first.queued_at).total_seconds()) if first else 0
+        f = figures(by_service.get(svc.code) or empty_row())
+        counters_open = [c.number for c in config.counters
+                         if svc.code in c.services and states.get(c.number) and states[c.number].status == "open"]
+        level = "over" if n and longest > svc.target_wait_s else "near" if n and longest > WARN_SHARE * svc.target_wait_s else "ok"
+        services.append({
+            "code": svc.code, "name": svc.name.model_dump(), "open": svc.is_open_at(local),
+            "waiting": n, "longest_wait_s": longest if n else None, "oldest_number": first.number if first else None,
+            "target_wait_s": svc.target_wait_s, "level": level, "counters_open": counters_open,
+            "tickets": f["tickets"], "served": f["served"], "no_shows": f["no_shows"],
+            "wait_mean_s": f["wait_s"]["mean"], "service_mean_s": f["service_s"]["mean"],
+            "within_target_share": f["within_target"]["share"], "rating_mean": f["rating"]["mean"],
+        })
+        if level == "over":
+            alerts.append({"kind": "wait_over_target", "level": "danger", "service": svc.code,
+                           "name": svc.name.model_dump(), "longest_wait_s": longest,
+                           "target_wait_s": svc.target_wait_s, "waiting": n})
+
+    counters = []
+    for conf in config.counters:
+        state = states.get(conf.number)
+        current = s.get(Ticket, state.current_ticket_id) if state and state.current_ticket_id else None
+        status = state.status if state else "closed"
+        f = figures(by_counter.get(conf.number) or empty_row())
+        counters.append({
+            "number": conf.number, "name": conf.name.model_dump(), "services": list(conf.services),
+            "status": status, "pause_reason": state.pause_reason if state else None,
+            "since": iso(state.since, config) if state else None,
+            "staff": person(state.staff) if state else None,
+            "current": {"number": current.number, "service": current.service, "status": current.status,
+                        "called_at": iso(current.called_at, config),
+                        "started_at": iso(current.started_at, config)} if current else None,
+            "idle_since": iso(state.since, config) if state and status == "open" and current is None else None,
+            "served": f["served"], "service_mean_s": f["service_s"]["mean"], "rating_mean": f["rating"]["mean"],
+        })
+
+    for p in printers:
+        if not p.get("online", True):
+            alerts.append({"kind": "printer_offline", "level": "danger", "printer": p.get("name"),
+                           "error": p.get("last_error")})
+        elif p.get("paper") == "out":
+            alerts.append({"kind": "printer_paper_out", "level": "danger", "printer": p.get("name")})
+        elif p.get("paper") == "near_end":
+            alerts.append({"kind": "printer_paper_near_end", "level": "warn", "printer": p.get("name")})
+        if p.get("cover_open"):
+            alerts.append({"kind": "printer_cover_open", "level": "danger", "printer": p.get("name")})
+
+    f = figures(total)
+    return {
+        "seq": seq, "server_time": iso(now, config), "day": day.isoformat(),
+        "center": {"name": config.center.name.model_dump(), "timezone": config.center.timezone},
+        "today": {"tickets": f["tickets"], "served": f["served"], "no_shows": f["no_shows"],
+                  "waiting": sum(queues.values()), "wait_mean_s": f["wait_s"]["mean"],
+                  "service_mean_s": f["service_s"]["mean"], "within_target_share": f["within_target"]["share"],
+                  "rating_mean": f["rating"]["mean"]},
+        "services": services, "counters": counters, "printers": printers, "alerts": alerts,
+    }

@@ -1,0 +1,126 @@
+"""What happened to each ticket of some business days, read in a few set-based queries.
+
+A ticket's story lives in two places: its row (status, times) and its events (who called it,
+when first, whether it was transferred or expired). Reports, summaries and exports all read
+it through `ticket_facts`, so they agree on every definition:
+
+- wait: issue → first call (the citizen's wait for a counter; a transfer does not restart it);
+- service: start → finish of a finished ticket;
+- counter and staff: the last call's counter, and the person who finished it (else who called it);
+- outcome: done, no_show, cancelled, expired (closed by the daily close), or still open.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Iterator
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from ..queueing.models import CANCELLED, DONE, NO_SHOW, Rating, Ticket, TicketEvent
+
+EXPIRED = "expired"  # an outcome and an event kind; the ticket's status becomes cancelled
+CLOSE_ACTOR = "system:close"
+
+
+@dataclass(slots=True)
+class TicketFacts:
+    id: int
+    day: date
+    number: str
+    service: str  # as issued: what the citizen came for
+    service_now: str  # where it ended up (differs after a transfer)
+    status: str
+    outcome: str
+    priority: bool
+    priority_category: str | None
+    lang: str
+    issued_at: datetime
+    first_called_at: datetime | None
+    started_at: datetime | None
+    finished_at: datetime | None
+    counter: int | None
+    staff: str | None
+    transfers: int
+    calls: int
+    score: int | None
+    reason: str | None
+    comment: str | None
+
+    @property
+    def wait_s(self) -> float | None:
+        if self.first_called_at is None:
+            return None
+        return max(0.0, (self.first_called_at - self.issued_at).total_seconds())
+
+    @property
+    def service_s(self) -> float | None:
+        if self.status != DONE or self.started_at is None or self.finished_at is None:
+            return None
+        return max(0.0, (self.finished_at - self.started_at).total_seconds())
+
+
+def person(actor: str | None) -> str | None:
+    """'user:lan' → 'lan'; devices and the system keep their prefix."""
+    if not actor:
+        return None
+    return actor.removeprefix("user:")
+
+
+def ticket_facts(s: Session, start: date, end: date) -> Iterator[TicketFacts]:
+    """Every ticket of business days start..end (both included), in issue order."""
+    in_range = (Ticket.business_day >= start, Ticket.business_day <= end)
+    ids = select(Ticket.id).where(*in_range).scalar_subquery()
+    calls: dict[int, list] = {}
+    transfers: dict[int, int] = {}
+    expired_from: dict[int, str] = {}
+    finisher: dict[int, str] = {}
+    events = s.execute(
+        select(TicketEvent.ticket_id, TicketEvent.kind, TicketEvent.at, TicketEvent.actor,
+               TicketEvent.counter, TicketEvent.data)
+        .where(TicketEvent.ticket_id.in_(ids), TicketEvent.kind.in_(("called", "finished", "transferred", EXPIRED)))
+        .order_by(TicketEvent.id)
+    )
+    for ticket_id, kind, at, actor, counter, data in events:
+        if kind == "called":
+            seen = calls.get(ticket_id)
+            if seen is None:
+                calls[ticket_id] = [at, counter, actor, 1]
+            else:  # keep the first call's time, the last call's counter and person
+                seen[1], seen[2], seen[3] = counter, actor, seen[3] + 1
+        elif kind == "finished":
+            finisher[ticket_id] = actor
+        elif kind == "transferred":
+            transfers[ticket_id] = transfers.get(ticket_id, 0) + 1
+        else:
+            expired_from[ticket_id] = (data or {}).get("from", "waiting")
+    rows = s.execute(
+        select(Ticket.id, Ticket.business_day, Ticket.number, Ticket.service_issued, Ticket.service,
+               Ticket.status, Ticket.priority, Ticket.priority_category, Ticket.lang, Ticket.issued_at,
+               Ticket.started_at, Ticket.finished_at, Ticket.counter,
+               Rating.score, Rating.reason, Rating.comment)
+        .outerjoin(Rating, Rating.ticket_id == Ticket.id)
+        .where(*in_range)
+        .order_by(Ticket.business_day, Ticket.issued_at, Ticket.id)
+    )
+    for (tid, day, number, issued_service, service, status, priority, category, lang, issued_at, started_at,
+         finished_at, counter, score, reason, comment) in rows:
+        call = calls.get(tid)
+        if tid in expired_from:
+            outcome = NO_SHOW if expired_from[tid] == NO_SHOW else EXPIRED
+        else:
+            outcome = status
+        yield TicketFacts(
+            id=tid, day=day, number=number, service=issued_service, service_now=service, status=status,
+            outcome=outcome, priority=bool(priority), priority_category=category, lang=lang,
+            issued_at=issued_at, first_called_at=call[0] if call else None, started_at=started_at,
+            finished_at=finished_at if outcome != EXPIRED else None,
+            counter=call[1] if call else counter,
+            staff=person(finisher.get(tid) or (call[2] if call else None)),
+            transfers=transfers.get(tid, 0), calls=call[3] if call else 0,
+            score=score, reason=reason, comment=comment,
+        )
+
+
+__all__ = ["TicketFacts", "ticket_facts", "person", "EXPIRED", "CLOSE_ACTOR", "CANCELLED"]
