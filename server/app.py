@@ -23,7 +23,7 @@ from .queueing.models import Hall as HallRow
 from .storage import Database
 
 
-def open_database(path: Path | None = None):
+def open_database(path: Path | None = None, *, isolated: bool = False):
     """Load the config and open (and migrate) its database: the start of every command."""
     path = path or config_path()
     config = load_config(path)
@@ -33,7 +33,7 @@ def open_database(path: Path | None = None):
         raise ConfigError(f"{path}: voice: {err}") from None
     db = Database(database_url(config, path), synchronous=config.server.sqlite_synchronous,
                   threads=config.server.db_threads)
-    db.migrate()
+    db.migrate(isolated=isolated)
     db.ensure_counters([c.number for c in config.counters])
     return config, path, db
 
@@ -41,7 +41,7 @@ def open_database(path: Path | None = None):
 def create_app(config_file: str | Path | None = None, overrides: dict[str, Any] | None = None) -> Flask:
     """Build the hall server; the async mode comes from config (eventlet or threading)."""
     overrides = overrides or {}
-    config, path, db = open_database(config_path(str(config_file) if config_file else None))
+    config, path, db = open_database(config_path(str(config_file) if config_file else None), isolated=True)
     async_mode = overrides.pop("ASYNC_MODE", None) or config.server.async_mode
     app = Flask(__name__)
     with Session(db.inline_engine) as s:
@@ -71,6 +71,7 @@ def create_app(config_file: str | Path | None = None, overrides: dict[str, Any] 
 
     from display import bp as display_bp
     from kiosk import bp as kiosk_bp
+    from counter import bp as counter_bp
 
     from .admin import bp as admin_bp
 
@@ -80,6 +81,7 @@ def create_app(config_file: str | Path | None = None, overrides: dict[str, Any] 
     app.register_blueprint(api)
     app.register_blueprint(display_bp)
     app.register_blueprint(kiosk_bp)
+    app.register_blueprint(counter_bp)
     app.register_blueprint(admin_bp)
     app.register_error_handler(HTTPException, http_error)
     app.register_error_handler(Exception, internal_error)

@@ -1,6 +1,7 @@
 """People and devices: slow password hashes, hashed bearer tokens, roles, rate limits."""
 from __future__ import annotations
 
+import functools
 import hashlib
 import secrets
 import threading
@@ -19,8 +20,10 @@ from .queueing.models import Device, LoginToken, User
 ROLES = ("staff", "supervisor", "admin")  # each includes the ones before it
 DEVICE_KINDS = ("kiosk", "display", "rating")
 _hasher = PasswordHasher()  # argon2id with its library's recommended cost
-# Verified against when the username is unknown, so both paths take as long.
-_DUMMY_HASH = _hasher.hash(secrets.token_hex(16))
+@functools.cache
+def _dummy_hash() -> str:
+    """Verified against when the username is unknown, so both paths take as long."""
+    return _hasher.hash(secrets.token_hex(16))
 
 
 @dataclass(frozen=True)
@@ -101,7 +104,7 @@ def add_device(s: Session, name: str, kind: str, printer: str | None, now: datet
 def verify_login(user: tuple[int, str, str, str, bool] | None, password: str) -> bool:
     """Check a password against a user row; an unknown user costs the same time."""
     if user is None or not user[4]:
-        check_password(_DUMMY_HASH, password)
+        check_password(_dummy_hash(), password)
         return False
     return check_password(user[3], password)
 

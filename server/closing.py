@@ -27,7 +27,7 @@ from .queueing.models import (
     CounterState, PrintJob, Rating, ServiceDay, Ticket, TicketEvent,
 )
 from .reports.facts import CLOSE_ACTOR, EXPIRED, ticket_facts
-from .reports.settings import reports_settings
+from .reports.settings import ReportsSettings, reports_settings
 from .reports.summary import summarize
 from .reports.tables import closed_days, daily_summaries
 
@@ -62,25 +62,27 @@ def next_close(now: datetime, config: HallConfig) -> datetime:
 def expire_open_tickets(s: Session, config: HallConfig, now: datetime) -> Outcome:
     """Close tickets left open on earlier business days; release the counters holding them."""
     today = business_day(now, config.center.tz, config.center.day_start)
+    # Locked first (PostgreSQL; SQLite's write transaction is exclusive anyway), so the
+    # updates below change exactly the rows read, even with another process closing too.
     stale = s.execute(
         select(Ticket.id, Ticket.status, Ticket.business_day, Ticket.service)
-        .where(Ticket.business_day < today, Ticket.status.in_(OPEN)).order_by(Ticket.id)
+        .where(Ticket.business_day < today, Ticket.status.in_(OPEN)).order_by(Ticket.id).with_for_update()
     ).all()
     out = Outcome(ticket=None)
-    services: set[str] = set()
-    for ticket_id, status, day, service in stale:
+    groups: dict[tuple[date, str], list[int]] = {}
+    for ticket_id, status, day, _ in stale:
+        groups.setdefault((day, status), []).append(ticket_id)
+    for (day, status), ids in groups.items():
         day_end = day_start(day + timedelta(days=1), config)
-        done = s.execute(
-            update(Ticket).where(Ticket.id == ticket_id, Ticket.status == status)
-            .values(status=CANCELLED, finished_at=day_end).execution_options(synchronize_session=False)
-        ).rowcount
-        if done != 1:  # changed meanwhile (another process closing too)
-            continue
+        for chunk in range(0, len(ids), 500):
+            s.execute(update(Ticket).where(Ticket.id.in_(ids[chunk:chunk + 500]))
+                      .values(status=CANCELLED, finished_at=day_end).execution_options(synchronize_session=False))
+    for ticket_id, status, day, service in stale:
         ev = TicketEvent(seq=0, ticket_id=ticket_id, kind=EXPIRED, at=now, actor=CLOSE_ACTOR, service=service,
-                         data={"from": status, "day_end": day_end.isoformat()})
-        s.add(ev)
+                         data={"from": status, "day_end": day_start(day + timedelta(days=1), config).isoformat()})
         out.events.append(ev)
-        services.add(service)
+    s.add_all(out.events)
+    services = {service for *_, service in stale}
     if out.events:
         ids = [ev.ticket_id for ev in out.events]
         held = s.execute(select(CounterState).where(CounterState.current_ticket_id.in_(ids))
@@ -121,9 +123,10 @@ def summarize_day(s: Session, config: HallConfig, day: date, now: datetime) -> b
     return store_summary(s, day, summarize(ticket_facts(s, day, day), config), now)
 
 
-def purge_batch(s: Session, config: HallConfig, today: date, limit: int) -> int:
+def purge_batch(s: Session, config: HallConfig, today: date, limit: int,
+                settings: ReportsSettings | None = None) -> int:
     """Delete up to `limit` tickets (with their events, ratings, print jobs) past the history."""
-    settings = reports_settings(config)
+    settings = settings or reports_settings(config)
     cutoff = today - timedelta(days=settings.history_days)
     ids = list(s.execute(select(Ticket.id).where(Ticket.business_day < cutoff).limit(limit)).scalars())
     if ids:
@@ -143,11 +146,12 @@ def purge_batch(s: Session, config: HallConfig, today: date, limit: int) -> int:
 
 # -- running it in the server ---------------------------------------------------------------
 
-def run_close(hall: Any, now: datetime | None = None) -> CloseResult:
+def run_close(hall: Any, now: datetime | None = None, settings: ReportsSettings | None = None) -> CloseResult:
     """One close: expire, publish, summarize each missing day, purge. All DB work on the DB threads."""
     from .state import HallView
 
     config, db = hall.config, hall.db
+    settings = settings or reports_settings(config)
     now = now or hall.clock()
     today = business_day(now, config.center.tz, config.center.day_start)
     result = CloseResult(today=today)
@@ -165,9 +169,8 @@ def run_close(hall: Any, now: datetime | None = None) -> CloseResult:
         rows = db.read(lambda s, day=day: summarize(ticket_facts(s, day, day), config))
         if db.write(lambda s, day=day, rows=rows: store_summary(s, day, rows, now)):
             result.summarized.append(day)
-    limit = reports_settings(config).purge_batch
     while True:
-        n = db.write(lambda s: purge_batch(s, config, today, limit))
+        n = db.write(lambda s: purge_batch(s, config, today, settings.purge_batch, settings))
         result.purged += n
         if n == 0:
             break

@@ -9,7 +9,7 @@ from typing import Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
-from printer_drivers import PrinterEntry
+from printer_drivers.settings import PrinterEntry
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 

@@ -29,20 +29,21 @@ class Hub:
         self._pending: dict[int, tuple[float, str, dict[str, Any]]] = {}
         self.last_seq = 0
         self._snapshot: tuple[tuple[int, int], dict[str, Any]] | None = None
+        self._outbox: Any = None
 
     def start(self) -> None:
         self.last_seq = self.hall.db.read(lambda s: HallView(s, self.hall.config, self.hall.clock()).snapshot()["seq"])
+        self._outbox = self.socketio.server.eio.create_queue()
+        self.socketio.start_background_task(self._emitter)
         self.socketio.start_background_task(self._sweep)
 
     def publish(self, events: list[tuple[int, str, dict[str, Any]]]) -> None:
-        """Send committed events to every display, in seq order."""
+        """Send committed events to every display, in seq order; the request does not wait for it."""
         with self._lock:
             now = time.monotonic()
             for seq, name, payload in events:
                 if seq > self.last_seq:
                     self._pending[seq] = (now, name, payload)
-            # Emitting under the lock keeps two publishers from interleaving; an emit
-            # only queues the packet for each client, it never waits for them.
             self._emit(self._take_ready(force=False))
 
     def _take_ready(self, *, force: bool) -> list[tuple[str, dict[str, Any]]]:
@@ -61,8 +62,18 @@ class Hub:
         return ready
 
     def _emit(self, ready: list[tuple[str, dict[str, Any]]]) -> None:
-        for name, payload in ready:
-            self.socketio.emit(name, payload, namespace=NAMESPACE)
+        if ready:  # taken under the lock, so batches enter the outbox in seq order
+            self._outbox.put(ready)
+
+    def _emitter(self) -> None:
+        """The one task that talks to the clients, so a busy hall never slows a request."""
+        while True:
+            for name, payload in self._outbox.get():
+                self.socketio.emit(name, payload, namespace=NAMESPACE)
+                if name == "ticket_called":
+                    # Let every display's writer send the call before the rest of the batch:
+                    # the number on the wall matters more than the counts beside it.
+                    self.socketio.sleep(0)
 
     def _sweep(self) -> None:
         while True:

@@ -15,10 +15,9 @@ from typing import Any
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from printer_drivers import (
-    PrinterError, PrinterSettings, TicketView, print_test as driver_print_test,
-    print_ticket, printer_status, resolve_printer,
-)
+import printer_drivers as drivers
+from printer_drivers.errors import PrinterError
+from printer_drivers.settings import PrinterSettings, resolve_printer
 
 from .config import HallConfig
 from .queueing.models import PrintJob, Ticket
@@ -43,8 +42,8 @@ def ticket_view(config: HallConfig, ticket: Ticket, ahead: int, wait_s: int | No
     }
 
 
-def _view(data: dict[str, Any]) -> TicketView:
-    return TicketView(**{**data, "issued_at": datetime.fromisoformat(data["issued_at"])})
+def _view(data: dict[str, Any]) -> Any:
+    return drivers.TicketView(**{**data, "issued_at": datetime.fromisoformat(data["issued_at"])})
 
 
 def add_job(s: Session, ticket: Ticket, printer: str, view: dict[str, Any], now: datetime) -> PrintJob:
@@ -153,7 +152,7 @@ class Printers:
         code: str | None = None
         try:
             url, settings = self.resolve(key)
-            status = print_ticket(url, settings, _view(view))
+            status = drivers.print_ticket(url, settings, _view(view))
             self._record(key, status.as_dict(), None)
         except PrinterError as err:
             error, code = str(err), err.code
@@ -165,7 +164,7 @@ class Printers:
     def _check(self, key: str) -> None:
         try:
             url, settings = self.resolve(key)
-            self._record(key, printer_status(url, settings).as_dict(), None)
+            self._record(key, drivers.printer_status(url, settings).as_dict(), None)
         except PrinterError as err:
             self._record(key, {}, str(err))
 
@@ -187,4 +186,4 @@ class Printers:
 def print_test(config: HallConfig, url: str, lang: str) -> None:
     """`hallq print-test URL`: the sample ticket, with the settings config.yaml has for that printer."""
     target, settings = resolve_printer(url, config.printers)
-    driver_print_test(target, settings, lang)
+    drivers.print_test(target, settings, lang)

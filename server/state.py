@@ -1,6 +1,7 @@
 """The hall as JSON: tickets, counters, services, the snapshot, and event payloads."""
 from __future__ import annotations
 
+import time
 from datetime import datetime
 from typing import Any
 
@@ -17,6 +18,28 @@ from .queueing.engine import (
 from .queueing.models import DONE, NO_SHOW, WAITING, CounterState, Hall, Rating, ServiceDay, Ticket, TicketEvent
 
 
+class _Recent:
+    """Estimate inputs reused for a few seconds: estimates need not be exact to the ticket."""
+
+    def __init__(self, ttl_s: float) -> None:
+        self.ttl_s = ttl_s
+        self._values: dict[Any, tuple[float, Any]] = {}
+
+    def get(self, key: Any, compute) -> Any:
+        now = time.monotonic()
+        hit = self._values.get(key)
+        if hit is not None and now - hit[0] < self.ttl_s:
+            return hit[1]
+        value = compute()
+        if len(self._values) > 1000:
+            self._values.clear()
+        self._values[key] = (now, value)
+        return value
+
+
+_RECENT = _Recent(ttl_s=5.0)
+
+
 def iso(moment: datetime | None, config: HallConfig) -> str | None:
     """ISO 8601 in the center's time zone, with its UTC offset."""
     return moment.astimezone(config.center.tz).isoformat(timespec="seconds") if moment else None
@@ -30,7 +53,6 @@ class HallView:
         self.base_url = base_url.rstrip("/")
         self.day = business_day(now, config.center.tz, config.center.day_start)
         self._states: dict[int, CounterState] | None = None
-        self._avg: dict[str, float] = {}
         self._waiting: dict[str, int] | None = None
         self._issued: dict[str, int] | None = None
 
@@ -40,23 +62,32 @@ class HallView:
             self._states = {c.number: c for c in self.s.execute(select(CounterState)).scalars()}
         return self._states
 
-    def waiting(self, service: str) -> int:
+    def waiting(self, service: str, priority_only: bool = False) -> int:
         if self._waiting is None:
-            self._waiting = estimate.waiting_counts(self.s, self.day)
-        return self._waiting.get(service, 0)
-
-    def avg(self, service: str) -> float:
-        if service not in self._avg:
-            self._avg[service] = estimate.average_service_s(self.s, self.config, service, self.day)
-        return self._avg[service]
+            self._waiting = {}
+        if (service, None) not in self._waiting:  # one service's count: cheap on the write path
+            self._waiting.update(estimate.waiting_counts(self.s, self.day, service))
+            self._waiting[(service, None)] = 0
+        prio = self._waiting.get((service, True), 0)
+        return prio if priority_only else prio + self._waiting.get((service, False), 0)
 
     def wait_for(self, service: str, ahead: int) -> int:
-        return estimate.wait_s(ahead, self.avg(service), estimate.open_counters(self.config, self.states, service))
+        """Estimated seconds for `ahead` people, from recent service times and open counters."""
+        avg = _RECENT.get((id(self.config), "avg", service, self.day), lambda: estimate.average_service_s(
+            self.s, self.config, service, self.day))
+        counters = _RECENT.get((id(self.config), "open", service), lambda: estimate.open_counters(self.config, self.states, service))
+        return estimate.wait_s(ahead, avg, counters)
 
     # -- pieces ----------------------------------------------------------
 
-    def ticket(self, t: Ticket, *, with_token: bool) -> dict[str, Any]:
-        ahead = estimate.ahead_of(self.s, t) if t.status == WAITING else None
+    def ticket(self, t: Ticket, *, with_token: bool, newest: bool = False) -> dict[str, Any]:
+        """A ticket as JSON; `newest`: it was just issued, so everyone waiting in its queue is ahead."""
+        if t.status != WAITING:
+            ahead = None
+        elif newest:
+            ahead = self.waiting(t.service, priority_only=t.priority) - 1
+        else:
+            ahead = estimate.ahead_of(self.s, t)
         body = {
             "number": t.number, "service": t.service, "status": t.status, "priority": t.priority,
             "issued_at": iso(t.issued_at, self.config), "called_at": iso(t.called_at, self.config),
@@ -139,7 +170,6 @@ class HallView:
 
     def broadcasts(self, out: Outcome) -> list[tuple[int, str, dict[str, Any]]]:
         """Stamp an outcome with seqs and build its Socket.IO events, inside its transaction."""
-        self.s.flush()
         seqs = stamp(self.s, out)
         events = []
         for seq, change in zip(seqs, out.changes):
@@ -151,7 +181,9 @@ class HallView:
                     "announce": announcement(self.config, t.number, change.counter),
                 }))
             elif isinstance(change, QueueChanged):
-                waiting = estimate.waiting_counts(self.s, self.day).get(change.service, 0)
+                self._waiting = None  # counted after this change, not before
+                self.s.flush()
+                waiting = self.waiting(change.service)
                 events.append((seq, "queue_changed", {
                     "seq": seq, "service": change.service, "waiting": waiting,
                     "estimated_wait_s": self.wait_for(change.service, waiting),

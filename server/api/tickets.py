@@ -13,15 +13,13 @@ from ..state import HallView
 from . import ApiError, allow, api, base_url, body
 from .parse import int_between, optional_bool, optional_str, required_str
 
-PRIORITY_CATEGORIES = ("elderly", "disability", "pregnant", "small_children", "other")
-
-
 def _priority(data: dict) -> tuple[bool, str | None]:
-    """`priority` is true/false, or a category name meaning true."""
+    """`priority` is true/false, or a category code from config (meaning true)."""
     value = data.get("priority", False)
     if isinstance(value, str):
-        if value not in PRIORITY_CATEGORIES:
-            raise Invalid("invalid_value", field="priority", allowed="true, false, " + ", ".join(PRIORITY_CATEGORIES))
+        codes = [c.code for c in hall().config.priority_categories]
+        if value not in codes:
+            raise Invalid("invalid_value", field="priority", allowed="true, false, " + ", ".join(codes))
         return True, value
     return optional_bool(data, "priority"), None
 
@@ -60,14 +58,15 @@ def issue():
         out = h.engine.issue(s, service=service, actor=p.actor, now=now, priority=priority, category=category,
                              lang=lang, idempotency_key=key)
         view = HallView(s, h.config, now, base)
-        ticket = view.ticket(out.ticket, with_token=True)
         if out.replayed:
-            return ticket, [], True, None, job_status(s, out.ticket.id)
+            return view.ticket(out.ticket, with_token=True), [], True, None, job_status(s, out.ticket.id)
+        events = view.broadcasts(out)
+        ticket = view.ticket(out.ticket, with_token=True, newest=True)
         job = None
         if p.printer:  # the job is committed with its ticket: a crash loses neither
             paper = ticket_view(h.config, out.ticket, ticket["waiting_ahead"], ticket["estimated_wait_s"], base)
             job = add_job(s, out.ticket, p.printer, paper, now).id
-        return ticket, view.broadcasts(out), False, job, {"status": "queued" if job else "none"}
+        return ticket, events, False, job, {"status": "queued" if job else "none"}
 
     ticket, events, replayed, job, printing = h.db.write(op)
     h.hub.publish(events)

@@ -395,9 +395,10 @@ def stamp(s: Session, out: Outcome) -> list[int]:
     n = len(out.changes)
     if n == 0:
         return []
-    last = s.execute(
-        update(Hall).where(Hall.id == 1).values(seq=Hall.seq + n).returning(Hall.seq)
-    ).scalar_one()
+    with s.no_autoflush:  # the event rows are still pending: they get their seq before their INSERT
+        last = s.execute(
+            update(Hall).where(Hall.id == 1).values(seq=Hall.seq + n).returning(Hall.seq)
+        ).scalar_one()
     first = last - n + 1
     for ev in out.events:
         ev.seq = first

@@ -38,13 +38,16 @@ def wait_s(ahead: int, avg_s: float, counters: int) -> int:
     return int(round(ahead * avg_s / max(1, counters)))
 
 
-def waiting_counts(s: Session, day: date) -> dict[str, int]:
-    rows = s.execute(
-        select(Ticket.service, func.count())
+def waiting_counts(s: Session, day: date, service: str | None = None) -> dict[tuple[str, bool], int]:
+    """People waiting today, by (service, priority); one service's queue only when given."""
+    query = (
+        select(Ticket.service, Ticket.priority, func.count())
         .where(Ticket.status == WAITING, Ticket.business_day == day)
-        .group_by(Ticket.service)
-    ).all()
-    return {service: n for service, n in rows}
+        .group_by(Ticket.service, Ticket.priority)
+    )
+    if service is not None:
+        query = query.where(Ticket.service == service)
+    return {(svc, bool(priority)): n for svc, priority, n in s.execute(query).all()}
 
 
 def ahead_of(s: Session, ticket: Ticket) -> int:

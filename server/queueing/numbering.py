@@ -3,7 +3,6 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -11,16 +10,15 @@ from .models import ServiceDay
 
 
 def next_ordinal(s: Session, service: str, day: date) -> int:
-    """The next ordinal of a service's day: one atomic UPDATE ... RETURNING, never read-then-write."""
+    """The next ordinal of a service's day: one atomic upsert ... RETURNING, never read-then-write.
+
+    The first ticket of the day inserts 1; every later one increments the row in
+    place under its row lock (PostgreSQL) or the write lock (SQLite).
+    """
     dialect = s.get_bind().dialect.name
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    s.execute(
-        insert(ServiceDay).values(service=service, day=day, last_ordinal=0)
-        .on_conflict_do_nothing(index_elements=["service", "day"])
-    )
-    return s.execute(
-        update(ServiceDay)
-        .where(ServiceDay.service == service, ServiceDay.day == day)
-        .values(last_ordinal=ServiceDay.last_ordinal + 1)
-        .returning(ServiceDay.last_ordinal)
-    ).scalar_one()
+    stmt = insert(ServiceDay).values(service=service, day=day, last_ordinal=1)
+    stmt = stmt.on_conflict_do_update(
+        index_elements=["service", "day"], set_={"last_ordinal": ServiceDay.last_ordinal + 1}
+    ).returning(ServiceDay.last_ordinal)
+    return s.execute(stmt).scalar_one()

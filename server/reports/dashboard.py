@@ -104,4 +104,10 @@ def dashboard(s: Session, config: HallConfig, now: datetime, printers: list[dict
                   "service_mean_s": f["service_s"]["mean"], "within_target_share": f["within_target"]["share"],
                   "rating_mean": f["rating"]["mean"]},
         "services": services, "counters": counters, "printers": printers, "alerts": alerts,
+        "pause_reasons": {c.code: c.name.model_dump() for c in _pause_reasons(config)},
     }
+
+
+def _pause_reasons(config: HallConfig) -> list:
+    console = getattr(config, "console", None)
+    return list(getattr(console, "pause_reasons", []) or [])

@@ -106,12 +106,18 @@ def test_events_follow_every_change_in_seq_order(hall, display):
     assert (tc["number"], tc["counter"], tc["recall"]) == (first["number"], 4, True)
     assert tc["announce"]["text"] == ANNOUNCE.format(number=first["number"], counter=4)
 
-    for action in ("start", "finish"):
-        def step(action=action):
-            return act(hall, 4, action)
-        step.__name__ = action
-        _, (cc,) = expect(["counter_changed"], step)
-        assert cc["counter"] == 4
+    def start():
+        return act(hall, 4, "start")
+
+    _, (cc,) = expect(["counter_changed"], start)
+    assert cc["counter"] == 4
+
+    def finish():
+        return act(hall, 4, "finish")
+
+    _, (cc, tf) = expect(["counter_changed", "ticket_finished"], finish)
+    assert cc["counter"] == 4
+    assert (tf["number"], tf["counter"], tf["service"]) == (first["number"], 4, "HT")
 
     second, _ = expect(["queue_changed"], issue_ht)
     third, _ = expect(["queue_changed"], issue_ht)
@@ -178,8 +184,8 @@ def test_resync_after_a_gap(hall, display):
     # After the resync the stream goes on from the snapshot's seq, without a new gap.
     mark = d.mark()
     act(hall, 5, "finish")
-    d.wait_seq(s + 5)
-    assert [(e.name, e.seq) for e in d.since(mark)] == [("counter_changed", s + 5)]
+    d.wait_seq(s + 6)
+    assert [(e.name, e.seq) for e in d.since(mark)] == [("counter_changed", s + 5), ("ticket_finished", s + 6)]
     assert len(d.gaps) == 1 and len(d.resyncs) == 1
 
 

@@ -1,0 +1,186 @@
+// The admin pages' shell: login, who is logged in, logout, the language switch, and the
+// formatting every admin page shares (dd/mm/yyyy dates, 24-hour times, durations, numbers).
+//
+//   import { adminI18n, startShell } from "/admin/static/admin-shell.js";
+//   const i18n = adminI18n(MY_CATALOG);
+//   const shell = startShell(i18n, { role: "supervisor", onReady(me) { ... }, onLang() { ... } });
+//   shell.loginAgain();            // after any 401: the login form comes back, saying why
+//
+// The page needs admin/_nav.html, admin/_login.html and a <main id="admin-main" hidden>.
+
+import { api, ApiError } from "/static/api.js";
+import { COMMON, createI18n } from "/static/i18n.js";
+
+export const ADMIN = {
+  "nav.label": ["Trang quản trị", "Admin pages"],
+  "nav.dashboard": ["Bảng điều khiển", "Dashboard"],
+  "nav.reports": ["Báo cáo", "Reports"],
+  "nav.people": ["Nhân sự & thiết bị", "People & devices"],
+  "nav.logout": ["Đăng xuất", "Log out"],
+  "nav.user": ["{name} · {role}", "{name} · {role}"],
+  "role.staff": ["cán bộ", "staff"],
+  "role.supervisor": ["giám sát", "supervisor"],
+  "role.admin": ["quản trị", "admin"],
+  "login.title": ["Đăng nhập", "Log in"],
+  "login.why": ["Dành cho cán bộ giám sát và quản trị.", "For supervisors and administrators."],
+  "login.expired": ["Phiên đăng nhập đã hết. Vui lòng đăng nhập lại.", "Your session has ended. Please log in again."],
+  "login.forbidden": ["Tài khoản {name} không có quyền xem trang này. Hãy đăng nhập bằng tài khoản giám sát.",
+                      "The account {name} may not see this page. Please log in as a supervisor."],
+  "login.username": ["Tên đăng nhập", "Username"],
+  "login.password": ["Mật khẩu", "Password"],
+  "login.submit": ["Đăng nhập", "Log in"],
+  "error.invalid_credentials": ["Tên đăng nhập hoặc mật khẩu không đúng.", "Wrong username or password."],
+  "live.online": ["Trực tuyến", "Live"],
+  "live.offline": ["Mất kết nối — đang thử lại", "Offline — retrying"],
+  "dur.seconds": ["{s} giây", "{s} s"],
+  "dur.minutes": ["{m} phút", "{m} min"],
+  "dur.minutes_seconds": ["{m} phút {s} giây", "{m} min {s} s"],
+  "dur.hours": ["{h} giờ {m} phút", "{h} h {m} min"],
+  "none": ["—", "—"],
+};
+
+const ROLES = ["staff", "supervisor", "admin"];
+
+export function adminI18n(...catalogs) {
+  return createI18n([COMMON, ADMIN, ...catalogs], { lang: "vi", storageKey: "hallq-admin-lang" });
+}
+
+const $ = (id) => document.getElementById(id);
+
+export function startShell(i18n, { role = "supervisor", onReady = () => {}, onLang = () => {} } = {}) {
+  let me = null;
+  let started = false;
+
+  function show(view) {
+    document.body.dataset.view = view;
+    $("admin-login").hidden = view !== "login";
+    $("admin-main").hidden = view !== "main";
+  }
+
+  function loginAgain(why = "login.why", params = {}) {
+    me = null;
+    $("admin-user").hidden = true;
+    $("admin-logout").hidden = true;
+    $("admin-login-why").textContent = i18n.t(why, params);
+    show("login");
+    setTimeout(() => $("admin-username").focus(), 0);
+  }
+
+  async function enter() {
+    let who;
+    try {
+      who = await api("me", { lang: i18n.lang });
+    } catch (err) {
+      if (err instanceof ApiError && err.status === 401) return loginAgain();
+      setTimeout(enter, 3000);  // the server is restarting: try again shortly
+      return;
+    }
+    if (who.kind !== "user" || ROLES.indexOf(who.role) < ROLES.indexOf(role)) {
+      return loginAgain("login.forbidden", { name: who.name });
+    }
+    me = who;
+    $("admin-user").textContent = i18n.t("nav.user", { name: who.name, role: i18n.t(`role.${who.role}`) });
+    $("admin-user").hidden = false;
+    $("admin-logout").hidden = false;
+    show("main");
+    if (!started) {
+      started = true;
+      onReady(who);
+    }
+  }
+
+  $("admin-login-form").addEventListener("submit", async (event) => {
+    event.preventDefault();
+    const submit = $("admin-login-submit");
+    submit.disabled = true;
+    $("admin-login-error").hidden = true;
+    try {
+      await api("login", { method: "POST", lang: i18n.lang,
+        body: { username: $("admin-username").value.trim(), password: $("admin-password").value } });
+      $("admin-password").value = "";
+      await enter();
+    } catch (err) {
+      $("admin-login-error").textContent = err instanceof ApiError ? i18n.error(err.code) : i18n.t("error.network");
+      $("admin-login-error").hidden = false;
+    } finally {
+      submit.disabled = false;
+    }
+  });
+
+  $("admin-logout").addEventListener("click", async () => {
+    try { await api("logout", { method: "POST", body: {}, lang: i18n.lang }); } catch { /* gone anyway */ }
+    loginAgain();
+  });
+
+  $("admin-lang").addEventListener("click", () => i18n.toggle());
+  i18n.onChange(() => {
+    i18n.apply(document);
+    if (me) $("admin-user").textContent = i18n.t("nav.user", { name: me.name, role: i18n.t(`role.${me.role}`) });
+    onLang();
+  });
+  i18n.apply(document);
+  enter();
+
+  return {
+    loginAgain: () => loginAgain("login.expired"),
+    get me() { return me; },
+    /** The live indicator in the bar: true, false, or null to hide it. */
+    setLive(online) {
+      const el = $("admin-live");
+      el.hidden = online === null;
+      el.dataset.online = String(online);
+      $("admin-live-text").textContent = i18n.t(online ? "live.online" : "live.offline");
+    },
+  };
+}
+
+// -- Formatting ----------------------------------------------------------------------------
+
+export function makeFormat(i18n, timeZone) {
+  const locale = () => (i18n.lang === "en" ? "en-GB" : "vi-VN");
+  const zoned = (opts) => { try { return { ...opts, timeZone }; } catch { return opts; } };
+  return {
+    /** 1.234 (vi) / 1,234 (en) */
+    number(n, digits = 0) {
+      if (n == null || Number.isNaN(n)) return i18n.t("none");
+      return new Intl.NumberFormat(locale(), { maximumFractionDigits: digits, minimumFractionDigits: digits }).format(n);
+    },
+    percent(share, digits = 0) {
+      if (share == null) return i18n.t("none");
+      return new Intl.NumberFormat(locale(), { style: "percent", maximumFractionDigits: digits, minimumFractionDigits: digits }).format(share);
+    },
+    /** "12 phút 30 giây", "1 giờ 05 phút" */
+    duration(seconds, { precise = false } = {}) {
+      if (seconds == null || Number.isNaN(seconds)) return i18n.t("none");
+      const s = Math.max(0, Math.round(seconds));
+      if (s < 60) return i18n.t("dur.seconds", { s });
+      if (s < 3600) {
+        const m = Math.floor(s / 60);
+        return precise && s % 60 ? i18n.t("dur.minutes_seconds", { m, s: s % 60 }) : i18n.t("dur.minutes", { m: Math.round(s / 60) });
+      }
+      const h = Math.floor(s / 3600);
+      return i18n.t("dur.hours", { h, m: String(Math.round((s % 3600) / 60)).padStart(2, "0") });
+    },
+    /** "12:30" as minutes:seconds, for tables */
+    mmss(seconds) {
+      if (seconds == null || Number.isNaN(seconds)) return i18n.t("none");
+      const s = Math.max(0, Math.round(seconds));
+      const h = Math.floor(s / 3600);
+      const mm = Math.floor((s % 3600) / 60);
+      const ss = String(s % 60).padStart(2, "0");
+      return h ? `${h}:${String(mm).padStart(2, "0")}:${ss}` : `${mm}:${ss}`;
+    },
+    /** "09:05" (24-hour) in the center's zone */
+    time(iso, seconds = false) {
+      if (!iso) return i18n.t("none");
+      const opts = { hour: "2-digit", minute: "2-digit", hourCycle: "h23", ...(seconds ? { second: "2-digit" } : {}) };
+      return new Intl.DateTimeFormat("en-GB", zoned(opts)).format(new Date(iso));
+    },
+    /** "26/11/2026" from "2026-11-26" (a business day) */
+    day(isoDay) {
+      if (!isoDay) return i18n.t("none");
+      const [y, m, d] = isoDay.split("-");
+      return `${d}/${m}/${y}`;
+    },
+  };
+}

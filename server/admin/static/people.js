@@ -1,0 +1,236 @@
+// People and devices (/admin/people), for admins: people (add, role, counter, disable, reset
+// password), devices (add with a one-time token and its pairing address, revoke) and the audit log.
+
+import { api, ApiError } from "/static/api.js";
+import { adminI18n, startShell } from "./admin-shell.js";
+import { PEOPLE } from "./people-i18n.js";
+import { setupDevices } from "./people-devices.js";
+
+const ROLES = ["staff", "supervisor", "admin"];
+const $ = (id) => document.getElementById(id);
+const i18n = adminI18n(PEOPLE);
+const timeZone = document.body.dataset.timezone || "Asia/Ho_Chi_Minh";
+const state = { users: [], counters: [], me: null, resetFor: null };
+
+// -- shared helpers ---------------------------------------------------------------------------
+
+function stamp(iso) {
+  if (!iso) return i18n.t("none");
+  const opts = { timeZone, day: "2-digit", month: "2-digit", year: "numeric", hour: "2-digit", minute: "2-digit", hourCycle: "h23" };
+  try { return new Intl.DateTimeFormat("vi-VN", opts).format(new Date(iso)); } catch { return iso; }
+}
+
+let messageTimer = null;
+function say(text, kind = "ok") {
+  const box = $("people-message");
+  box.textContent = text;
+  box.className = `hq-banner hq-banner--${kind} a-message`;
+  box.hidden = !text;
+  clearTimeout(messageTimer);
+  if (text) messageTimer = setTimeout(() => { box.hidden = true; }, kind === "ok" ? 6000 : 15000);
+}
+
+/** Run an API call; a 401 brings the login back, other errors are said in words. */
+async function call(path, options = {}) {
+  try {
+    return await api(path, { lang: i18n.lang, ...options });
+  } catch (err) {
+    if (err instanceof ApiError && err.status === 401) shell.loginAgain();
+    else say(err instanceof ApiError ? i18n.error(err.code) : i18n.error("network"), "danger");
+    throw err;
+  }
+}
+
+function cell(content) {
+  const td = document.createElement("td");
+  if (content instanceof Node) td.append(content);
+  else td.textContent = content ?? "";
+  return td;
+}
+
+function button(text, data, quiet = true) {
+  const b = document.createElement("button");
+  b.type = "button";
+  b.className = quiet ? "a-button a-button--quiet" : "a-button";
+  b.textContent = text;
+  Object.assign(b.dataset, data);
+  return b;
+}
+
+function chip(text, kind) {
+  const span = document.createElement("span");
+  span.className = `a-chip a-chip--${kind}`;
+  span.textContent = text;
+  return span;
+}
+
+function select(options, value, data = {}) {
+  const el = document.createElement("select");
+  el.className = "p-select";
+  Object.assign(el.dataset, data);
+  for (const [v, text] of options) {
+    const option = document.createElement("option");
+    option.value = v;
+    option.textContent = text;
+    el.append(option);
+  }
+  el.value = value;
+  return el;
+}
+
+const roleOptions = () => ROLES.map((r) => [r, i18n.t(`role.${r}`)]);
+const counterOptions = () => [["", i18n.t("user.any_counter")],
+  ...state.counters.map((c) => [String(c.number), `${c.number} — ${i18n.name(c.name)}`])];
+
+// -- people ---------------------------------------------------------------------------------
+
+async function loadUsers() {
+  state.users = await call("users");
+  renderUsers();
+}
+
+function renderUsers() {
+  $("users").tBodies[0].replaceChildren(...state.users.map((u) => {
+    const tr = document.createElement("tr");
+    tr.dataset.username = u.username;
+    tr.dataset.active = String(u.active);
+    const name = document.createElement("strong");
+    name.textContent = u.username;
+    const nameCell = cell(name);
+    if (state.me && u.username === state.me.name) nameCell.append(` ${i18n.t("user.you")}`);
+    const actions = document.createElement("div");
+    actions.className = "p-actions";
+    actions.append(
+      button(i18n.t(u.active ? "user.disable" : "user.enable"), { toggle: u.username }),
+      button(i18n.t("user.reset"), { reset: u.username }),
+    );
+    tr.append(
+      nameCell,
+      cell(select(roleOptions(), u.role, { role: u.username })),
+      cell(select(counterOptions(), u.counter == null ? "" : String(u.counter), { counter: u.username })),
+      cell(chip(i18n.t(u.active ? "user.active" : "user.disabled"), u.active ? "ok" : "off")),
+      cell(stamp(u.created_at)),
+      cell(actions),
+    );
+    return tr;
+  }));
+}
+
+async function change(username, patch, doneKey = "user.changed") {
+  try {
+    const user = await call(`users/${encodeURIComponent(username)}`, { method: "PATCH", body: patch });
+    state.users = state.users.map((u) => (u.username === username ? user : u));
+    say(i18n.t(doneKey, { name: username }));
+    refreshAudit();
+    return true;
+  } catch {
+    return false;
+  } finally {
+    renderUsers();  // a refused change puts the old value back
+  }
+}
+
+$("users").addEventListener("change", (event) => {
+  const el = event.target;
+  if (el.dataset.role) change(el.dataset.role, { role: el.value });
+  else if (el.dataset.counter) change(el.dataset.counter, { counter: el.value ? Number(el.value) : null });
+});
+
+$("users").addEventListener("click", (event) => {
+  const el = event.target.closest("button");
+  if (!el) return;
+  if (el.dataset.toggle) {
+    const user = state.users.find((u) => u.username === el.dataset.toggle);
+    if (user) change(user.username, { active: !user.active }, user.active ? "user.disabled_done" : "user.changed");
+  } else if (el.dataset.reset) {
+    openReset(el.dataset.reset);
+  }
+});
+
+$("user-add").addEventListener("submit", async (event) => {
+  event.preventDefault();
+  const body = { username: $("new-username").value.trim(), role: $("new-role").value, password: $("new-password").value };
+  if ($("new-counter").value) body.counter = Number($("new-counter").value);
+  try {
+    await call("users", { method: "POST", body });
+  } catch {
+    return;
+  }
+  say(i18n.t("user.added", { name: body.username }));
+  $("user-add").reset();
+  fillAddForms();
+  await loadUsers();
+  refreshAudit();
+  $("new-username").focus();
+});
+
+// -- password reset -------------------------------------------------------------------------
+
+function randomPassword() {
+  const alphabet = "abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
+  const bytes = new Uint8Array(12);
+  crypto.getRandomValues(bytes);
+  return Array.from(bytes, (b) => alphabet[b % alphabet.length]).join("");
+}
+
+function openReset(username) {
+  state.resetFor = username;
+  $("password-title").textContent = i18n.t("user.reset_title", { name: username });
+  $("password-note").textContent = i18n.t("user.reset_note", { name: username });
+  $("password-error").hidden = true;
+  $("reset-password").value = randomPassword();
+  i18n.apply($("dlg-password"));
+  $("dlg-password").showModal();
+  $("reset-password").select();
+}
+
+$("password-generate").addEventListener("click", () => { $("reset-password").value = randomPassword(); $("reset-password").select(); });
+$("password-form").addEventListener("submit", async (event) => {
+  event.preventDefault();
+  const password = $("reset-password").value;
+  if (password.length < 8) {
+    $("password-error").textContent = i18n.error("weak_password");
+    $("password-error").hidden = false;
+    return;
+  }
+  $("dlg-password").close();
+  await change(state.resetFor, { password }, "user.reset_done");
+});
+
+for (const dialog of document.querySelectorAll(".p-dialog")) {
+  dialog.addEventListener("click", (event) => {
+    if (event.target.closest("[data-close]")) dialog.close();
+  });
+}
+
+// -- start ----------------------------------------------------------------------------------
+
+function fillAddForms() {
+  const role = $("new-role").value || "staff";
+  $("new-role").replaceChildren(...select(roleOptions(), role).options);
+  $("new-role").value = role;
+  const counter = $("new-counter").value;
+  $("new-counter").replaceChildren(...select(counterOptions(), counter).options);
+  $("new-counter").value = counter;
+  devices.fillForm();
+}
+
+const devices = setupDevices({ i18n, call, say, cell, button, chip, select, stamp, state });
+const refreshAudit = () => devices.loadAudit().catch(() => {});
+
+const shell = startShell(i18n, {
+  role: "admin",
+  async onReady(me) {
+    state.me = me;
+    try {
+      state.counters = await call("counters");
+      fillAddForms();
+      await Promise.all([loadUsers(), devices.loadDevices(), devices.loadAudit()]);
+    } catch { /* said already */ }
+  },
+  onLang() {
+    fillAddForms();
+    renderUsers();
+    devices.render();
+  },
+});

@@ -1,0 +1,351 @@
+// Reports (/admin/reports): a date range's figures from GET /api/v1/stats, drawn with the
+// vendored Chart.js (window.Chart), and links to the CSV / XLSX exports of the same range.
+
+import { api, ApiError } from "/static/api.js";
+import { adminI18n, makeFormat, startShell } from "./admin-shell.js";
+import { addDays, attachPicker, monday, parseDay, showDay } from "./datepicker.js";
+
+const REP = {
+  "rep.title": ["Báo cáo", "Reports"],
+  "rep.from": ["Từ ngày", "From"],
+  "rep.to": ["Đến ngày", "To"],
+  "rep.pick": ["Chọn ngày", "Pick a date"],
+  "rep.show": ["Xem báo cáo", "Show report"],
+  "rep.presets": ["Khoảng thời gian", "Periods"],
+  "rep.exports": ["Xuất dữ liệu", "Exports"],
+  "rep.csv": ["Tải CSV (từng phiếu)", "CSV (each ticket)"],
+  "rep.xlsx": ["Tải Excel (từng phiếu)", "Excel (each ticket)"],
+  "rep.summary": ["Tải Excel (tổng hợp)", "Excel (summary)"],
+  "rep.range": ["Từ {from} đến {to} · {days} ngày", "{from} to {to} · {days} days"],
+  "rep.bad_date": ["Ngày phải có dạng dd/mm/yyyy.", "Dates are written dd/mm/yyyy."],
+  "rep.bad_range": ["Ngày bắt đầu phải trước ngày kết thúc, tối đa 400 ngày.", "The start must come before the end, 400 days at most."],
+  "rep.method": ["Thời gian chờ: từ lúc lấy số đến lần gọi đầu tiên. Thời gian phục vụ: từ lúc bắt đầu đến lúc kết thúc. Trung vị và P90 ước lượng theo nhóm 15 giây (đến 10 phút), rộng hơn sau đó. \"Trong mục tiêu\": được gọi trong thời gian chờ mục tiêu của lĩnh vực, trên số người đã chờ.",
+                 "Wait: from taking the ticket to its first call. Service: from start to finish. Medians and P90 are estimated in 15-second bins (up to 10 minutes), wider beyond. \"Within target\": called within the service's target wait, of those who waited."],
+  "preset.today": ["Hôm nay", "Today"],
+  "preset.yesterday": ["Hôm qua", "Yesterday"],
+  "preset.this_week": ["Tuần này", "This week"],
+  "preset.last_week": ["Tuần trước", "Last week"],
+  "preset.this_month": ["Tháng này", "This month"],
+  "preset.last_month": ["Tháng trước", "Last month"],
+  "preset.last_365": ["12 tháng qua", "Last 12 months"],
+  "kpi.tickets": ["Số phiếu", "Tickets"],
+  "kpi.served": ["Đã phục vụ", "Served"],
+  "kpi.no_shows": ["Vắng mặt", "No-shows"],
+  "kpi.transfers": ["Chuyển lĩnh vực/quầy", "Transfers"],
+  "kpi.expired": ["hết hạn khi đóng ngày: {n}", "expired at day's end: {n}"],
+  "kpi.share": ["{share} số phiếu", "{share} of tickets"],
+  "kpi.wait": ["Thời gian chờ TB", "Average wait"],
+  "kpi.service": ["Thời gian phục vụ TB", "Average service"],
+  "kpi.quantiles": ["trung vị {median} · P90 {p90}", "median {median} · p90 {p90}"],
+  "kpi.within": ["Gọi trong mục tiêu", "Called within target"],
+  "kpi.within_sub": ["{count}/{of} người", "{count} of {of} people"],
+  "kpi.rating": ["Mức hài lòng TB", "Average satisfaction"],
+  "kpi.rating_sub": ["{n} lượt · hài lòng {share}", "{n} ratings · satisfied {share}"],
+  "chart.by_day": ["Số phiếu theo ngày", "Tickets by day"],
+  "chart.by_hour": ["Số phiếu theo giờ lấy số", "Tickets by hour of issue"],
+  "chart.by_service": ["Kết quả theo lĩnh vực", "Outcomes by service"],
+  "chart.distribution": ["Phân bố thời gian chờ và phục vụ", "Distribution of wait and service times"],
+  "chart.within": ["Tỷ lệ được gọi trong thời gian mục tiêu", "Share called within the target wait"],
+  "chart.satisfaction": ["Mức độ hài lòng theo lĩnh vực", "Satisfaction by service"],
+  "series.tickets": ["Số phiếu", "Tickets"],
+  "series.served": ["Đã phục vụ", "Served"],
+  "series.no_shows": ["Vắng mặt", "No-shows"],
+  "series.other": ["Huỷ / hết hạn / đang chờ", "Cancelled / expired / open"],
+  "series.wait_mean": ["Chờ TB (phút)", "Avg wait (min)"],
+  "series.wait": ["Chờ", "Wait"],
+  "series.service": ["Phục vụ", "Service"],
+  "series.within": ["Trong mục tiêu", "Within target"],
+  "series.minutes": ["phút", "minutes"],
+  "score.1": ["Không hài lòng", "Dissatisfied"],
+  "score.2": ["Chưa hài lòng", "Not quite satisfied"],
+  "score.3": ["Hài lòng", "Satisfied"],
+  "score.4": ["Rất hài lòng", "Very satisfied"],
+  "table.services": ["Theo lĩnh vực", "By service"],
+  "table.counters": ["Theo quầy", "By counter"],
+  "table.staff": ["Theo cán bộ", "By staff member"],
+  "table.total": ["Tổng", "Total"],
+  "table.empty": ["Không có dữ liệu trong khoảng này.", "No data in this period."],
+  "th.name.services": ["Lĩnh vực", "Service"],
+  "th.name.counters": ["Quầy", "Counter"],
+  "th.name.staff": ["Cán bộ", "Staff"],
+  "th.tickets": ["Số phiếu", "Tickets"],
+  "th.served": ["Đã phục vụ", "Served"],
+  "th.no_shows": ["Vắng", "No-show"],
+  "th.transfers": ["Chuyển", "Transf."],
+  "th.wait": ["Chờ TB / trung vị / P90 (ph:giây)", "Wait avg / median / p90 (m:ss)"],
+  "th.service": ["Phục vụ TB / trung vị / P90", "Service avg / median / p90"],
+  "th.within": ["Trong mục tiêu", "Within target"],
+  "th.ratings": ["Đánh giá", "Ratings"],
+  "th.rating_mean": ["Điểm TB", "Avg score"],
+  "th.satisfied": ["Hài lòng", "Satisfied"],
+};
+
+const i18n = adminI18n(REP);
+const timeZone = document.body.dataset.timezone || "Asia/Ho_Chi_Minh";
+const fmt = makeFormat(i18n, timeZone);
+const $ = (id) => document.getElementById(id);
+const charts = {};
+let report = null;
+let serverToday = null;
+
+const shell = startShell(i18n, { role: "supervisor", onReady: start, onLang: () => report && render(report) });
+
+function today() {
+  if (serverToday) return serverToday;
+  return new Intl.DateTimeFormat("en-CA", { timeZone, year: "numeric", month: "2-digit", day: "2-digit" }).format(new Date());
+}
+
+function preset(name) {
+  const t = today();
+  const firstOfMonth = `${t.slice(0, 8)}01`;
+  switch (name) {
+    case "today": return [t, t];
+    case "yesterday": return [addDays(t, -1), addDays(t, -1)];
+    case "this_week": return [monday(t), t];
+    case "last_week": return [addDays(monday(t), -7), addDays(monday(t), -1)];
+    case "this_month": return [firstOfMonth, t];
+    case "last_month": {
+      const end = addDays(firstOfMonth, -1);
+      return [`${end.slice(0, 8)}01`, end];
+    }
+    case "last_365": return [addDays(t, -364), t];
+    default: return [t, t];
+  }
+}
+
+function start() {
+  const params = new URLSearchParams(location.hash.slice(1));
+  // Without a range in the address: today's business day, as the server counts it.
+  if (params.get("from") && params.get("to")) {
+    $("rep-from").value = showDay(params.get("from"));
+    $("rep-to").value = showDay(params.get("to"));
+  }
+  for (const id of ["rep-from", "rep-to"]) {
+    attachPicker($(id), document.querySelector(`[data-calendar="${id}"]`), { i18n, today });
+  }
+  for (const b of document.querySelectorAll("[data-preset]")) {
+    b.addEventListener("click", () => {
+      const [f, t] = preset(b.dataset.preset);
+      $("rep-from").value = showDay(f);
+      $("rep-to").value = showDay(t);
+      load();
+    });
+  }
+  $("rep-form").addEventListener("submit", (e) => { e.preventDefault(); load(); });
+  load();
+}
+
+function range() {
+  const from = parseDay($("rep-from").value);
+  const to = parseDay($("rep-to").value);
+  $("rep-from").setAttribute("aria-invalid", String(!from));
+  $("rep-to").setAttribute("aria-invalid", String(!to));
+  if (!from || !to) return { error: "rep.bad_date" };
+  if (to < from) return { error: "rep.bad_range" };
+  return { from, to };
+}
+
+async function load() {
+  const r = $("rep-from").value || $("rep-to").value ? range() : { from: "", to: "" };
+  $("rep-error").hidden = true;
+  if (r.error) {
+    $("rep-error").textContent = i18n.t(r.error);
+    $("rep-error").hidden = false;
+    return;
+  }
+  $("rep-body").classList.add("a-loading");
+  try {
+    report = await api(r.from ? `stats?from=${r.from}&to=${r.to}` : "stats", { lang: i18n.lang, timeoutMs: 60000 });
+    serverToday = report.today;
+    $("rep-from").value = showDay(report.from);
+    $("rep-to").value = showDay(report.to);
+    history.replaceState(null, "", `#from=${report.from}&to=${report.to}`);
+    const q = `from=${report.from}&to=${report.to}`;
+    $("rep-csv").href = `/api/v1/reports/tickets.csv?${q}`;
+    $("rep-xlsx").href = `/api/v1/reports/tickets.xlsx?${q}`;
+    $("rep-summary").href = `/api/v1/reports/summary.xlsx?${q}`;
+    render(report);
+    document.body.dataset.loaded = `${report.from}..${report.to}`;
+  } catch (err) {
+    if (err instanceof ApiError && (err.status === 401 || err.status === 403)) return shell.loginAgain();
+    $("rep-error").textContent = err instanceof ApiError ? (err.message || i18n.error(err.code)) : i18n.t("error.network");
+    $("rep-error").hidden = false;
+  } finally {
+    $("rep-body").classList.remove("a-loading");
+  }
+}
+
+// -- Rendering -------------------------------------------------------------------------------
+
+function el(tag, attrs = {}, ...children) {
+  const node = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs)) {
+    if (v == null) continue;
+    if (k === "class") node.className = v;
+    else if (k === "dataset") Object.assign(node.dataset, v);
+    else node.setAttribute(k, v);
+  }
+  for (const child of children.flat()) if (child != null) node.append(child);
+  return node;
+}
+
+function render(r) {
+  $("rep-range-text").textContent = i18n.t("rep.range", { from: showDay(r.from), to: showDay(r.to), days: r.days });
+  renderKpis(r.total);
+  renderCharts(r);
+  renderTable("rep-services", "services", Object.values(r.services).map((f) => [f.code, i18n.name(f.name), f]), r.total);
+  renderTable("rep-counters", "counters", Object.values(r.counters).map((f) => [String(f.number), i18n.name(f.name), f]), r.total);
+  renderTable("rep-staff", "staff", Object.values(r.staff).map((f) => [f.username, f.username, f]), null);
+}
+
+function kpi(id, label, value, sub) {
+  return el("div", { class: "a-kpi", id }, el("span", { class: "a-kpi__label" }, label),
+    el("span", { class: "a-kpi__value" }, value), sub ? el("span", { class: "a-kpi__sub" }, sub) : null);
+}
+
+function renderKpis(t) {
+  const share = (n) => i18n.t("kpi.share", { share: fmt.percent(t.tickets ? n / t.tickets : null, 1) });
+  $("rep-kpis").replaceChildren(
+    kpi("kpi-tickets", i18n.t("kpi.tickets"), fmt.number(t.tickets)),
+    kpi("kpi-served", i18n.t("kpi.served"), fmt.number(t.served), share(t.served)),
+    kpi("kpi-no-shows", i18n.t("kpi.no_shows"), fmt.number(t.no_shows), i18n.t("kpi.expired", { n: fmt.number(t.expired) })),
+    kpi("kpi-transfers", i18n.t("kpi.transfers"), fmt.number(t.transferred), share(t.transferred)),
+    kpi("kpi-wait", i18n.t("kpi.wait"), fmt.duration(t.wait_s.mean, { precise: true }),
+      i18n.t("kpi.quantiles", { median: fmt.mmss(t.wait_s.median), p90: fmt.mmss(t.wait_s.p90) })),
+    kpi("kpi-service", i18n.t("kpi.service"), fmt.duration(t.service_s.mean, { precise: true }),
+      i18n.t("kpi.quantiles", { median: fmt.mmss(t.service_s.median), p90: fmt.mmss(t.service_s.p90) })),
+    kpi("kpi-within", i18n.t("kpi.within"), fmt.percent(t.within_target.share, 1),
+      i18n.t("kpi.within_sub", { count: fmt.number(t.within_target.count), of: fmt.number(t.within_target.of) })),
+    kpi("kpi-rating", i18n.t("kpi.rating"), t.rating.mean == null ? i18n.t("none") : `${fmt.number(t.rating.mean, 2)} / 4`,
+      i18n.t("kpi.rating_sub", { n: fmt.number(t.rating.count), share: fmt.percent(t.rating.satisfied_share) })),
+  );
+}
+
+function cssVar(name) {
+  return getComputedStyle(document.documentElement).getPropertyValue(name).trim();
+}
+
+function chart(id, config) {
+  if (charts[id]) charts[id].destroy();
+  charts[id] = new window.Chart($(id), config);
+}
+
+function renderCharts(r) {
+  const Chart = window.Chart;
+  Chart.defaults.font.family = cssVar("--hq-font") || "sans-serif";
+  Chart.defaults.font.size = 13;
+  Chart.defaults.color = cssVar("--hq-ink-muted");
+  Chart.defaults.animation = false;
+  Chart.defaults.maintainAspectRatio = false;
+  const primary = cssVar("--hq-primary");
+  const ok = "#2f8f4e";
+  const warn = "#d99a00";
+  const danger = "#c0392b";
+  const muted = "#9aa7b8";
+  const int = (v) => fmt.number(v);
+
+  // Tickets by day, with the mean wait on its own axis.
+  const days = r.by_day;
+  chart("chart-days", {
+    data: {
+      labels: days.map((d) => showDay(d.day).slice(0, days.length > 62 ? 10 : 5)),
+      datasets: [
+        { type: "bar", label: i18n.t("series.served"), data: days.map((d) => d.served), backgroundColor: primary, stack: "t" },
+        { type: "bar", label: i18n.t("series.other"), data: days.map((d) => d.tickets - d.served), backgroundColor: muted, stack: "t" },
+        { type: "line", label: i18n.t("series.wait_mean"), data: days.map((d) => d.wait_mean_s == null ? null : d.wait_mean_s / 60),
+          borderColor: warn, backgroundColor: warn, yAxisID: "y2", pointRadius: days.length > 62 ? 0 : 3, spanGaps: true },
+      ],
+    },
+    options: { interaction: { mode: "index", intersect: false },
+      scales: { x: { stacked: true, ticks: { maxRotation: 0, autoSkip: true } }, y: { stacked: true, beginAtZero: true, ticks: { callback: int } },
+        y2: { position: "right", beginAtZero: true, grid: { drawOnChartArea: false }, title: { display: true, text: i18n.t("series.minutes") } } } },
+  });
+
+  // Hours of day, trimmed to the hours that had tickets.
+  const hours = r.by_hour;
+  let lo = hours.findIndex((h) => h.tickets > 0);
+  let hi = 23 - [...hours].reverse().findIndex((h) => h.tickets > 0);
+  if (lo < 0) { lo = 7; hi = 17; }
+  const shown = hours.slice(lo, hi + 1);
+  chart("chart-hours", {
+    type: "bar",
+    data: { labels: shown.map((h) => `${String(h.hour).padStart(2, "0")}h`),
+      datasets: [{ label: i18n.t("series.tickets"), data: shown.map((h) => h.tickets), backgroundColor: primary }] },
+    options: { plugins: { legend: { display: false } }, scales: { y: { beginAtZero: true, ticks: { callback: int } } } },
+  });
+
+  // Outcomes by service.
+  const services = Object.values(r.services);
+  const names = services.map((s) => i18n.name(s.name));
+  chart("chart-services", {
+    type: "bar",
+    data: { labels: names, datasets: [
+      { label: i18n.t("series.served"), data: services.map((s) => s.served), backgroundColor: primary },
+      { label: i18n.t("series.no_shows"), data: services.map((s) => s.no_shows), backgroundColor: danger },
+      { label: i18n.t("series.other"), data: services.map((s) => s.tickets - s.served - s.no_shows), backgroundColor: muted },
+    ] },
+    options: { indexAxis: "y", scales: { x: { stacked: true, ticks: { callback: int } }, y: { stacked: true } } },
+  });
+
+  // Distribution of waits and services, in minutes.
+  const edges = r.distribution_edges_s.map((s) => s / 60);
+  const bins = edges.map((e, i) => (i + 1 < edges.length ? `${e}–${edges[i + 1]}` : `${e}+`));
+  chart("chart-distribution", {
+    type: "bar",
+    data: { labels: bins, datasets: [
+      { label: i18n.t("series.wait"), data: r.total.distribution.wait, backgroundColor: warn },
+      { label: i18n.t("series.service"), data: r.total.distribution.service, backgroundColor: primary },
+    ] },
+    options: { scales: { x: { title: { display: true, text: i18n.t("series.minutes") } }, y: { beginAtZero: true, ticks: { callback: int } } } },
+  });
+
+  // Share within target, per service.
+  chart("chart-within", {
+    type: "bar",
+    data: { labels: names, datasets: [{ label: i18n.t("series.within"),
+      data: services.map((s) => (s.within_target.share == null ? null : s.within_target.share * 100)),
+      backgroundColor: services.map((s) => (s.within_target.share == null ? muted : s.within_target.share >= 0.8 ? ok : s.within_target.share >= 0.6 ? warn : danger)) }] },
+    options: { indexAxis: "y", plugins: { legend: { display: false },
+      tooltip: { callbacks: { label: (c) => `${fmt.number(c.raw, 1)} %` } } },
+      scales: { x: { min: 0, max: 100, ticks: { callback: (v) => `${v} %` } } } },
+  });
+
+  // Satisfaction: the share of each score, per service.
+  const scoreColors = [danger, warn, "#7fbf7f", ok];
+  chart("chart-satisfaction", {
+    type: "bar",
+    data: { labels: services.map((s) => `${i18n.name(s.name)}${s.rating.mean == null ? "" : ` (${fmt.number(s.rating.mean, 2)})`}`),
+      datasets: [1, 2, 3, 4].map((k) => ({ label: i18n.t(`score.${k}`), backgroundColor: scoreColors[k - 1],
+        data: services.map((s) => (s.rating.count ? (s.rating.by_score[k] / s.rating.count) * 100 : null)) })) },
+    options: { indexAxis: "y", scales: { x: { stacked: true, min: 0, max: 100, ticks: { callback: (v) => `${v} %` } }, y: { stacked: true } },
+      plugins: { tooltip: { callbacks: { label: (c) => `${c.dataset.label}: ${fmt.number(c.raw, 1)} %` } } } },
+  });
+}
+
+function renderTable(id, kind, rows, total) {
+  const table = $(id);
+  const head = el("tr", {},
+    el("th", {}, i18n.t(`th.name.${kind}`)),
+    ...["tickets", "served", "no_shows", "transfers"].map((k) => el("th", { class: "num" }, i18n.t(`th.${k}`))),
+    el("th", { class: "num" }, i18n.t("th.wait")), el("th", { class: "num" }, i18n.t("th.service")),
+    el("th", { class: "num" }, i18n.t("th.within")), el("th", { class: "num" }, i18n.t("th.ratings")),
+    el("th", { class: "num" }, i18n.t("th.rating_mean")), el("th", { class: "num" }, i18n.t("th.satisfied")));
+  const line = (key, name, f, code) => el("tr", { dataset: { key } },
+    el("td", {}, code ? el("span", { class: "a-code" }, code) : null, name),
+    el("td", { class: "num", dataset: { field: "tickets" } }, fmt.number(f.tickets)),
+    el("td", { class: "num", dataset: { field: "served" } }, fmt.number(f.served)),
+    el("td", { class: "num" }, fmt.number(f.no_shows)),
+    el("td", { class: "num" }, fmt.number(f.transferred)),
+    el("td", { class: "num" }, `${fmt.mmss(f.wait_s.mean)} / ${fmt.mmss(f.wait_s.median)} / ${fmt.mmss(f.wait_s.p90)}`),
+    el("td", { class: "num" }, `${fmt.mmss(f.service_s.mean)} / ${fmt.mmss(f.service_s.median)} / ${fmt.mmss(f.service_s.p90)}`),
+    el("td", { class: "num" }, fmt.percent(f.within_target.share, 1)),
+    el("td", { class: "num" }, fmt.number(f.rating.count)),
+    el("td", { class: "num" }, f.rating.mean == null ? i18n.t("none") : fmt.number(f.rating.mean, 2)),
+    el("td", { class: "num" }, fmt.percent(f.rating.satisfied_share)));
+  const body = rows.length
+    ? rows.map(([key, name, f]) => line(key, name, f, kind === "services" ? key : null))
+    : [el("tr", {}, el("td", { colspan: "12", class: "hq-muted" }, i18n.t("table.empty")))];
+  const parts = [el("thead", {}, head), el("tbody", {}, body)];
+  if (total && rows.length) parts.push(el("tfoot", {}, line("total", i18n.t("table.total"), total)));
+  table.replaceChildren(...parts);
+}
