@@ -7,7 +7,7 @@ from __future__ import annotations
 import csv
 import io
 from datetime import date, datetime
-from typing import Any, Callable, Iterable
+from typing import Any, Callable, Iterable, Iterator
 from zoneinfo import ZoneInfo
 
 from openpyxl import Workbook
@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from ..config import HallConfig
 from .facts import TicketFacts, ticket_facts
+from .xlsx import write_sheet
 
 OUTCOMES = {
     "done": "Đã phục vụ", "no_show": "Vắng mặt", "cancelled": "Đã huỷ", "expired": "Hết hạn (đóng ngày)",
@@ -25,9 +26,8 @@ OUTCOMES = {
 HEADER = ["Ngày", "Số thứ tự", "Lĩnh vực", "Tên lĩnh vực", "Lĩnh vực sau chuyển", "Trạng thái", "Kết quả",
           "Ưu tiên", "Đối tượng ưu tiên", "Quầy", "Cán bộ", "Lấy số", "Được gọi", "Bắt đầu", "Kết thúc",
           "Chờ (giây)", "Phục vụ (giây)", "Số lần chuyển", "Đánh giá", "Lý do", "Góp ý"]
+TICKET_WIDTHS = [11, 9, 8, 26, 10, 10, 18, 7, 16, 6, 12, 19, 19, 19, 19, 9, 9, 7, 8, 14, 30]
 DATE_FORMAT = "dd/mm/yyyy"
-TIME_FORMAT = "dd/mm/yyyy hh:mm:ss"
-DURATION_FORMAT = "[h]:mm:ss"
 HEAD_FONT = Font(bold=True, color="FFFFFF")
 HEAD_FILL = PatternFill("solid", fgColor="0A4A94")
 
@@ -110,23 +110,15 @@ def tickets_xlsx(facts: Iterable[TicketFacts], config: HallConfig) -> bytes:
     """One row per ticket as a workbook: real dates and times, a frozen header, a filter."""
     tz = config.center.tz
     services, categories = _names(config)
-    wb = Workbook(write_only=True)
-    ws = wb.create_sheet("Số thứ tự")
-    ws.freeze_panes = "C2"
-    _widths(ws, [11, 9, 8, 26, 10, 10, 18, 7, 16, 6, 12, 19, 19, 19, 19, 9, 9, 7, 8, 14, 30])
-    ws.append(_head(ws, HEADER))
-    day_cell = _formatted(ws, DATE_FORMAT)
-    time_cell = _formatted(ws, TIME_FORMAT)
-    count = 0
-    for f in facts:
-        v = _values(f, config, services, categories)
-        v[0] = day_cell(v[0])
-        for i in (11, 12, 13, 14):
-            v[i] = time_cell(_local(v[i], tz)) if v[i] else None
-        ws.append(v)
-        count += 1
-    ws.auto_filter.ref = f"A1:U{count + 1}"
-    return _save(wb)
+
+    def rows() -> Iterator[list[Any]]:
+        for f in facts:
+            v = _values(f, config, services, categories)
+            for i in (11, 12, 13, 14):
+                v[i] = _local(v[i], tz)
+            yield v
+
+    return write_sheet("Số thứ tự", HEADER, rows(), TICKET_WIDTHS, freeze="C2")
 
 
 def _formatted(ws: Any, fmt: str):

@@ -12,10 +12,10 @@ it through `ticket_facts`, so they agree on every definition:
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timezone
 from typing import Iterator
 
-from sqlalchemy import select
+from sqlalchemy import String, func, select, type_coerce
 from sqlalchemy.orm import Session
 
 from ..queueing.models import CANCELLED, DONE, NO_SHOW, Rating, Ticket, TicketEvent
@@ -68,37 +68,49 @@ def person(actor: str | None) -> str | None:
     return actor.removeprefix("user:")
 
 
+def _moments(s: Session):
+    """(column wrapper, converter) for datetimes read in bulk.
+
+    SQLite keeps them as text that SQLAlchemy parses with a regular expression, row by row;
+    for a month's export (hundreds of thousands of values) the C `fromisoformat` is ~5× faster.
+    """
+    if s.get_bind().dialect.name != "sqlite":
+        return (lambda col: col), (lambda value: value)
+
+    def parse(value: str | None) -> datetime | None:
+        return datetime.fromisoformat(value).replace(tzinfo=timezone.utc) if value else None
+
+    return (lambda col: type_coerce(col, String)), parse
+
+
 def ticket_facts(s: Session, start: date, end: date) -> Iterator[TicketFacts]:
     """Every ticket of business days start..end (both included), in issue order."""
+    raw, when = _moments(s)
     in_range = (Ticket.business_day >= start, Ticket.business_day <= end)
     ids = select(Ticket.id).where(*in_range).scalar_subquery()
+    of_range = TicketEvent.ticket_id.in_(ids)
     calls: dict[int, list] = {}
-    transfers: dict[int, int] = {}
-    expired_from: dict[int, str] = {}
-    finisher: dict[int, str] = {}
-    events = s.execute(
-        select(TicketEvent.ticket_id, TicketEvent.kind, TicketEvent.at, TicketEvent.actor,
-               TicketEvent.counter, TicketEvent.data)
-        .where(TicketEvent.ticket_id.in_(ids), TicketEvent.kind.in_(("called", "finished", "transferred", EXPIRED)))
-        .order_by(TicketEvent.id)
-    )
-    for ticket_id, kind, at, actor, counter, data in events:
-        if kind == "called":
-            seen = calls.get(ticket_id)
-            if seen is None:
-                calls[ticket_id] = [at, counter, actor, 1]
-            else:  # keep the first call's time, the last call's counter and person
-                seen[1], seen[2], seen[3] = counter, actor, seen[3] + 1
-        elif kind == "finished":
-            finisher[ticket_id] = actor
-        elif kind == "transferred":
-            transfers[ticket_id] = transfers.get(ticket_id, 0) + 1
-        else:
-            expired_from[ticket_id] = (data or {}).get("from", "waiting")
+    for ticket_id, at, actor, counter in s.execute(
+        select(TicketEvent.ticket_id, raw(TicketEvent.at), TicketEvent.actor, TicketEvent.counter)
+        .where(of_range, TicketEvent.kind == "called").order_by(TicketEvent.id)
+    ):
+        seen = calls.get(ticket_id)
+        if seen is None:
+            calls[ticket_id] = [at, counter, actor, 1]
+        else:  # keep the first call's time, the last call's counter and person
+            seen[1], seen[2], seen[3] = counter, actor, seen[3] + 1
+    finisher = dict(s.execute(
+        select(TicketEvent.ticket_id, TicketEvent.actor).where(of_range, TicketEvent.kind == "finished")
+        .order_by(TicketEvent.id)).all())
+    transfers = dict(s.execute(
+        select(TicketEvent.ticket_id, func.count()).where(of_range, TicketEvent.kind == "transferred")
+        .group_by(TicketEvent.ticket_id)).all())
+    expired_from = {tid: (data or {}).get("from", "waiting") for tid, data in s.execute(
+        select(TicketEvent.ticket_id, TicketEvent.data).where(of_range, TicketEvent.kind == EXPIRED))}
     rows = s.execute(
         select(Ticket.id, Ticket.business_day, Ticket.number, Ticket.service_issued, Ticket.service,
-               Ticket.status, Ticket.priority, Ticket.priority_category, Ticket.lang, Ticket.issued_at,
-               Ticket.started_at, Ticket.finished_at, Ticket.counter,
+               Ticket.status, Ticket.priority, Ticket.priority_category, Ticket.lang, raw(Ticket.issued_at),
+               raw(Ticket.started_at), raw(Ticket.finished_at), Ticket.counter,
                Rating.score, Rating.reason, Rating.comment)
         .outerjoin(Rating, Rating.ticket_id == Ticket.id)
         .where(*in_range)
@@ -114,8 +126,8 @@ def ticket_facts(s: Session, start: date, end: date) -> Iterator[TicketFacts]:
         yield TicketFacts(
             id=tid, day=day, number=number, service=issued_service, service_now=service, status=status,
             outcome=outcome, priority=bool(priority), priority_category=category, lang=lang,
-            issued_at=issued_at, first_called_at=call[0] if call else None, started_at=started_at,
-            finished_at=finished_at if outcome != EXPIRED else None,
+            issued_at=when(issued_at), first_called_at=when(call[0]) if call else None, started_at=when(started_at),
+            finished_at=when(finished_at) if outcome != EXPIRED else None,
             counter=call[1] if call else counter,
             staff=person(finisher.get(tid) or (call[2] if call else None)),
             transfers=transfers.get(tid, 0), calls=call[3] if call else 0,

@@ -1,0 +1,388 @@
+"""Reports over a year of history: stats, exports and the daily close on 3,000 tickets a day.
+
+Run from the repository root:
+    .venv/bin/python bench/bench_reports.py [--days 365] [--per-day 3000] [--postgres] [--no-write]
+
+Builds a year of synthetic history with bulk inserts (tickets, their events, ratings, the
+numbering rows), summarizes each closed day with the daily close's own code, leaves today
+half done (summarized live), then times, against the same database:
+stats for a day, a month and a year, the dashboard, and the CSV / XLSX exports of a month,
+both as functions and through a real `hallq serve` over HTTP. SQLite always; PostgreSQL too
+with --postgres (a throwaway database on the test server, HALLQ_TEST_POSTGRES_URL).
+Writes the "bench_reports" section of docs/benchmarks.md unless --no-write.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import random
+import re
+import secrets
+import statistics
+import sys
+import tempfile
+import time
+from datetime import date, datetime, time as dtime, timedelta, timezone
+from pathlib import Path
+from typing import Any, Callable
+
+import yaml
+from sqlalchemy import insert
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from server.closing import run_close, store_summary  # noqa: E402
+from server.config import parse_config  # noqa: E402
+from server.queueing.clock import business_day  # noqa: E402
+from server.queueing.models import Rating, ServiceDay, Ticket, TicketEvent  # noqa: E402
+from server.reports import dashboard, stats, summary_xlsx, tickets_csv, tickets_xlsx  # noqa: E402
+from server.reports.facts import ticket_facts  # noqa: E402
+from server.reports.summary import summarize  # noqa: E402
+from server.storage import Database  # noqa: E402
+
+START, END = "<!-- bench_reports:start -->", "<!-- bench_reports:end -->"
+SHARE = {"DD": 0.2, "HT": 0.2, "DKKD": 0.1, "XD": 0.08, "TP": 0.1, "LD": 0.1, "TK": 0.22}
+PASSWORD = "pw12345678"
+
+
+def hall_config(folder: Path) -> Path:
+    data = yaml.safe_load((ROOT / "config.yaml").read_text(encoding="utf-8"))
+    for svc in data["services"]:
+        svc["hours"], svc["daily_cap"] = ["00:00-24:00"], 999
+        svc["numbers"] = "A###" if svc["code"] == "TK" else svc["numbers"].split("-")[0][:1] + "###"
+        svc["numbers"] = svc["numbers"] if svc["code"] == "TK" else {"DD": "D###", "HT": "H###", "DKKD": "K###",
+                                                                       "XD": "X###", "TP": "P###", "LD": "L###"}[svc["code"]]
+    data.setdefault("server", {})["async_mode"] = "eventlet"
+    path = folder / "config.yaml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    return path
+
+
+class History:
+    """A year of tickets, written straight into the tables in large batches."""
+
+    def __init__(self, config: Any, per_day: int, seed: int = 6) -> None:
+        self.config = config
+        self.per_day = per_day
+        self.rng = random.Random(seed)
+        self.tz = config.center.tz
+        self.next_id = 1
+        self.seq = 1
+        self.counters = {s.code: [c.number for c in config.counters if s.code in c.services] for s in config.services}
+
+    def day(self, day: date, count: int, until: datetime | None = None) -> tuple[list, list, list, list]:
+        rng, tz = self.rng, self.tz
+        tickets, events, ratings, numbering = [], [], [], {}
+        opening = datetime.combine(day, dtime(7, 30), tzinfo=tz)
+        span = 9.5 * 3600
+        issued = sorted(opening + timedelta(seconds=rng.random() * span) for _ in range(count))
+        codes = list(SHARE)
+        weights = list(SHARE.values())
+        for at in issued:
+            if until is not None and at >= until:
+                break
+            code = rng.choices(codes, weights)[0]
+            svc = self.config.service(code)
+            ordinal = numbering[code] = numbering.get(code, 0) + 1
+            tid = self.next_id
+            self.next_id += 1
+            counter = rng.choice(self.counters[code])
+            staff = f"user:staff{counter}{'b' if at.astimezone(tz).hour >= 13 else ''}"
+            wait = rng.expovariate(1 / 900)
+            service_s = max(30.0, rng.gauss(svc.default_service_time_s, svc.default_service_time_s / 3))
+            called = at + timedelta(seconds=wait)
+            started = called + timedelta(seconds=rng.uniform(10, 90))
+            finished = started + timedelta(seconds=service_s)
+            fate = rng.random()
+            row = {"id": tid, "token": secrets.token_hex(8), "number": svc.number_format.format(ordinal),
+                   "ordinal": ordinal, "service_issued": code, "service": code, "business_day": day,
+                   "priority": rng.random() < 0.08, "priority_category": None, "lang": "vi", "issued_at": at,
+                   "queued_at": at, "called_at": None, "started_at": None, "finished_at": None, "counter": None,
+                   "call_count": 0, "issued_by": "device:k1", "target_counter": None, "idempotency_key": None}
+            ev = [("issued", at, "device:k1", None)]
+            if until is not None and called >= until:
+                row["status"] = "waiting"
+            elif fate < 0.05:  # no-show; on a closed day, expired by that night's close
+                row.update(status="no_show", called_at=called, call_count=2)
+                ev += [("called", called, staff, counter), ("recalled", called + timedelta(seconds=60), staff, counter),
+                       ("no_show", called + timedelta(seconds=180), staff, counter)]
+                if until is None:
+                    row["status"] = "cancelled"
+                    ev.append(("expired", datetime.combine(day + timedelta(days=1), dtime(5, 0), tzinfo=tz),
+                               "system:close", None))
+            elif fate < 0.07:  # cancelled while waiting
+                row.update(status="cancelled", finished_at=called)
+                ev += [("cancelled", called, "user:boss", None)]
+            elif until is not None and finished >= until:
+                row.update(status="serving", called_at=called, started_at=started, counter=counter, call_count=1)
+                ev += [("called", called, staff, counter), ("started", started, staff, counter)]
+            else:
+                row.update(status="done", called_at=called, started_at=started, finished_at=finished,
+                           counter=counter, call_count=1)
+                ev += [("called", called, staff, counter), ("started", started, staff, counter),
+                       ("finished", finished, staff, counter)]
+                if fate > 0.6:
+                    score = rng.choices((1, 2, 3, 4), (0.03, 0.07, 0.3, 0.6))[0]
+                    ratings.append({"ticket_id": tid, "score": score, "comment": None, "reason": None,
+                                    "counter": counter, "staff": staff, "at": finished + timedelta(seconds=20),
+                                    "by": "device:rating"})
+            tickets.append(row)
+            for kind, moment, actor, n in ev:
+                events.append({"seq": self.seq, "ticket_id": tid, "kind": kind, "at": moment, "actor": actor,
+                               "counter": n, "service": code,
+                               "data": {"from": "no_show"} if kind == "expired" else None})
+                self.seq += 1
+        numbering_rows = [{"service": k, "day": day, "last_ordinal": v} for k, v in numbering.items()]
+        return tickets, events, ratings, numbering_rows
+
+
+def build(db: Database, config: Any, days: int, per_day: int, today: date, now: datetime) -> dict[str, float]:
+    """Insert `days` closed days plus today up to `now`; summarize the closed ones; time both."""
+    history = History(config, per_day)
+    t0 = time.perf_counter()
+    batch: dict[str, list] = {"t": [], "e": [], "r": [], "n": []}
+
+    def flush() -> None:
+        def write(s):
+            s.execute(insert(Ticket), batch["t"])
+            s.execute(insert(TicketEvent), batch["e"])
+            if batch["r"]:
+                s.execute(insert(Rating), batch["r"])
+            s.execute(insert(ServiceDay), batch["n"])
+        db.write(write)
+        for v in batch.values():
+            v.clear()
+
+    for i in range(days, -1, -1):
+        day = today - timedelta(days=i)
+        t, e, r, n = history.day(day, per_day, until=now if i == 0 else None)
+        batch["t"] += t
+        batch["e"] += e
+        batch["r"] += r
+        batch["n"] += n
+        if len(batch["t"]) >= 30000 or i == 0:
+            flush()
+    inserted = time.perf_counter() - t0
+
+    def set_seq(s):
+        from sqlalchemy import update
+        from server.queueing.models import Hall
+        s.execute(update(Hall).where(Hall.id == 1).values(seq=history.seq))
+    db.write(set_seq)
+    # The close's own summarizing, day by day (what a hall upgrading with old history would run).
+    t0 = time.perf_counter()
+    per_day_times = []
+    for i in range(days, 0, -1):
+        day = today - timedelta(days=i)
+        t1 = time.perf_counter()
+        rows = db.read(lambda s, day=day: summarize(ticket_facts(s, day, day), config))
+        db.write(lambda s, day=day, rows=rows: store_summary(s, day, rows, now))
+        per_day_times.append(time.perf_counter() - t1)
+    summarized = time.perf_counter() - t0
+    return {"tickets": history.next_id - 1, "events": history.seq - 1, "insert_s": inserted,
+            "summarize_s": summarized, "summarize_day_ms": statistics.median(per_day_times) * 1000}
+
+
+def timed(fn: Callable[[], Any], repeat: int = 5) -> tuple[float, Any]:
+    """Median wall time of `repeat` runs (the first one, cold, included)."""
+    times, result = [], None
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        result = fn()
+        times.append(time.perf_counter() - t0)
+    return statistics.median(times), result
+
+
+def measure(db: Database, config: Any, today: date, now: datetime) -> dict[str, Any]:
+    month_start = today - timedelta(days=29)
+    last_month = (today.replace(day=1) - timedelta(days=1)).replace(day=1)
+    last_month_end = today.replace(day=1) - timedelta(days=1)
+    out: dict[str, Any] = {}
+    for label, start, end in (("stats, today (live)", today, today),
+                              ("stats, yesterday (closed)", today - timedelta(days=1), today - timedelta(days=1)),
+                              ("stats, last 30 days incl. today", month_start, today),
+                              ("stats, a year (365 closed days + today)", today - timedelta(days=365), today)):
+        t, body = timed(lambda: db.read(lambda s: stats(s, config, start, end, today=today)))
+        out[label] = (t, f"{body['total']['tickets']:,} tickets")
+    t, body = timed(lambda: db.read(lambda s: dashboard(s, config, now, [])))
+    out["dashboard (today so far)"] = (t, f"{body['today']['tickets']:,} tickets today")
+    facts_t, facts = timed(lambda: db.read(lambda s: list(ticket_facts(s, last_month, last_month_end))), 3)
+    out["month's tickets read (export query)"] = (facts_t, f"{len(facts):,} tickets")
+    t, data = timed(lambda: tickets_csv(facts, config), 3)
+    out["CSV of a month, written"] = (facts_t + t, f"{len(data) / 1e6:.1f} MB")
+    t, data = timed(lambda: tickets_xlsx(facts, config), 1)
+    out["XLSX of a month, written"] = (facts_t + t, f"{len(data) / 1e6:.1f} MB")
+    report = db.read(lambda s: stats(s, config, today - timedelta(days=365), today, today=today))
+    t, data = timed(lambda: summary_xlsx(report, config.center.name.vi), 3)
+    out["summary XLSX of a year (from the stats)"] = (t, f"{len(data) / 1e3:.0f} KB")
+    return out
+
+
+def over_http(config_path: Path, database_url: str | None, today: date) -> dict[str, Any]:
+    """The same reads through `hallq serve` (eventlet), as a supervisor's browser makes them."""
+    from tests.support.auth import HallAuth
+    from tests.support.server import LiveServer
+
+    server = LiveServer(config_path, database_url=database_url, name="bench-reports").start(timeout=300)
+    try:
+        token = HallAuth(server).supervisor("boss")
+        month = (today.replace(day=1) - timedelta(days=1)).replace(day=1)
+        month_end = today.replace(day=1) - timedelta(days=1)
+        out = {}
+        for label, path in (("GET /stats, a day", f"stats?from={today}&to={today}"),
+                            ("GET /stats, 30 days", f"stats?from={today - timedelta(days=29)}&to={today}"),
+                            ("GET /stats, a year", f"stats?from={today - timedelta(days=365)}&to={today}"),
+                            ("GET /dashboard", "dashboard"),
+                            ("GET /reports/tickets.csv, a month", f"reports/tickets.csv?from={month}&to={month_end}"),
+                            ("GET /reports/tickets.xlsx, a month", f"reports/tickets.xlsx?from={month}&to={month_end}"),
+                            ("GET /reports/summary.xlsx, a year",
+                             f"reports/summary.xlsx?from={today - timedelta(days=365)}&to={today}")):
+            repeat = 1 if "xlsx, a month" in label else 3
+            t, resp = timed(lambda: server.get(path, token=token, timeout=300), repeat)
+            assert resp.status_code == 200, (path, resp.status_code, resp.text[:200])
+            out[label] = (t, f"{len(resp.content) / 1e3:,.0f} KB")
+        return out
+    finally:
+        server.stop()
+
+
+def machine() -> str:
+    model, mem = "unknown CPU", ""
+    try:
+        model = next(line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
+                     if line.startswith("model name"))
+        kb = int(next(line.split()[1] for line in Path("/proc/meminfo").read_text().splitlines()
+                      if line.startswith("MemTotal")))
+        mem = f", {kb / 1024 / 1024:.0f} GB RAM"
+    except (OSError, StopIteration, ValueError):
+        pass
+    import sqlite3
+
+    return (f"{os.cpu_count()} CPUs (nproc), {model}{mem}, {platform.system()}, Python {platform.python_version()}, "
+            f"SQLite {sqlite3.sqlite_version}")
+
+
+def run(label: str, folder: Path, database_url: str | None, days: int, per_day: int,
+        http: bool) -> dict[str, Any]:
+    config_path = hall_config(folder)
+    config = parse_config(yaml.safe_load(config_path.read_text(encoding="utf-8")))
+    url = database_url or f"sqlite:///{folder / 'hallq.db'}"
+    db = Database(url, synchronous="normal")
+    db.migrate()
+    db.ensure_counters([c.number for c in config.counters])
+    tz = config.center.tz
+    now = datetime.combine(datetime.now(tz).date(), dtime(12, 30), tzinfo=tz).astimezone(timezone.utc)
+    today = business_day(now, tz, config.center.day_start)
+    print(f"[{label}] building {days} days x {per_day} tickets ...", flush=True)
+    built = build(db, config, days, per_day, today, now)
+    print(f"[{label}] built: {built}", flush=True)
+    results = measure(db, config, today, now)
+    for k, (t, note) in results.items():
+        print(f"[{label}] {k}: {t * 1000:.0f} ms ({note})", flush=True)
+    # A close on the next morning: today's open tickets expire, today is summarized.
+    from types import SimpleNamespace
+
+    class Quiet:
+        def publish(self, events):
+            pass
+
+    tomorrow = datetime.combine(today + timedelta(days=1), dtime(6, 0), tzinfo=tz)
+    t0 = time.perf_counter()
+    closed = run_close(SimpleNamespace(config=config, db=db, hub=Quiet(), clock=lambda: tomorrow), tomorrow)
+    close_s = time.perf_counter() - t0
+    print(f"[{label}] next morning's close: {close_s * 1000:.0f} ms, {closed}", flush=True)
+    web = over_http(config_path, database_url, today + timedelta(days=1)) if http else {}
+    for k, (t, note) in web.items():
+        print(f"[{label}] {k}: {t * 1000:.0f} ms ({note})", flush=True)
+    return {"built": built, "results": results, "close_s": close_s, "closed": closed, "web": web}
+
+
+def section(runs: dict[str, dict[str, Any]], days: int, per_day: int) -> str:
+    names = list(runs)
+    first = runs[names[0]]
+    lines = [
+        "## Reports over a year of history: `bench/bench_reports.py`", "",
+        f"Machine: {machine()}.", "",
+        f"{days} closed business days of synthetic history at {per_day:,} tickets a day "
+        f"({first['built']['tickets']:,} tickets, {first['built']['events']:,} events, ratings for ~40 % of "
+        "those served), plus today half done, built with bulk inserts; each closed day summarized with the "
+        "daily close's own code. Median of 5 runs (3 for exports, 1 for the month's XLSX), the first cold. "
+        "Target: every report under 1 s.", "",
+        "| measure | " + " | ".join(names) + " |",
+        "|---|" + "---:|" * len(names),
+    ]
+    for key in first["results"]:
+        cells = []
+        for name in names:
+            t, note = runs[name]["results"][key]
+            cells.append(f"{t * 1000:,.0f} ms ({note})")
+        lines.append(f"| {key} | " + " | ".join(cells) + " |")
+    if any(r["web"] for r in runs.values()):
+        lines.append("| *through `hallq serve` (eventlet), HTTP on loopback:* |" + " |" * len(names))
+        for key in first["web"]:
+            cells = []
+            for name in names:
+                t, note = runs[name]["web"].get(key, (float("nan"), ""))
+                cells.append(f"{t * 1000:,.0f} ms ({note})")
+            lines.append(f"| {key} | " + " | ".join(cells) + " |")
+    lines.append("| one day summarized by the close (median) | " + " | ".join(
+        f"{runs[n]['built']['summarize_day_ms']:,.0f} ms" for n in names) + " |")
+    lines.append("| the next morning's close (expire today's open tickets, summarize today) | " + " | ".join(
+        f"{runs[n]['close_s'] * 1000:,.0f} ms ({runs[n]['closed'].expired} expired)" for n in names) + " |")
+    lines.append("| building the history (bulk inserts / summarizing every day) | " + " | ".join(
+        f"{runs[n]['built']['insert_s']:,.0f} s / {runs[n]['built']['summarize_s']:,.0f} s" for n in names) + " |")
+    lines += [
+        "",
+        "How: closed days are read from `daily_summaries` (one row per day × service × counter × staff member, "
+        "every column a count or sum: hours of day and 77-bucket histograms of wait and service time are columns "
+        "too), summed with one `GROUP BY` for the groups and one for the days; days not closed yet (today) are "
+        "summarized on the fly from their tickets by the same code. Medians and p90 are interpolated in the "
+        "histograms (15 s buckets up to 10 min, 1 min to 30 min, 5–10 min beyond); means, counts and shares are "
+        "exact. Exports read one row per ticket (tickets, their call/finish/transfer/expiry events and ratings in "
+        "three set-based queries) and are written off the eventlet hub.",
+    ]
+    return "\n".join(lines)
+
+
+def write(text: str) -> None:
+    path = ROOT / "docs" / "benchmarks.md"
+    doc = path.read_text(encoding="utf-8") if path.exists() else "# Benchmarks\n"
+    block = f"{START}\n{text.rstrip()}\n{END}"
+    pattern = re.compile(re.escape(START) + r".*?" + re.escape(END), re.S)
+    doc = pattern.sub(lambda _: block, doc) if pattern.search(doc) else doc.rstrip() + "\n\n" + block + "\n"
+    path.write_text(doc, encoding="utf-8")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--days", type=int, default=365)
+    parser.add_argument("--per-day", type=int, default=3000)
+    parser.add_argument("--postgres", action="store_true", help="also on a throwaway PostgreSQL database")
+    parser.add_argument("--no-http", dest="http", action="store_false", help="skip the runs through hallq serve")
+    parser.add_argument("--no-write", dest="write", action="store_false")
+    args = parser.parse_args()
+    runs = {}
+    with tempfile.TemporaryDirectory(prefix="hallq-bench-reports-") as tmp:
+        folder = Path(tmp) / "sqlite"
+        folder.mkdir()
+        runs["SQLite"] = run("SQLite", folder, None, args.days, args.per_day, args.http)
+        if args.postgres:
+            from tests.support.postgres import create_database, drop_database
+
+            url = create_database("hallq_bench")
+            try:
+                folder = Path(tmp) / "pg"
+                folder.mkdir()
+                runs["PostgreSQL"] = run("PostgreSQL", folder, url, args.days, args.per_day, args.http)
+            finally:
+                drop_database(url)
+    text = section(runs, args.days, args.per_day)
+    print(text)
+    if args.write:
+        write(text)
+
+
+if __name__ == "__main__":
+    main()

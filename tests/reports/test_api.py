@@ -1,0 +1,82 @@
+"""The report endpoints on a real `hallq serve`: who may read them, and what they answer."""
+from __future__ import annotations
+
+import csv
+import io
+
+import pytest
+from openpyxl import load_workbook
+
+READS = ["stats", "dashboard", "reports/tickets.csv", "reports/tickets.xlsx", "reports/summary.xlsx", "printers"]
+
+
+@pytest.fixture(scope="module")
+def hall(live_server, auth):
+    server = live_server(name="reports-api")
+    made = auth(server).make(staff=["lan"], supervisor=["boss"], admin=["root"], kiosk=["k1"])
+    return server, made
+
+
+@pytest.mark.parametrize("path", READS)
+def test_staff_may_not_read_reports(hall, path):
+    server, made = hall
+    resp = server.get(path, token=made["staff"]["lan"])
+    assert resp.status_code == 403, resp.text[:200]
+    assert resp.json()["error"]["code"] == "forbidden"
+    resp = server.get(path)
+    assert resp.status_code == 401 and resp.json()["error"]["code"] == "unauthenticated"
+    for person in (made["supervisor"]["boss"], made["admin"]["root"]):
+        assert server.get(path, token=person).status_code == 200
+
+
+def test_dashboard_and_exports_follow_the_hall(hall):
+    server, made = hall
+    boss, lan, kiosk = made["supervisor"]["boss"], made["staff"]["lan"], made["kiosk"]["k1"]
+    before = server.get("dashboard", token=boss).json()
+    dd = next(s for s in before["services"] if s["code"] == "DD")
+    issued = server.post("tickets", {"service": "DD"}, token=kiosk).json()["ticket"]
+    after = server.get("dashboard", token=boss).json()
+    assert after["seq"] > before["seq"]
+    dd_after = next(s for s in after["services"] if s["code"] == "DD")
+    assert dd_after["waiting"] == dd["waiting"] + 1 and dd_after["tickets"] == dd["tickets"] + 1
+    assert dd_after["longest_wait_s"] is not None and dd_after["target_wait_s"] == 1800
+    called = server.post("counters/1/call-next", token=lan).json()["ticket"]
+    counter = next(c for c in server.get("dashboard", token=boss).json()["counters"] if c["number"] == 1)
+    assert counter["current"]["number"] == called["number"] and counter["staff"] == "lan"
+    server.post("counters/1/finish", token=lan)
+
+    day = after["day"]
+    resp = server.get(f"reports/tickets.csv?from={day}&to={day}", token=boss)
+    assert resp.headers["Content-Type"].startswith("text/csv")
+    assert "attachment" in resp.headers["Content-Disposition"]
+    assert resp.content.startswith(b"\xef\xbb\xbf")
+    rows = list(csv.DictReader(io.StringIO(resp.content.decode("utf-8-sig"))))
+    mine = next(r for r in rows if r["Số thứ tự"] == issued["number"])
+    assert mine["Tên lĩnh vực"] == "Đất đai" and mine["Kết quả"] in ("Đã phục vụ", "Đang chờ", "Đã gọi")
+
+    resp = server.get(f"reports/tickets.xlsx?from={day}&to={day}", token=boss)
+    assert resp.headers["Content-Type"].startswith("application/vnd.openxmlformats")
+    ws = load_workbook(io.BytesIO(resp.content))["Số thứ tự"]
+    assert ws.max_row == len(rows) + 1
+
+    stats = server.get(f"stats?from={day}&to={day}", token=boss).json()
+    assert {"from", "to", "total", "services", "counters", "staff", "by_hour", "by_day"} <= set(stats)
+    assert stats["total"]["tickets"] == len(rows)
+    assert stats["live_days"] == [day]
+
+
+@pytest.mark.parametrize("query", ["from=2026-13-01", "from=2026-11-10&to=2026-11-01", "from=2024-01-01&to=2026-01-01"])
+def test_bad_ranges_are_refused(hall, query):
+    server, made = hall
+    resp = server.get(f"stats?{query}", token=made["supervisor"]["boss"])
+    assert resp.status_code == 422 and resp.json()["error"]["code"] == "invalid_value"
+
+
+def test_the_pages_are_served(hall):
+    server, _ = hall
+    for path, marker in (("/admin", "dashboard.js"), ("/admin/reports", "chart.umd.min.js")):
+        resp = server.get(path)
+        assert resp.status_code == 200 and marker in resp.text
+        assert 'href="/admin/reports"' in resp.text and 'href="/admin/people"' in resp.text
+        assert resp.headers["X-Frame-Options"] == "DENY"
+    assert server.get("/static/vendor/chart.js/chart.umd.min.js").status_code == 200
