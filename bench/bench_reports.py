@@ -16,9 +16,7 @@ from __future__ import annotations
 import argparse
 import os
 import platform
-import random
 import re
-import secrets
 import statistics
 import sys
 import tempfile
@@ -28,22 +26,19 @@ from pathlib import Path
 from typing import Any, Callable
 
 import yaml
-from sqlalchemy import insert
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from server.closing import run_close, store_summary  # noqa: E402
+from server.closing import run_close  # noqa: E402
 from server.config import parse_config  # noqa: E402
 from server.queueing.clock import business_day  # noqa: E402
-from server.queueing.models import Rating, ServiceDay, Ticket, TicketEvent  # noqa: E402
 from server.reports import dashboard, stats, summary_xlsx, tickets_csv, tickets_xlsx  # noqa: E402
 from server.reports.facts import ticket_facts  # noqa: E402
-from server.reports.summary import summarize  # noqa: E402
 from server.storage import Database  # noqa: E402
+from tests.reports.history import build  # noqa: E402
 
 START, END = "<!-- bench_reports:start -->", "<!-- bench_reports:end -->"
-SHARE = {"DD": 0.2, "HT": 0.2, "DKKD": 0.1, "XD": 0.08, "TP": 0.1, "LD": 0.1, "TK": 0.22}
 PASSWORD = "pw12345678"
 
 
@@ -60,131 +55,6 @@ def hall_config(folder: Path) -> Path:
     return path
 
 
-class History:
-    """A year of tickets, written straight into the tables in large batches."""
-
-    def __init__(self, config: Any, per_day: int, seed: int = 6) -> None:
-        self.config = config
-        self.per_day = per_day
-        self.rng = random.Random(seed)
-        self.tz = config.center.tz
-        self.next_id = 1
-        self.seq = 1
-        self.counters = {s.code: [c.number for c in config.counters if s.code in c.services] for s in config.services}
-
-    def day(self, day: date, count: int, until: datetime | None = None) -> tuple[list, list, list, list]:
-        rng, tz = self.rng, self.tz
-        tickets, events, ratings, numbering = [], [], [], {}
-        opening = datetime.combine(day, dtime(7, 30), tzinfo=tz)
-        span = 9.5 * 3600
-        issued = sorted(opening + timedelta(seconds=rng.random() * span) for _ in range(count))
-        codes = list(SHARE)
-        weights = list(SHARE.values())
-        for at in issued:
-            if until is not None and at >= until:
-                break
-            code = rng.choices(codes, weights)[0]
-            svc = self.config.service(code)
-            ordinal = numbering[code] = numbering.get(code, 0) + 1
-            tid = self.next_id
-            self.next_id += 1
-            counter = rng.choice(self.counters[code])
-            staff = f"user:staff{counter}{'b' if at.astimezone(tz).hour >= 13 else ''}"
-            wait = rng.expovariate(1 / 900)
-            service_s = max(30.0, rng.gauss(svc.default_service_time_s, svc.default_service_time_s / 3))
-            called = at + timedelta(seconds=wait)
-            started = called + timedelta(seconds=rng.uniform(10, 90))
-            finished = started + timedelta(seconds=service_s)
-            fate = rng.random()
-            row = {"id": tid, "token": secrets.token_hex(8), "number": svc.number_format.format(ordinal),
-                   "ordinal": ordinal, "service_issued": code, "service": code, "business_day": day,
-                   "priority": rng.random() < 0.08, "priority_category": None, "lang": "vi", "issued_at": at,
-                   "queued_at": at, "called_at": None, "started_at": None, "finished_at": None, "counter": None,
-                   "call_count": 0, "issued_by": "device:k1", "target_counter": None, "idempotency_key": None}
-            ev = [("issued", at, "device:k1", None)]
-            if until is not None and called >= until:
-                row["status"] = "waiting"
-            elif fate < 0.05:  # no-show; on a closed day, expired by that night's close
-                row.update(status="no_show", called_at=called, call_count=2)
-                ev += [("called", called, staff, counter), ("recalled", called + timedelta(seconds=60), staff, counter),
-                       ("no_show", called + timedelta(seconds=180), staff, counter)]
-                if until is None:
-                    row["status"] = "cancelled"
-                    ev.append(("expired", datetime.combine(day + timedelta(days=1), dtime(5, 0), tzinfo=tz),
-                               "system:close", None))
-            elif fate < 0.07:  # cancelled while waiting
-                row.update(status="cancelled", finished_at=called)
-                ev += [("cancelled", called, "user:boss", None)]
-            elif until is not None and finished >= until:
-                row.update(status="serving", called_at=called, started_at=started, counter=counter, call_count=1)
-                ev += [("called", called, staff, counter), ("started", started, staff, counter)]
-            else:
-                row.update(status="done", called_at=called, started_at=started, finished_at=finished,
-                           counter=counter, call_count=1)
-                ev += [("called", called, staff, counter), ("started", started, staff, counter),
-                       ("finished", finished, staff, counter)]
-                if fate > 0.6:
-                    score = rng.choices((1, 2, 3, 4), (0.03, 0.07, 0.3, 0.6))[0]
-                    ratings.append({"ticket_id": tid, "score": score, "comment": None, "reason": None,
-                                    "counter": counter, "staff": staff, "at": finished + timedelta(seconds=20),
-                                    "by": "device:rating"})
-            tickets.append(row)
-            for kind, moment, actor, n in ev:
-                events.append({"seq": self.seq, "ticket_id": tid, "kind": kind, "at": moment, "actor": actor,
-                               "counter": n, "service": code,
-                               "data": {"from": "no_show"} if kind == "expired" else None})
-                self.seq += 1
-        numbering_rows = [{"service": k, "day": day, "last_ordinal": v} for k, v in numbering.items()]
-        return tickets, events, ratings, numbering_rows
-
-
-def build(db: Database, config: Any, days: int, per_day: int, today: date, now: datetime) -> dict[str, float]:
-    """Insert `days` closed days plus today up to `now`; summarize the closed ones; time both."""
-    history = History(config, per_day)
-    t0 = time.perf_counter()
-    batch: dict[str, list] = {"t": [], "e": [], "r": [], "n": []}
-
-    def flush() -> None:
-        def write(s):
-            s.execute(insert(Ticket), batch["t"])
-            s.execute(insert(TicketEvent), batch["e"])
-            if batch["r"]:
-                s.execute(insert(Rating), batch["r"])
-            s.execute(insert(ServiceDay), batch["n"])
-        db.write(write)
-        for v in batch.values():
-            v.clear()
-
-    for i in range(days, -1, -1):
-        day = today - timedelta(days=i)
-        t, e, r, n = history.day(day, per_day, until=now if i == 0 else None)
-        batch["t"] += t
-        batch["e"] += e
-        batch["r"] += r
-        batch["n"] += n
-        if len(batch["t"]) >= 30000 or i == 0:
-            flush()
-    inserted = time.perf_counter() - t0
-
-    def set_seq(s):
-        from sqlalchemy import update
-        from server.queueing.models import Hall
-        s.execute(update(Hall).where(Hall.id == 1).values(seq=history.seq))
-    db.write(set_seq)
-    # The close's own summarizing, day by day (what a hall upgrading with old history would run).
-    t0 = time.perf_counter()
-    per_day_times = []
-    for i in range(days, 0, -1):
-        day = today - timedelta(days=i)
-        t1 = time.perf_counter()
-        rows = db.read(lambda s, day=day: summarize(ticket_facts(s, day, day), config))
-        db.write(lambda s, day=day, rows=rows: store_summary(s, day, rows, now))
-        per_day_times.append(time.perf_counter() - t1)
-    summarized = time.perf_counter() - t0
-    return {"tickets": history.next_id - 1, "events": history.seq - 1, "insert_s": inserted,
-            "summarize_s": summarized, "summarize_day_ms": statistics.median(per_day_times) * 1000}
-
-
 def timed(fn: Callable[[], Any], repeat: int = 5) -> tuple[float, Any]:
     """Median wall time of `repeat` runs (the first one, cold, included)."""
     times, result = [], None
@@ -195,7 +65,7 @@ def timed(fn: Callable[[], Any], repeat: int = 5) -> tuple[float, Any]:
     return statistics.median(times), result
 
 
-def measure(db: Database, config: Any, today: date, now: datetime) -> dict[str, Any]:
+def measure(db: Database, config: Any, today: date, now: datetime, days: int) -> dict[str, Any]:
     month_start = today - timedelta(days=29)
     last_month = (today.replace(day=1) - timedelta(days=1)).replace(day=1)
     last_month_end = today.replace(day=1) - timedelta(days=1)
@@ -203,7 +73,7 @@ def measure(db: Database, config: Any, today: date, now: datetime) -> dict[str, 
     for label, start, end in (("stats, today (live)", today, today),
                               ("stats, yesterday (closed)", today - timedelta(days=1), today - timedelta(days=1)),
                               ("stats, last 30 days incl. today", month_start, today),
-                              ("stats, a year (365 closed days + today)", today - timedelta(days=365), today)):
+                              (f"stats, a year ({days} closed days + today)", today - timedelta(days=days), today)):
         t, body = timed(lambda: db.read(lambda s: stats(s, config, start, end, today=today)))
         out[label] = (t, f"{body['total']['tickets']:,} tickets")
     t, body = timed(lambda: db.read(lambda s: dashboard(s, config, now, [])))
@@ -278,7 +148,7 @@ def run(label: str, folder: Path, database_url: str | None, days: int, per_day: 
     print(f"[{label}] building {days} days x {per_day} tickets ...", flush=True)
     built = build(db, config, days, per_day, today, now)
     print(f"[{label}] built: {built}", flush=True)
-    results = measure(db, config, today, now)
+    results = measure(db, config, today, now, days)
     for k, (t, note) in results.items():
         print(f"[{label}] {k}: {t * 1000:.0f} ms ({note})", flush=True)
     # A close on the next morning: today's open tickets expire, today is summarized.

@@ -85,7 +85,8 @@ def dashboard(s: Session, config: HallConfig, now: datetime, printers: list[dict
         })
 
     for p in printers:
-        if not p.get("online", True):
+        # online is None until the printer has answered a status request; an error then means unreachable.
+        if p.get("online") is False or (p.get("online") is None and p.get("last_error")):
             alerts.append({"kind": "printer_offline", "level": "danger", "printer": p.get("name"),
                            "error": p.get("last_error")})
         elif p.get("paper") == "out":

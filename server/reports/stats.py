@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from ..config import HallConfig
 from ..queueing.clock import business_day, utcnow
-from ..queueing.models import Ticket
+from ..queueing.models import ServiceDay
 from .facts import ticket_facts
 from .summary import Row, add, empty_row, figures, summarize
 from .tables import EDGES, HOURS, MAXIMA, SERVICE_BUCKETS, SUMMED, WAIT_BUCKETS, closed_days, daily_summaries
@@ -80,13 +80,19 @@ def summed_days(s: Session, start: date, end: date) -> dict[date, Row]:
     return out
 
 
-def open_days(s: Session, start: date, end: date) -> list[date]:
-    """Days of the range that have tickets but no summary yet (today, or not closed yet)."""
+def open_days(s: Session, start: date, end: date, today: date) -> list[date]:
+    """Days of the range with tickets but no summary yet: today, and days the close has not reached.
+
+    Read from the numbering rows (one per service and day), not from a year of tickets.
+    """
     closed = select(closed_days.c.day).where(closed_days.c.day >= start, closed_days.c.day <= end)
-    return sorted(s.execute(
-        select(Ticket.business_day).distinct()
-        .where(Ticket.business_day >= start, Ticket.business_day <= end, Ticket.business_day.not_in(closed))
+    days = set(s.execute(
+        select(ServiceDay.day).distinct()
+        .where(ServiceDay.day >= start, ServiceDay.day <= end, ServiceDay.day.not_in(closed))
     ).scalars())
+    if start <= today <= end:
+        days.add(today)
+    return sorted(days)
 
 
 def stats(s: Session, config: HallConfig, start: date, end: date, *, today: date | None = None) -> dict[str, Any]:
@@ -94,7 +100,7 @@ def stats(s: Session, config: HallConfig, start: date, end: date, *, today: date
     today = today or business_day(utcnow(), config.center.tz, config.center.day_start)
     groups = summed_groups(s, start, end)
     days = summed_days(s, start, end)
-    live = open_days(s, start, end)
+    live = open_days(s, start, end, today)
     for day in live:
         rows = summarize(ticket_facts(s, day, day), config)
         day_row = empty_row()

@@ -56,6 +56,7 @@ const DASH = {
   "counter.ticket_started": ["gọi {called} · bắt đầu {started}", "called {called} · started {started}"],
   "printer.online": ["Trực tuyến", "Online"],
   "printer.offline": ["Mất kết nối", "Offline"],
+  "printer.unknown": ["Chưa rõ", "Not known yet"],
   "paper.ok": ["Đủ giấy", "OK"],
   "paper.near_end": ["Sắp hết giấy", "Running low"],
   "paper.out": ["Hết giấy", "Out of paper"],
@@ -168,8 +169,8 @@ function renderKpis(d) {
     kpi("kpi-tickets", i18n.t("kpi.tickets"), fmt.number(t.tickets)),
     kpi("kpi-waiting", i18n.t("kpi.waiting"), fmt.number(t.waiting), null, d.alerts.some((a) => a.kind === "wait_over_target") ? "over" : null),
     kpi("kpi-served", i18n.t("kpi.served"), fmt.number(t.served), i18n.t("kpi.no_shows", { n: fmt.number(t.no_shows) })),
-    kpi("kpi-wait", i18n.t("kpi.wait_mean"), fmt.duration(t.wait_mean_s, { precise: true })),
-    kpi("kpi-service", i18n.t("kpi.service_mean"), fmt.duration(t.service_mean_s, { precise: true })),
+    kpi("kpi-wait", i18n.t("kpi.wait_mean"), fmt.duration(t.wait_mean_s), fmt.mmss(t.wait_mean_s)),
+    kpi("kpi-service", i18n.t("kpi.service_mean"), fmt.duration(t.service_mean_s), fmt.mmss(t.service_mean_s)),
     kpi("kpi-within", i18n.t("kpi.within"), fmt.percent(t.within_target_share)),
     kpi("kpi-rating", i18n.t("kpi.rating"), t.rating_mean == null ? i18n.t("none") : fmt.number(t.rating_mean, 2), i18n.t("kpi.rating_sub")),
   );
@@ -225,6 +226,12 @@ function renderCounters(d) {
   $("dash-counters").replaceChildren(...d.counters.map((c) => counterCard(c, d)));
 }
 
+function connection(p) {
+  const state = p.online === true ? "online" : p.online === false || p.last_error ? "offline" : "unknown";
+  const chip = { online: "ok", offline: "danger", unknown: "off" }[state];
+  return el("span", { class: `a-chip a-chip--${chip}`, dataset: { field: "connection" } }, i18n.t(`printer.${state}`));
+}
+
 function renderPrinters(d) {
   $("dash-no-printers").hidden = d.printers.length > 0;
   $("dash-printers").hidden = d.printers.length === 0;
@@ -233,7 +240,7 @@ function renderPrinters(d) {
     const paperChip = { ok: "ok", near_end: "warn", out: "danger" }[paper] || "off";
     return el("tr", { dataset: { printer: p.name } },
       el("td", {}, p.name, el("br"), el("span", { class: "a-note" }, p.url || "")),
-      el("td", {}, el("span", { class: `a-chip a-chip--${p.online ? "ok" : "danger"}` }, i18n.t(p.online ? "printer.online" : "printer.offline"))),
+      el("td", {}, connection(p)),
       el("td", {}, el("span", { class: `a-chip a-chip--${paperChip}` }, i18n.t(`paper.${paper}`)),
         p.cover_open ? el("span", { class: "a-chip a-chip--danger" }, i18n.t("printer.cover_open")) : null),
       el("td", { class: "num" }, fmt.number(p.pending_jobs ?? 0)),
