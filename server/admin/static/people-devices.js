@@ -62,7 +62,11 @@ export function setupDevices(ctx) {
 
   function renderToken() {
     $("token-box").hidden = !shown;
-    if (!shown) return;
+    if (!shown) {  // wiped, not just hidden
+      $("token-value").textContent = "";
+      $("token-url").textContent = "";
+      return;
+    }
     $("token-title").textContent = i18n.t("device.token_title", { name: shown.name });
     $("token-value").textContent = shown.token;
     $("token-counter-field").hidden = shown.kind !== "rating";

@@ -117,6 +117,7 @@ function renderUsers() {
 }
 
 async function change(username, patch, doneKey = "user.changed") {
+  say("");
   try {
     const user = await call(`users/${encodeURIComponent(username)}`, { method: "PATCH", body: patch });
     state.users = state.users.map((u) => (u.username === username ? user : u));

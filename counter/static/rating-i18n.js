@@ -1,0 +1,34 @@
+// The rating tablet's own texts: Vietnamese first, English second.
+// Reasons for a low rating come from the server (config rating.reasons) with their names.
+
+export const RATING = {
+  "rating.locked.title": ["Cảm ơn quý khách", "Thank you"],
+  "rating.locked.text": ["Mời quý khách đánh giá sau khi được phục vụ.", "Please rate our service when you are done."],
+  "rating.question": ["Quý khách có hài lòng với sự phục vụ?", "Are you satisfied with our service?"],
+  "rating.ticket": ["Số thứ tự {number} · {service}", "Ticket {number} · {service}"],
+  "rating.score.4": ["Rất hài lòng", "Very satisfied"],
+  "rating.score.3": ["Hài lòng", "Satisfied"],
+  "rating.score.2": ["Bình thường", "Neutral"],
+  "rating.score.1": ["Không hài lòng", "Not satisfied"],
+  "rating.reason.title": ["Xin quý khách cho biết lý do", "Please tell us why"],
+  "rating.reason.chosen": ["Quý khách đã chọn: {score}", "You chose: {score}"],
+  "rating.comment": ["Góp ý thêm (không bắt buộc)", "Anything to add? (optional)"],
+  "rating.send": ["Gửi đánh giá", "Send"],
+  "rating.back": ["Quay lại", "Back"],
+  "rating.sending": ["Đang gửi…", "Sending…"],
+  "rating.thanks.title": ["Cảm ơn quý khách đã đánh giá!", "Thank you for your rating!"],
+  "rating.thanks.text": ["Ý kiến của quý khách giúp chúng tôi phục vụ tốt hơn.", "Your opinion helps us serve you better."],
+  "rating.already": ["Lượt phục vụ này đã được đánh giá. Cảm ơn quý khách!", "This service has already been rated. Thank you!"],
+  "rating.expired": ["Đã hết thời gian đánh giá lượt phục vụ này.", "The time to rate this service is over."],
+  "rating.time_left": ["Còn {seconds} giây", "{seconds} s left"],
+
+  "pairing.title": ["Máy đánh giá chưa được ghép nối", "This rating tablet is not paired"],
+  "pairing.text": ["Cán bộ kỹ thuật: tạo mã bằng lệnh “hallq device add TÊN --kind rating” rồi mở {url}#token=MÃ trên máy này.",
+                   "Technician: create a token with “hallq device add NAME --kind rating”, then open {url}#token=TOKEN on this tablet."],
+  "pairing.rejected": ["Mã thiết bị của máy này không hợp lệ hoặc đã bị thu hồi.", "This tablet's token is not valid or has been revoked."],
+  "pairing.unknown_counter": ["Không có quầy số {counter}.", "There is no counter {counter}."],
+
+  "error.nothing_to_rate": ["Đã hết thời gian đánh giá lượt phục vụ này.", "The time to rate this service is over."],
+  "error.already_rated": ["Lượt phục vụ này đã được đánh giá.", "This service has already been rated."],
+  "error.invalid_value": ["Lựa chọn không hợp lệ, vui lòng chọn lại.", "That choice is not valid; please choose again."],
+};
