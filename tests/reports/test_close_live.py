@@ -1,0 +1,47 @@
+"""The daily close inside a real `hallq serve`: the hall's day starts a minute from now."""
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from tests.support.fixtures import display  # noqa: F401
+from tests.support.hall import hall_config
+
+TZ = ZoneInfo("Asia/Ho_Chi_Minh")
+
+
+def next_minute() -> datetime:
+    """The next whole minute in Hanoi, at least 20 s away (time to set the hall up)."""
+    now = datetime.now(TZ)
+    return (now + timedelta(seconds=80 if now.second >= 40 else 60)).replace(second=0, microsecond=0)
+
+
+def test_the_server_closes_the_day_at_its_start(live_server, auth, display):  # noqa: F811
+    boundary = next_minute()
+
+    def edit(data):
+        data["center"]["day_starts_at"] = boundary.strftime("%H:%M")
+
+    server = live_server(hall_config(edit=edit), name="close-live")
+    made = auth(server).make(staff=["lan"], supervisor=["boss"], kiosk=["k1"])
+    kiosk, lan, boss = made["kiosk"]["k1"], made["staff"]["lan"], made["supervisor"]["boss"]
+    held = server.post("tickets", {"service": "TK"}, token=kiosk).json()["ticket"]
+    waiting = server.post("tickets", {"service": "TK"}, token=kiosk).json()["ticket"]
+    assert server.post("counters/9/call-next", token=lan).json()["ticket"]["number"] == held["number"]
+    old_day = held["business_day"]
+    board = display(server)
+    assert datetime.now(TZ) < boundary, "the set-up took past the day start; the test cannot tell"
+
+    changed = board.wait_event("counter_changed", lambda p: p["counter"] == 9 and p["state"]["current"] is None,
+                               timeout=(boundary - datetime.now(TZ)).total_seconds() + 30)
+    assert datetime.now(TZ) >= boundary
+    for ticket in (held, waiting):
+        assert server.get(f"tickets/{ticket['token']}").json()["ticket"]["status"] == "cancelled"
+    queue = board.wait_event("queue_changed", lambda p: p["service"] == "TK")
+    assert queue["waiting"] == 0 and changed["seq"] != queue["seq"]
+    assert board.gaps == []
+
+    fresh = server.post("tickets", {"service": "TK"}, token=kiosk).json()["ticket"]
+    assert fresh["number"] == "A001" and fresh["business_day"] > old_day  # numbering restarted
+    report = server.get(f"stats?from={old_day}&to={old_day}", token=boss).json()
+    assert report["live_days"] == [] and report["total"]["tickets"] == 2 and report["total"]["expired"] == 2
