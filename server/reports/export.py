@@ -78,13 +78,17 @@ def text_rows(facts: Iterable[TicketFacts], config: HallConfig) -> tuple[list[st
     return HEADER, out
 
 
-def tickets_csv(facts: Iterable[TicketFacts], config: HallConfig) -> bytes:
-    """UTF-8 with a BOM, so Excel opens the Vietnamese intact; CRLF line ends as Excel writes them."""
+def tickets_csv(facts: Iterable[TicketFacts], config: HallConfig, *, head: bool = True) -> bytes:
+    """UTF-8 with a BOM, so Excel opens the Vietnamese intact; CRLF line ends as Excel writes them.
+
+    head=False gives just the rows, for the chunks after the first of a streamed export.
+    """
     header, rows = text_rows(facts, config)
     buf = io.StringIO()
-    buf.write("\ufeff")
     writer = csv.writer(buf, lineterminator="\r\n")
-    writer.writerow(header)
+    if head:
+        buf.write("\ufeff")
+        writer.writerow(header)
     writer.writerows(rows)
     return buf.getvalue().encode("utf-8")
 

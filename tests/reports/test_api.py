@@ -80,3 +80,26 @@ def test_the_pages_are_served(hall):
         assert 'href="/admin/reports"' in resp.text and 'href="/admin/people"' in resp.text
         assert resp.headers["X-Frame-Options"] == "DENY"
     assert server.get("/static/vendor/chart.js/chart.umd.min.js").status_code == 200
+
+
+def test_long_exports(hall):
+    """The CSV streams a month at a time (one header, every row); the ticket workbook stops at a quarter."""
+    from datetime import date, timedelta
+
+    server, made = hall
+    boss = made["supervisor"]["boss"]
+    day = date.fromisoformat(server.get("dashboard", token=boss).json()["day"])
+    server.post("tickets", {"service": "HT"}, token=made["kiosk"]["k1"])
+    start = day - timedelta(days=399)
+    resp = server.get(f"reports/tickets.csv?from={start}&to={day}", token=boss)
+    assert resp.status_code == 200
+    text = resp.content.decode("utf-8")
+    assert text.count("\ufeff") == 1 and text.count("Số thứ tự") == 1
+    rows = list(csv.DictReader(io.StringIO(text.removeprefix("\ufeff"))))
+    one_day = server.get(f"reports/tickets.csv?from={day}&to={day}", token=boss).content.decode("utf-8-sig")
+    assert len(rows) == len(list(csv.DictReader(io.StringIO(one_day)))) > 0
+    assert server.get(f"reports/tickets.csv?from={start - timedelta(days=1)}&to={day}", token=boss).status_code == 422
+    quarter = day - timedelta(days=91)
+    assert server.get(f"reports/tickets.xlsx?from={quarter}&to={day}", token=boss).status_code == 200
+    resp = server.get(f"reports/tickets.xlsx?from={quarter - timedelta(days=1)}&to={day}", token=boss)
+    assert resp.status_code == 422 and resp.json()["error"]["code"] == "invalid_value"

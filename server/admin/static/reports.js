@@ -16,6 +16,8 @@ const REP = {
   "rep.csv": ["Tải CSV (từng phiếu)", "CSV (each ticket)"],
   "rep.xlsx": ["Tải Excel (từng phiếu)", "Excel (each ticket)"],
   "rep.summary": ["Tải Excel (tổng hợp)", "Excel (summary)"],
+  "rep.xlsx_too_long": ["Excel từng phiếu: tối đa 92 ngày. Hãy chọn khoảng ngắn hơn hoặc tải CSV.",
+                        "Excel per ticket: 92 days at most. Choose a shorter period or download the CSV."],
   "rep.range": ["Từ {from} đến {to} · {days} ngày", "{from} to {to} · {days} days"],
   "rep.bad_date": ["Ngày phải có dạng dd/mm/yyyy.", "Dates are written dd/mm/yyyy."],
   "rep.bad_range": ["Ngày bắt đầu phải trước ngày kết thúc, tối đa 400 ngày.", "The start must come before the end, 400 days at most."],
@@ -162,7 +164,12 @@ async function load() {
     history.replaceState(null, "", `#from=${report.from}&to=${report.to}`);
     const q = `from=${report.from}&to=${report.to}`;
     $("rep-csv").href = `/api/v1/reports/tickets.csv?${q}`;
-    $("rep-xlsx").href = `/api/v1/reports/tickets.xlsx?${q}`;
+    // One row per ticket in Excel: a quarter at most (Excel's sheets end at ~1 million rows).
+    const tooLong = report.days > 92;
+    if (tooLong) $("rep-xlsx").removeAttribute("href");
+    else $("rep-xlsx").href = `/api/v1/reports/tickets.xlsx?${q}`;
+    $("rep-xlsx").setAttribute("aria-disabled", String(tooLong));
+    $("rep-xlsx").title = tooLong ? i18n.t("rep.xlsx_too_long") : "";
     $("rep-summary").href = `/api/v1/reports/summary.xlsx?${q}`;
     render(report);
     document.body.dataset.loaded = `${report.from}..${report.to}`;
