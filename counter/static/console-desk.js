@@ -1,5 +1,6 @@
 // The console's desk: the current ticket with its ticking times, the action buttons (enabled
-// only when they apply), and the people waiting for this counter. Pure rendering from state.
+// only when they apply), the people waiting for this counter, and the counters to choose from.
+// Pure rendering from state.
 
 const $ = (id) => document.getElementById(id);
 
@@ -198,4 +199,41 @@ export function tickDesk(state, i18n = null) {
   for (const el of document.querySelectorAll("#queue-list [data-waited]")) {
     el.textContent = i18n.t("queue.waited", { time: duration(Number(el.dataset.waited) + extra) });
   }
+}
+
+/** The counters to choose from (only the bound one for a bound staff member), and who sits where. */
+export function renderPick(state, i18n, only) {
+  $("pick-bound").hidden = !only;
+  $("pick-bound").textContent = only ? i18n.t("pick.bound", { counter: i18n.t("counter", { counter: only }) }) : "";
+  const list = [...state.counters.values()].filter((c) => !only || c.number === only).sort((a, b) => a.number - b.number);
+  $("pick-list").replaceChildren(...list.map((c) => {
+    const li = document.createElement("li");
+    const button = document.createElement("button");
+    button.type = "button";
+    button.className = "hq-button hq-button--quiet c-pick__item";
+    button.dataset.counter = String(c.number);
+    const number = document.createElement("strong");
+    number.className = "c-pick__number";
+    number.textContent = String(c.number);
+    const name = document.createElement("span");
+    name.className = "c-pick__name";
+    name.textContent = i18n.name(c.name);
+    const who = document.createElement("span");
+    who.className = "c-pick__who";
+    const mine = state.me && c.staff === state.me.name;
+    who.textContent = mine ? i18n.t("pick.yours") : c.staff && c.status !== "closed"
+      ? i18n.t("pick.taken_by", { staff: c.staff }) : i18n.t("pick.free");
+    button.append(number, name, who);
+    li.append(button);
+    return li;
+  }));
+}
+
+/** A banner when someone else took this counter, or it was closed from elsewhere. */
+export function renderTaken(state, i18n) {
+  const c = state.counters.get(state.counterNo);
+  const other = c && c.staff && state.me && c.staff !== state.me.name ? c.staff : null;
+  const closed = c && c.status === "closed";
+  $("taken").hidden = !(other || closed);
+  $("taken-text").textContent = other ? i18n.t("taken.other", { staff: other }) : closed ? i18n.t("bar.closed") : "";
 }

@@ -5,7 +5,9 @@ import { api, ApiError } from "/static/api.js";
 import { COMMON, createI18n } from "/static/i18n.js";
 import { HALL_EVENTS, connectHall } from "/static/live.js";
 import { CONSOLE } from "./console-i18n.js";
-import { applicable, currentTicket, renderBar, renderDesk, renderQueue, tickDesk } from "./console-desk.js";
+import {
+  applicable, currentTicket, renderBar, renderDesk, renderPick, renderQueue, renderTaken, tickDesk,
+} from "./console-desk.js";
 import { setupDialogs } from "./console-dialogs.js";
 
 const COUNTER_KEY = "hallq.console.counter";
@@ -46,9 +48,9 @@ function render() {
   if (body.dataset.view === "console") {
     renderDesk(state, i18n);
     renderQueue(state, i18n);
-    renderTaken();
+    renderTaken(state, i18n);
   }
-  if (body.dataset.view === "pick") renderPick();
+  if (body.dataset.view === "pick") renderPick(state, i18n, bound());
 }
 
 function focusDesk() {
@@ -75,6 +77,17 @@ function sessionEnded(err) {
   state.me = null;
   showLogin(i18n.error("unauthenticated"));
   return true;
+}
+
+/** The counter this browser works at, kept across reloads (private windows may refuse). */
+function remembered() {
+  try { return localStorage.getItem(COUNTER_KEY); } catch { return null; }
+}
+function remember(n) {
+  try {
+    if (n === null) localStorage.removeItem(COUNTER_KEY);
+    else localStorage.setItem(COUNTER_KEY, String(n));
+  } catch { /* remembered for this page only */ }
 }
 
 // -- logging in and out ----------------------------------------------------------------
@@ -110,7 +123,7 @@ async function loggedIn(me) {
   state.me = me;
   await Promise.all([loadSettings(), loadCounters()]);
   connectLive();
-  const stored = Number(localStorage.getItem(COUNTER_KEY)) || null;
+  const stored = Number(remembered()) || null;
   const n = me.counter || stored;
   const c = n && state.counters.get(n);
   if (c && c.staff === me.name && c.status !== "closed") enter(n);
@@ -129,7 +142,7 @@ $("logout").addEventListener("click", async () => {
     if (err instanceof ApiError && err.code === "counter_busy") { say(i18n.t("leave.busy"), "danger"); return; }
     if (!(err instanceof ApiError && err.status === 401)) { say(errorText(err), "danger"); return; }
   }
-  localStorage.removeItem(COUNTER_KEY);
+  remember(null);
   state.me = null;
   state.counterNo = null;
   showLogin();
@@ -164,34 +177,6 @@ function showPick(error = "") {
   $("pick-number").focus();
 }
 
-function renderPick() {
-  const only = bound();
-  $("pick-bound").hidden = !only;
-  $("pick-bound").textContent = only ? i18n.t("pick.bound", { counter: i18n.t("counter", { counter: only }) }) : "";
-  const list = [...state.counters.values()].filter((c) => !only || c.number === only).sort((a, b) => a.number - b.number);
-  $("pick-list").replaceChildren(...list.map((c) => {
-    const li = document.createElement("li");
-    const button = document.createElement("button");
-    button.type = "button";
-    button.className = "hq-button hq-button--quiet c-pick__item";
-    button.dataset.counter = String(c.number);
-    const number = document.createElement("strong");
-    number.className = "c-pick__number";
-    number.textContent = String(c.number);
-    const name = document.createElement("span");
-    name.className = "c-pick__name";
-    name.textContent = i18n.name(c.name);
-    const who = document.createElement("span");
-    who.className = "c-pick__who";
-    const mine = state.me && c.staff === state.me.name;
-    who.textContent = mine ? i18n.t("pick.yours") : c.staff && c.status !== "closed"
-      ? i18n.t("pick.taken_by", { staff: c.staff }) : i18n.t("pick.free");
-    button.append(number, name, who);
-    li.append(button);
-    return li;
-  }));
-}
-
 $("pick-form").addEventListener("submit", (event) => {
   event.preventDefault();
   const n = Number($("pick-number").value.trim());
@@ -215,7 +200,7 @@ async function take(n) {
 function enter(n) {
   state.counterNo = n;
   state.queue = null;
-  try { localStorage.setItem(COUNTER_KEY, String(n)); } catch { /* remembered for this page only */ }
+  remember(n);
   show("console");
   say("");
   focusDesk();
@@ -225,7 +210,7 @@ function enter(n) {
 $("leave").addEventListener("click", async () => {
   try {
     await api(`counters/${state.counterNo}/leave`, { method: "POST", body: {}, lang: i18n.lang });
-    localStorage.removeItem(COUNTER_KEY);
+    remember(null);
     showPick();
   } catch (err) {
     if (sessionEnded(err)) return;
@@ -233,13 +218,6 @@ $("leave").addEventListener("click", async () => {
   }
 });
 
-function renderTaken() {
-  const c = state.counters.get(state.counterNo);
-  const other = c && c.staff && state.me && c.staff !== state.me.name ? c.staff : null;
-  const closed = c && c.status === "closed";
-  $("taken").hidden = !(other || closed);
-  $("taken-text").textContent = other ? i18n.t("taken.other", { staff: other }) : closed ? i18n.t("bar.closed") : "";
-}
 $("take-again").addEventListener("click", () => take(state.counterNo));
 
 // -- acting ---------------------------------------------------------------------------------
