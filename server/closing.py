@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import Date, delete, func, insert, literal, select, update
 from sqlalchemy.orm import Session
 
 from .config import HallConfig
@@ -29,7 +29,9 @@ from .queueing.models import (
 from .reports.facts import CLOSE_ACTOR, EXPIRED, ticket_facts
 from .reports.settings import ReportsSettings, reports_settings
 from .reports.summary import summarize
-from .reports.tables import closed_days, daily_summaries
+from .reports.tables import (
+    MAXIMA, SUMMED, closed_days, daily_summaries, month_of, monthly_summaries, next_month,
+)
 
 log = logging.getLogger(__name__)
 OPEN = (WAITING, CALLED, SERVING, NO_SHOW)
@@ -104,7 +106,7 @@ def days_to_summarize(s: Session, today: date) -> list[date]:
 
 
 def store_summary(s: Session, day: date, rows: dict, now: datetime) -> bool:
-    """Write a day's summary rows once; False when another process already did."""
+    """Write a day's summary rows once, and its month's again; False when another process already did."""
     if s.execute(select(closed_days.c.day).where(closed_days.c.day == day)).first():
         return False
     s.execute(delete(daily_summaries).where(daily_summaries.c.day == day))
@@ -115,7 +117,20 @@ def store_summary(s: Session, day: date, rows: dict, now: datetime) -> bool:
     s.execute(insert(closed_days).values(
         day=day, closed_at=now, tickets=sum(v["tickets"] for v in values),
         expired=sum(v["expired"] for v in values)))
+    rebuild_month(s, month_of(day))
     return True
+
+
+def rebuild_month(s: Session, month: date) -> None:
+    """A month's rows = the sums of its days' rows (one INSERT … SELECT … GROUP BY)."""
+    c = daily_summaries.c
+    s.execute(delete(monthly_summaries).where(monthly_summaries.c.month == month))
+    sums = [func.sum(c[name]) for name in SUMMED] + [func.max(c[name]) for name in MAXIMA]
+    s.execute(insert(monthly_summaries).from_select(
+        ["month", "service", "counter", "staff", *SUMMED, *MAXIMA],
+        select(literal(month, Date), c.service, c.counter, c.staff, *sums)
+        .where(c.day >= month, c.day < next_month(month))
+        .group_by(c.service, c.counter, c.staff)))
 
 
 def summarize_day(s: Session, config: HallConfig, day: date, now: datetime) -> bool:
@@ -139,7 +154,10 @@ def purge_batch(s: Session, config: HallConfig, today: date, limit: int,
     s.execute(delete(TicketEvent).where(TicketEvent.ticket_id.is_(None), TicketEvent.at < day_start(cutoff, config)))
     s.execute(delete(ServiceDay).where(ServiceDay.day < cutoff))
     keep_from = today - timedelta(days=settings.summary_days)
-    s.execute(delete(daily_summaries).where(daily_summaries.c.day < keep_from))
+    if s.execute(select(daily_summaries.c.day).where(daily_summaries.c.day < keep_from).limit(1)).first():
+        s.execute(delete(daily_summaries).where(daily_summaries.c.day < keep_from))
+        s.execute(delete(monthly_summaries).where(monthly_summaries.c.month < month_of(keep_from)))
+        rebuild_month(s, month_of(keep_from))  # the month the cut goes through keeps only its kept days
     s.execute(delete(closed_days).where(closed_days.c.day < keep_from))
     return 0
 

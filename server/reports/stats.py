@@ -1,6 +1,7 @@
 """GET /stats: a date range's figures, from the daily summaries plus the days not closed yet.
 
-Closed days are read as sums over `daily_summaries` (a few dozen rows a day, summed in SQL);
+Closed days are read as sums over `monthly_summaries` and `daily_summaries` (a few dozen rows
+a month or a day, summed in SQL);
 days not closed yet (today, or days the close has not reached) are summarized on the fly from
 their tickets with the very same code. Means are exact; medians and p90 come from the
 histograms (see summary.quantile).
@@ -18,7 +19,10 @@ from ..queueing.clock import business_day, utcnow
 from ..queueing.models import ServiceDay
 from .facts import ticket_facts
 from .summary import Row, add, empty_row, figures, summarize
-from .tables import EDGES, HOURS, MAXIMA, SERVICE_BUCKETS, SUMMED, WAIT_BUCKETS, closed_days, daily_summaries
+from .tables import (
+    EDGES, HOURS, MAXIMA, SERVICE_BUCKETS, SUMMED, WAIT_BUCKETS, closed_days, daily_summaries, monthly_summaries,
+    split_range,
+)
 
 # The distribution shown in charts: coarse bins (seconds) made of whole histogram buckets.
 DISTRIBUTION_EDGES = (0, 120, 300, 600, 900, 1200, 1800, 2700, 3600, 5400, 7200)
@@ -53,17 +57,26 @@ def _day(day: date, row: Row) -> dict[str, Any]:
     }
 
 
-def summed_groups(s: Session, start: date, end: date) -> list[tuple[str, int, str, Row]]:
-    """Closed days' summaries summed per (service, counter, staff), in one GROUP BY."""
-    c = daily_summaries.c
+def _grouped(s: Session, table: Any, key: Any, low: date, high: date) -> list[tuple[str, int, str, Row]]:
+    c = table.c
     cols = [func.sum(c[name]).label(name) for name in SUMMED] + [func.max(c[name]).label(name) for name in MAXIMA]
     result = s.execute(
         select(c.service, c.counter, c.staff, *cols)
-        .where(c.day >= start, c.day <= end)
+        .where(c[key] >= low, c[key] <= high)
         .group_by(c.service, c.counter, c.staff)
     )
     names = SUMMED + MAXIMA
     return [(r.service, r.counter, r.staff, {k: int(r._mapping[k] or 0) for k in names}) for r in result]
+
+
+def summed_groups(s: Session, start: date, end: date) -> list[tuple[str, int, str, Row]]:
+    """Closed days' summaries summed per (service, counter, staff): whole months from the
+    monthly rows, the rest from the daily ones (each a single GROUP BY)."""
+    spans, months = split_range(start, end)
+    groups = _grouped(s, monthly_summaries, "month", *months) if months else []
+    for low, high in spans:
+        groups += _grouped(s, daily_summaries, "day", low, high)
+    return groups
 
 
 def summed_days(s: Session, start: date, end: date) -> dict[date, Row]:

@@ -3,8 +3,13 @@
 One row per business day × service (as issued) × counter × staff member who served last.
 Every column is a count or a sum, so any range and any grouping is a plain SQL SUM:
 hours of day and the wait / service time histograms are columns too (`h07`, `w12`, `s03`).
+`monthly_summaries` holds the same sums per calendar month (rebuilt from the days whenever
+one of its days is summarized or purged): a year's report reads twelve months' rows plus the
+days of the months it only partly covers.
 """
 from __future__ import annotations
+
+from datetime import date, timedelta
 
 from sqlalchemy import BigInteger, Column, Date, Integer, String, Table
 
@@ -44,6 +49,15 @@ daily_summaries = Table(
     *(_count(name) for name in SUMMED + MAXIMA),
 )
 
+monthly_summaries = Table(
+    "monthly_summaries", Base.metadata,
+    Column("month", Date, primary_key=True),  # the month's first day
+    Column("service", String(16), primary_key=True),
+    Column("counter", Integer, primary_key=True, autoincrement=False),
+    Column("staff", String(80), primary_key=True),
+    *(_count(name) for name in SUMMED + MAXIMA),
+)
+
 closed_days = Table(
     "closed_days", Base.metadata,
     Column("day", Date, primary_key=True),
@@ -65,3 +79,26 @@ def bucket(seconds: float) -> int:
         else:
             hi = mid - 1
     return lo
+
+
+def month_of(day: date) -> date:
+    return day.replace(day=1)
+
+
+def next_month(month: date) -> date:
+    return (month.replace(day=28) + timedelta(days=4)).replace(day=1)
+
+
+def split_range(start: date, end: date) -> tuple[list[tuple[date, date]], tuple[date, date] | None]:
+    """The day spans of months only partly in start..end, and the first and last whole months."""
+    first_whole = start if start.day == 1 else next_month(start)
+    after_whole = month_of(end + timedelta(days=1))  # the whole months end before this
+    if first_whole >= after_whole:
+        return [(start, end)], None
+    spans = []
+    if start < first_whole:
+        spans.append((start, first_whole - timedelta(days=1)))
+    if after_whole <= end:
+        spans.append((after_whole, end))
+    last_whole = month_of(after_whole - timedelta(days=1))
+    return spans, (first_whole, last_whole)
