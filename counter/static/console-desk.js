@@ -48,6 +48,12 @@ function pauseReason(state, i18n, code) {
   return i18n.has(`pause.${code}`) ? i18n.t(`pause.${code}`) : i18n.t("pause.other");
 }
 
+/** A priority category in words; one the catalog does not know is just "Ưu tiên". */
+function priorityText(i18n, category) {
+  const key = `priority.${category || "other"}`;
+  return i18n.t(i18n.has(key) ? key : "priority.other");
+}
+
 export function serviceName(state, i18n, code) {
   const svc = state.services.get(code);
   return svc ? i18n.name(svc.name) : code;
@@ -84,7 +90,7 @@ export function renderDesk(state, i18n) {
   $("current-number").textContent = t ? t.number : "—";
   $("current-service").textContent = t ? serviceName(state, i18n, t.service) : "";
   const badges = [];
-  if (t && t.priority) badges.push(i18n.t(`priority.${t.priority_category || "other"}`));
+  if (t && t.priority) badges.push(priorityText(i18n, t.priority_category));
   if (t && t.service_issued && t.service_issued !== t.service) {
     badges.push(i18n.t("current.transferred", { service: serviceName(state, i18n, t.service_issued) }));
   }
@@ -157,7 +163,7 @@ function queueRow(state, i18n, row, { call, label, sentHere = false, noShow = fa
   service.textContent = serviceName(state, i18n, row.service);
   info.append(service);
   const tags = [];
-  if (row.priority) tags.push(["priority", i18n.t(`priority.${row.priority_category || "other"}`)]);
+  if (row.priority) tags.push(["priority", priorityText(i18n, row.priority_category)]);
   if (sentHere) tags.push(["sent", i18n.t("queue.sent_here")]);
   for (const [kind, text] of tags) {
     const tag = document.createElement("span");
