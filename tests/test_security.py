@@ -58,6 +58,7 @@ WHO: dict[tuple[str, str], frozenset] = {
     ("GET", "/api/v1/counters/<int:n>/queue"): STAFF,
     ("GET", "/api/v1/counters/<int:n>/rating"): _role("rating", base=STAFF),
     ("POST", "/api/v1/counters/<int:n>/rating"): frozenset({"rating"}),
+    ("GET", "/api/v1/console-settings"): STAFF,
     ("GET", "/api/v1/printers"): SUPERVISOR,
     ("GET", "/api/v1/stats"): SUPERVISOR,
     ("GET", "/api/v1/dashboard"): SUPERVISOR,

@@ -45,10 +45,12 @@ def add_user():
     hashed = offload(auth.hash_password, password)  # slow on purpose: not on the hub, not on the DB thread
     now = h.clock()
 
+    address = request.remote_addr  # read here: op runs on a database thread
+
     def op(s):
         user = auth.add_user(s, username, role, password, now, hashed=hashed)
         user.counter = None if counter == "keep" else counter
-        audit(s, p.actor, "user_added", username, now, request.remote_addr, role=role, counter=user.counter)
+        audit(s, p.actor, "user_added", username, now, address, role=role, counter=user.counter)
         s.flush()
         return user_json(user)
 
@@ -101,9 +103,11 @@ def add_device():
             raise Invalid("invalid_value", field="printer", allowed=str(err)) from None
     now = h.clock()
 
+    address = request.remote_addr  # read here: op runs on a database thread
+
     def op(s):
         token = auth.add_device(s, name, kind, printer, now)
-        audit(s, p.actor, "device_added", name, now, request.remote_addr, kind=kind, printer=printer)
+        audit(s, p.actor, "device_added", name, now, address, kind=kind, printer=printer)
         return token
 
     token = h.db.write(op)
@@ -117,9 +121,11 @@ def revoke(name: str):
     h, p = hall(), g.principal
     now = h.clock()
 
+    address = request.remote_addr  # read here: op runs on a database thread
+
     def op(s):
         auth.revoke_device(s, name, now)
-        audit(s, p.actor, "device_revoked", name, now, request.remote_addr)
+        audit(s, p.actor, "device_revoked", name, now, address)
 
     h.db.write(op)
     h.principals.clear()

@@ -104,6 +104,16 @@ def pause(n: int):
     return act(n, "pause", reason=reason)
 
 
+@api.get("/console-settings")
+@allow(role="staff")
+def console_settings():
+    """What the staff console offers: calling a chosen number, pause reasons, priority categories."""
+    c = hall().config
+    return jsonify({"allow_call_specific": c.console.allow_call_specific,
+                    "pause_reasons": [r.model_dump() for r in c.console.pause_reasons],
+                    "priority_categories": [r.model_dump() for r in c.priority_categories]})
+
+
 @api.post("/counters/<int:n>/take")
 @allow(role="staff")
 def take(n: int):

@@ -21,7 +21,7 @@ def lang() -> str:
     return best or "vi"
 
 
-def error_response(status: int, code: str, **params) -> Response:
+def error_response(status: int, code: str, /, **params) -> Response:
     params.setdefault("what", request.path if request else "")
     resp = jsonify({"error": {"code": code, "message": message(code, lang(), **params)}})
     resp.status_code = status

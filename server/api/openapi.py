@@ -47,6 +47,30 @@ ENDPOINTS: list[tuple[str, str, str, str, dict[str, Any] | None, int]] = [
      {"service": {"type": "string"}}, 200),
     ("post", "/counters/{n}/pause", "staff and up", "Stop taking tickets", {"reason": {"type": "string"}}, 200),
     ("post", "/counters/{n}/resume", "staff and up", "Take tickets again", None, 200),
+    ("post", "/counters/{n}/take", "staff and up", "Sit down at the counter: it opens under your name", None, 200),
+    ("post", "/counters/{n}/leave", "staff and up", "Leave the counter: it closes", None, 200),
+    ("get", "/counters/{n}/queue", "staff and up", "Who waits for this counter, in calling order; today's no-shows",
+     None, 200),
+    ("get", "/counters/{n}/rating", "rating device, staff and up", "What the counter's rating tablet may rate now",
+     None, 200),
+    ("post", "/counters/{n}/rating", "rating device", "Rate the ticket the counter just finished",
+     {"score": {"type": "integer", "minimum": 1, "maximum": 4}, "reason": {"type": "string"},
+      "comment": {"type": "string"}}, 201),
+    ("get", "/console-settings", "staff and up", "Pause reasons, priority categories, calling a chosen number",
+     None, 200),
+    ("get", "/display-settings", "anyone; a display token selects its board", "What a board shows and says",
+     None, 200),
+    ("get", "/users", "admin", "People", None, 200),
+    ("post", "/users", "admin", "Add a person", {"username": {"type": "string"}, "role": {"type": "string"},
+                                                  "password": {"type": "string"}, "counter": {"type": "integer"}}, 201),
+    ("patch", "/users/{username}", "admin", "Change role, active, password or counter",
+     {"role": {"type": "string"}, "active": {"type": "boolean"}, "password": {"type": "string"},
+      "counter": {"type": ["integer", "null"]}}, 200),
+    ("get", "/devices", "admin", "Devices and when each was last seen", None, 200),
+    ("post", "/devices", "admin", "Register a device; its token is in the answer only",
+     {"name": {"type": "string"}, "kind": {"type": "string"}, "printer": {"type": "string"}}, 201),
+    ("post", "/devices/{name}/revoke", "admin", "Revoke a device's token", None, 200),
+    ("get", "/audit", "admin", "The audit log", None, 200),
     ("get", "/printers", "supervisor and up", "Printers and their status", None, 200),
     ("get", "/stats", "supervisor and up", "Figures for a date range (?from=&to=)", None, 200),
     ("get", "/reports/tickets.csv", "supervisor and up", "One row per ticket, UTF-8 with BOM", None, 200),
@@ -65,7 +89,7 @@ def document() -> dict[str, Any]:
         if who != "anyone":
             op["security"] = [{"bearer": []}]
         params = [{"name": p, "in": "path", "required": True, "schema": {"type": "integer" if p == "n" else "string"}}
-                  for p in ("n", "token") if "{" + p + "}" in path]
+                  for p in ("n", "token", "username", "name") if "{" + p + "}" in path]
         if path in ("/stats", "/reports/tickets.csv"):
             params += [{"name": q, "in": "query", "schema": {"type": "string", "format": "date"}} for q in ("from", "to")]
         if params:

@@ -67,6 +67,9 @@ class Outcome:
     replayed: bool = False
 
 
+RATING_GRACE_S = 60
+
+
 def scoped_key(actor: str, key: str) -> str:
     """Idempotency keys are per issuing device or person: two kiosks may pick the same key."""
     return f"{actor}:{key}"
@@ -363,7 +366,7 @@ class Engine:
         self._event(s, out, "rated", ticket, actor, now, counter=ticket.counter, score=score)
         return out
 
-    def rateable(self, s: Session, counter: int, now: datetime) -> Ticket | None:
+    def rateable(self, s: Session, counter: int, now: datetime, grace_s: int = 0) -> Ticket | None:
         """The ticket the counter's rating tablet may rate now: finished here moments ago, not yet rated."""
         if self.config.counter(counter) is None:
             raise NotFound("unknown_counter", counter=counter)
@@ -373,14 +376,15 @@ class Engine:
         ticket = s.get(Ticket, ticket_id) if ticket_id else None
         if ticket is None or ticket.status != DONE or ticket.finished_at is None:
             return None
-        if (now - ticket.finished_at).total_seconds() > self.config.rating.unlock_seconds:
+        if (now - ticket.finished_at).total_seconds() > self.config.rating.unlock_seconds + grace_s:
             return None
         return None if s.get(Rating, ticket.id) is not None else ticket
 
     def rate_at_counter(self, s: Session, counter: int, *, score: int, reason: str | None, comment: str | None,
                         actor: str, now: datetime) -> Outcome:
         """The rating tablet's rating of the ticket the counter has just finished."""
-        ticket = self.rateable(s, counter, now)
+        # A citizen who started choosing a reason before the tablet locked may still finish.
+        ticket = self.rateable(s, counter, now, grace_s=RATING_GRACE_S)
         if ticket is None:
             raise Conflict("nothing_to_rate", counter=counter)
         return self.rate(s, ticket, score=score, comment=comment, reason=reason, actor=actor, now=now)

@@ -16,7 +16,7 @@
 
 import { io } from "./vendor/socket.io/socket.io.esm.min.js";
 
-export const HALL_EVENTS = ["ticket_called", "queue_changed", "counter_changed", "ticket_rated"];
+export const HALL_EVENTS = ["ticket_called", "queue_changed", "counter_changed", "ticket_finished", "ticket_rated"];
 
 export function connectHall({
   url = "",                 // same origin by default
@@ -105,8 +105,12 @@ export function connectHall({
     startWatchdog();
   });
   socket.on("snapshot", (snap) => {
-    held = held.filter(([, p]) => typeof p.seq === "number" && p.seq > snap.seq);
+    // Events that came before the snapshot and are newer than it still count, in order.
+    const pending = held.filter(([, p]) => typeof p.seq === "number" && p.seq > snap.seq)
+      .sort((a, b) => a[1].seq - b[1].seq);
+    held = [];
     applySnapshot(snap);
+    for (const [name, payload] of pending) receive(name, payload);
   });
   for (const name of events) socket.on(name, (payload) => receive(name, payload));
   socket.on("disconnect", (reason) => {

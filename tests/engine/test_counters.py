@@ -87,7 +87,9 @@ def test_the_rating_tablet_rates_the_ticket_just_finished_once_within_the_window
     t = issue(db, engine, noon)
     db.write(lambda s: engine.call_next(s, 4, actor="user:lan", now=noon))
     db.write(lambda s: engine.finish(s, 4, actor="user:lan", now=noon + timedelta(minutes=5)))
-    late = noon + timedelta(minutes=5, seconds=31)
+    locked = noon + timedelta(minutes=5, seconds=31)
+    assert db.read(lambda s: engine.rateable(s, 4, locked)) is None  # the tablet shows locked again
+    late = noon + timedelta(minutes=5, seconds=30 + 61)  # past the grace for a rating already begun
     with pytest.raises(Conflict) as err:
         db.write(lambda s: engine.rate_at_counter(s, 4, score=1, reason="long_wait", comment=None, actor="r", now=late))
     assert err.value.code == "nothing_to_rate"
