@@ -12,10 +12,10 @@ it through `ticket_facts`, so they agree on every definition:
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timezone
+from datetime import date, datetime
 from typing import Iterator
 
-from sqlalchemy import String, func, select, type_coerce
+from sqlalchemy import String, select, type_coerce
 from sqlalchemy.orm import Session
 
 from ..queueing.models import CANCELLED, DONE, NO_SHOW, Rating, Ticket, TicketEvent
@@ -78,33 +78,35 @@ def _moments(s: Session):
         return (lambda col: col), (lambda value: value)
 
     def parse(value: str | None) -> datetime | None:
-        return datetime.fromisoformat(value).replace(tzinfo=timezone.utc) if value else None
+        # "+00:00" parsed with the rest is ~6× cheaper than .replace(tzinfo=...), and yields timezone.utc.
+        return datetime.fromisoformat(value + "+00:00") if value else None
 
     return (lambda col: type_coerce(col, String)), parse
 
 
 def ticket_facts(s: Session, start: date, end: date) -> Iterator[TicketFacts]:
-    """Every ticket of business days start..end (both included), in issue order."""
+    """Every ticket of business days start..end (both included), in issue order (day, then id)."""
     raw, when = _moments(s)
     in_range = (Ticket.business_day >= start, Ticket.business_day <= end)
     ids = select(Ticket.id).where(*in_range).scalar_subquery()
     of_range = TicketEvent.ticket_id.in_(ids)
     calls: dict[int, list] = {}
-    for ticket_id, at, actor, counter in s.execute(
-        select(TicketEvent.ticket_id, raw(TicketEvent.at), TicketEvent.actor, TicketEvent.counter)
-        .where(of_range, TicketEvent.kind == "called").order_by(TicketEvent.id)
+    finisher: dict[int, str] = {}
+    transfers: dict[int, int] = {}
+    for ticket_id, kind, at, actor, counter in s.execute(
+        select(TicketEvent.ticket_id, TicketEvent.kind, raw(TicketEvent.at), TicketEvent.actor, TicketEvent.counter)
+        .where(of_range, TicketEvent.kind.in_(("called", "finished", "transferred"))).order_by(TicketEvent.id)
     ):
-        seen = calls.get(ticket_id)
-        if seen is None:
-            calls[ticket_id] = [at, counter, actor, 1]
-        else:  # keep the first call's time, the last call's counter and person
-            seen[1], seen[2], seen[3] = counter, actor, seen[3] + 1
-    finisher = dict(s.execute(
-        select(TicketEvent.ticket_id, TicketEvent.actor).where(of_range, TicketEvent.kind == "finished")
-        .order_by(TicketEvent.id)).all())
-    transfers = dict(s.execute(
-        select(TicketEvent.ticket_id, func.count()).where(of_range, TicketEvent.kind == "transferred")
-        .group_by(TicketEvent.ticket_id)).all())
+        if kind == "called":
+            seen = calls.get(ticket_id)
+            if seen is None:
+                calls[ticket_id] = [at, counter, actor, 1]
+            else:  # keep the first call's time, the last call's counter and person
+                seen[1], seen[2], seen[3] = counter, actor, seen[3] + 1
+        elif kind == "finished":
+            finisher[ticket_id] = actor
+        else:
+            transfers[ticket_id] = transfers.get(ticket_id, 0) + 1
     expired_from = {tid: (data or {}).get("from", "waiting") for tid, data in s.execute(
         select(TicketEvent.ticket_id, TicketEvent.data).where(of_range, TicketEvent.kind == EXPIRED))}
     rows = s.execute(
@@ -114,7 +116,7 @@ def ticket_facts(s: Session, start: date, end: date) -> Iterator[TicketFacts]:
                Rating.score, Rating.reason, Rating.comment)
         .outerjoin(Rating, Rating.ticket_id == Ticket.id)
         .where(*in_range)
-        .order_by(Ticket.business_day, Ticket.issued_at, Ticket.id)
+        .order_by(Ticket.business_day, Ticket.id)  # ids follow issue order; no sort of a month
     )
     for (tid, day, number, issued_service, service, status, priority, category, lang, issued_at, started_at,
          finished_at, counter, score, reason, comment) in rows:
