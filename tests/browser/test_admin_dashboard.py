@@ -35,6 +35,8 @@ def cell(page, service: str, field: str):
 
 def test_the_dashboard_follows_the_hall_without_reloading(new_page, office):
     page = new_page(1440, 1000)
+    # No periodic refresh in this test: every update below must come from a live /hall event.
+    page.add_init_script("window.setInterval = () => 0;")
     log_in(page, f"{office.url}/admin")
     expect(page.locator("#admin-main")).to_be_visible()
     expect(page.locator("#admin-user")).to_contain_text("boss")
