@@ -14,6 +14,7 @@ export const REP = {
   "rep.xlsx_too_long": ["Excel từng phiếu: tối đa 92 ngày. Hãy chọn khoảng ngắn hơn hoặc tải CSV.",
                         "Excel per ticket: 92 days at most. Choose a shorter period or download the CSV."],
   "rep.range": ["Từ {from} đến {to} · {days} ngày", "{from} to {to} · {days} days"],
+  "rep.range_one": ["Ngày {from}", "{from}"],
   "rep.bad_date": ["Ngày phải có dạng dd/mm/yyyy.", "Dates are written dd/mm/yyyy."],
   "rep.bad_range": ["Ngày bắt đầu phải trước ngày kết thúc, tối đa 400 ngày.", "The start must come before the end, 400 days at most."],
   "rep.method": ["Thời gian chờ: từ lúc lấy số đến lần gọi đầu tiên. Thời gian phục vụ: từ lúc bắt đầu đến lúc kết thúc. Trung vị và P90 ước lượng theo nhóm 15 giây (đến 10 phút), rộng hơn sau đó. \"Trong mục tiêu\": được gọi trong thời gian chờ mục tiêu của lĩnh vực, trên số người đã chờ.",

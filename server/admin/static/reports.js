@@ -121,7 +121,8 @@ function el(tag, attrs = {}, ...children) {
 }
 
 function render(r) {
-  $("rep-range-text").textContent = i18n.t("rep.range", { from: showDay(r.from), to: showDay(r.to), days: r.days });
+  $("rep-range-text").textContent = i18n.t(r.days === 1 ? "rep.range_one" : "rep.range",
+    { from: showDay(r.from), to: showDay(r.to), days: r.days });
   renderKpis(r.total);
   renderCharts(r);
   renderTable("rep-services", "services", Object.values(r.services).map((f) => [f.code, i18n.name(f.name), f]), r.total);
@@ -174,6 +175,7 @@ function renderCharts(r) {
   const danger = "#c0392b";
   const muted = "#9aa7b8";
   const int = (v) => fmt.number(v);
+  const counts = { beginAtZero: true, ticks: { callback: int, precision: 0 } };  // whole tickets only
 
   // Tickets by day, with the mean wait on its own axis.
   const days = r.by_day;
@@ -188,7 +190,7 @@ function renderCharts(r) {
       ],
     },
     options: { interaction: { mode: "index", intersect: false },
-      scales: { x: { stacked: true, ticks: { maxRotation: 0, autoSkip: true } }, y: { stacked: true, beginAtZero: true, ticks: { callback: int } },
+      scales: { x: { stacked: true, ticks: { maxRotation: 0, autoSkip: true } }, y: { ...counts, stacked: true },
         y2: { position: "right", beginAtZero: true, grid: { drawOnChartArea: false }, title: { display: true, text: i18n.t("series.minutes") } } } },
   });
 
@@ -202,7 +204,7 @@ function renderCharts(r) {
     type: "bar",
     data: { labels: shown.map((h) => `${String(h.hour).padStart(2, "0")}h`),
       datasets: [{ label: i18n.t("series.tickets"), data: shown.map((h) => h.tickets), backgroundColor: primary }] },
-    options: { plugins: { legend: { display: false } }, scales: { y: { beginAtZero: true, ticks: { callback: int } } } },
+    options: { plugins: { legend: { display: false } }, scales: { y: counts } },
   });
 
   // Outcomes by service.
@@ -215,7 +217,7 @@ function renderCharts(r) {
       { label: i18n.t("series.no_shows"), data: services.map((s) => s.no_shows), backgroundColor: danger },
       { label: i18n.t("series.other"), data: services.map((s) => s.tickets - s.served - s.no_shows), backgroundColor: muted },
     ] },
-    options: { indexAxis: "y", scales: { x: { stacked: true, ticks: { callback: int } }, y: { stacked: true } } },
+    options: { indexAxis: "y", scales: { x: { ...counts, stacked: true }, y: { stacked: true } } },
   });
 
   // Distribution of waits and services, in minutes.
@@ -227,7 +229,7 @@ function renderCharts(r) {
       { label: i18n.t("series.wait"), data: r.total.distribution.wait, backgroundColor: warn },
       { label: i18n.t("series.service"), data: r.total.distribution.service, backgroundColor: primary },
     ] },
-    options: { scales: { x: { title: { display: true, text: i18n.t("series.minutes") } }, y: { beginAtZero: true, ticks: { callback: int } } } },
+    options: { scales: { x: { title: { display: true, text: i18n.t("series.minutes") } }, y: counts } },
   });
 
   // Share within target, per service.
