@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time as dtime, timedelta, timezone
 from typing import Any
 
 from sqlalchemy import Date, delete, func, insert, literal, select, update
@@ -37,6 +37,7 @@ log = logging.getLogger(__name__)
 OPEN = (WAITING, CALLED, SERVING, NO_SHOW)
 RETRY_S = 60.0  # after a failed close (database busy, say), try again this soon
 MAX_SLEEP_S = 30.0  # wake this often to notice a clock that jumped
+LATE_DAYS = 7  # a closed day is summarized again when its tickets change within this many days (late ratings)
 
 
 @dataclass
@@ -105,10 +106,26 @@ def days_to_summarize(s: Session, today: date) -> list[date]:
     ).scalars())
 
 
-def store_summary(s: Session, day: date, rows: dict, now: datetime) -> bool:
-    """Write a day's summary rows once, and its month's again; False when another process already did."""
+def changed_since_closed(s: Session, today: date) -> list[date]:
+    """Closed days of the last week whose tickets changed after their summary (a late rating)."""
+    # A bound for the events index, a day early so no time zone can put a change before it.
+    since = datetime.combine(today - timedelta(days=LATE_DAYS + 1), dtime.min, tzinfo=timezone.utc)
+    return sorted(s.execute(
+        select(Ticket.business_day).distinct()
+        .join(TicketEvent, TicketEvent.ticket_id == Ticket.id)
+        .join(closed_days, closed_days.c.day == Ticket.business_day)
+        .where(TicketEvent.at >= since, TicketEvent.at > closed_days.c.closed_at,
+               closed_days.c.day >= today - timedelta(days=LATE_DAYS))
+    ).scalars())
+
+
+def store_summary(s: Session, day: date, rows: dict, now: datetime, *, replace: bool = False) -> bool:
+    """Write a day's summary rows once (or again, with replace), and its month's; False when
+    another process already did."""
     if s.execute(select(closed_days.c.day).where(closed_days.c.day == day)).first():
-        return False
+        if not replace:
+            return False
+        s.execute(delete(closed_days).where(closed_days.c.day == day))
     s.execute(delete(daily_summaries).where(daily_summaries.c.day == day))
     values = [{"day": d, "service": service, "counter": counter, "staff": staff, **row}
               for (d, service, counter, staff), row in rows.items()]
@@ -182,10 +199,12 @@ def run_close(hall: Any, now: datetime | None = None, settings: ReportsSettings 
     result.expired, result.released, events = db.write(expire)
     if events:
         hall.hub.publish(events)
-    for day in db.read(lambda s: days_to_summarize(s, today)):
+    missing = db.read(lambda s: days_to_summarize(s, today))
+    late = db.read(lambda s: changed_since_closed(s, today))
+    for day in sorted(set(missing) | set(late)):
         # Read on a reader thread, write briefly: the hall's writer is never held for long.
         rows = db.read(lambda s, day=day: summarize(ticket_facts(s, day, day), config))
-        if db.write(lambda s, day=day, rows=rows: store_summary(s, day, rows, now)):
+        if db.write(lambda s, day=day, rows=rows: store_summary(s, day, rows, now, replace=day in late)):
             result.summarized.append(day)
     while True:
         n = db.write(lambda s: purge_batch(s, config, today, settings.purge_batch, settings))

@@ -182,3 +182,26 @@ def test_the_server_loop_closes_at_the_day_start(db, midnight):
     assert slept[:2] == [30.0, 30.0]  # 16:59:00 → 17:00:00, waking every 30 s
     assert status_of(db, "1001", date(2026, 11, 26)) == "cancelled"
     assert [name for _, name, _ in hall.hub.events] == ["queue_changed"]
+
+
+def test_a_rating_after_the_close_reaches_the_report_at_the_next_close(db, midnight):
+    config, engine = midnight
+    evening = datetime(2026, 11, 26, 16, 40, tzinfo=UTC)  # 23:40 local
+    out = db.write(lambda s: engine.issue(s, service="DD", actor="device:k1", now=evening))
+    db.write(lambda s: engine.call_next(s, 1, actor="user:lan", now=evening + timedelta(minutes=5)))
+    db.write(lambda s: engine.finish(s, 1, actor="user:lan", now=evening + timedelta(minutes=19, seconds=50)))
+    midnight_utc = datetime(2026, 11, 26, 17, 0, tzinfo=UTC)
+    run_close(hall_at(db, config, midnight_utc), midnight_utc)
+    rated = midnight_utc + timedelta(seconds=20)  # the tablet's rating, just after the day start
+    db.write(lambda s: engine.rate(s, s.get(Ticket, out.ticket.id), score=4, comment=None, actor="device:r", now=rated))
+
+    def report():
+        return db.read(lambda s: stats(s, config, date(2026, 11, 26), date(2026, 11, 26), today=date(2026, 11, 27)))
+
+    assert report()["total"]["rating"]["count"] == 0  # the summary was written before the rating
+    next_day = midnight_utc + timedelta(days=1)
+    result = run_close(hall_at(db, config, next_day), next_day)
+    assert result.summarized == [date(2026, 11, 26)]  # summarized again: its ticket changed after the close
+    assert report()["total"]["rating"]["count"] == 1 and report()["total"]["rating"]["mean"] == 4.0
+    again = run_close(hall_at(db, config, next_day + timedelta(hours=1)), next_day + timedelta(hours=1))
+    assert again.summarized == []  # summarized again once, not at every close
