@@ -2,7 +2,7 @@
 // counter finishes a ticket, then four large faces; a low score asks for a reason; thanks;
 // locked again when the server's window (rating.unlock_seconds) is over. One rating a ticket.
 
-import { api, ApiError } from "/static/api.js";
+import { api, ApiError, pairedToken } from "/static/api.js";
 import { COMMON, createI18n } from "/static/i18n.js";
 import { HALL_EVENTS, connectHall } from "/static/live.js";
 import { RATING } from "./rating-i18n.js";
@@ -23,17 +23,7 @@ const state = {
 let lockTimer = null;
 
 function readToken() {
-  const match = /(?:^#|&)token=([^&]+)/.exec(location.hash);
-  let token = null;
-  if (match) {
-    token = decodeURIComponent(match[1]);
-    try { localStorage.setItem(TOKEN_KEY, token); } catch { /* kept for this page only */ }
-    history.replaceState(null, "", location.pathname + location.search);  // the token leaves the URL
-  }
-  if (!token) {
-    try { token = localStorage.getItem(TOKEN_KEY); } catch { /* no storage */ }
-  }
-  return token || null;
+  return pairedToken(TOKEN_KEY);
 }
 
 const ticketKey = (t) => `${t.number}|${t.finished_at}`;

@@ -4,7 +4,7 @@
 // A display never reloads itself: settings are fetched again after every reconnect (the
 // server may have restarted with a new config), and the live connection heals on its own.
 
-import { api, ApiError, Backoff, sleep } from "/static/api.js";
+import { api, ApiError, Backoff, pairedToken, sleep } from "/static/api.js";
 import { COMMON, createI18n } from "/static/i18n.js";
 import { connectHall } from "/static/live.js";
 import { DISPLAY, WEEKDAYS } from "./display-i18n.js";
@@ -18,17 +18,7 @@ const $ = (id) => document.getElementById(id);
 
 /** The display token: from `#token=hqd_…` once (then kept in localStorage), else the stored one. */
 export function readToken() {
-  const match = /(?:^#|&)token=([^&]+)/.exec(location.hash);
-  let token = null;
-  if (match) {
-    token = decodeURIComponent(match[1]);
-    try { localStorage.setItem(TOKEN_KEY, token); } catch { /* kept for this page only */ }
-    history.replaceState(null, "", location.pathname + location.search);  // the token leaves the URL
-  }
-  if (!token) {
-    try { token = localStorage.getItem(TOKEN_KEY); } catch { /* no storage */ }
-  }
-  return token || null;
+  return pairedToken(TOKEN_KEY);
 }
 
 /** Restart a one-shot CSS animation on `el` (class `is-flash`), without a timer per element. */

@@ -1,6 +1,6 @@
 // The touch kiosk: pairing, the service buttons, issuing a ticket, the offline state.
 
-import { api, ApiError, Backoff, NetworkError, randomId, sleep } from "/static/api.js";
+import { api, ApiError, Backoff, NetworkError, pairedToken, randomId, sleep } from "/static/api.js";
 import { COMMON, clockText, createI18n } from "/static/i18n.js";
 import { connectHall } from "/static/live.js";
 import { KIOSK } from "./kiosk-i18n.js";
@@ -37,13 +37,7 @@ const ticketScreen = new TicketScreen({
 // -- pairing ------------------------------------------------------------------------------
 
 function readToken() {
-  const match = /(?:^#|&)token=([^&]+)/.exec(location.hash);
-  if (match) {
-    try { localStorage.setItem(TOKEN_KEY, decodeURIComponent(match[1])); } catch { /* kept below */ }
-    state.token = decodeURIComponent(match[1]);
-    history.replaceState(null, "", location.pathname + location.search);  // the token leaves the URL
-  }
-  try { state.token = state.token || localStorage.getItem(TOKEN_KEY); } catch { /* no storage */ }
+  state.token = pairedToken(TOKEN_KEY) || state.token;
   return state.token;
 }
 

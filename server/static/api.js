@@ -85,3 +85,21 @@ export function randomId(bytes = 16) {
 }
 
 export const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * A paired device's token: taken once from `#token=hqd_…` (then kept in localStorage under
+ * `storageKey` and removed from the address), else the stored one; null when unpaired.
+ */
+export function pairedToken(storageKey) {
+  const match = /(?:^#|&)token=([^&]+)/.exec(location.hash);
+  let token = null;
+  if (match) {
+    token = decodeURIComponent(match[1]);
+    try { localStorage.setItem(storageKey, token); } catch { /* kept for this page only */ }
+    history.replaceState(null, "", location.pathname + location.search);  // the token leaves the URL
+  }
+  if (!token) {
+    try { token = localStorage.getItem(storageKey); } catch { /* no storage */ }
+  }
+  return token || null;
+}
