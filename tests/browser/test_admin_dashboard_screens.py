@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import secrets
+import time
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 
@@ -101,6 +102,10 @@ def test_screenshots(new_page, busy_hall):
     server, today = busy_hall
     boss = today_in_the_hall(server, today)
     SHOTS.mkdir(parents=True, exist_ok=True)
+    deadline = time.monotonic() + 90  # the broken printer's first attempt must have failed
+    while not any(p["last_error"] for p in server.get("printers", token=boss).json()):
+        assert time.monotonic() < deadline, server.get("printers", token=boss).text
+        time.sleep(0.5)
 
     page = new_page(1440, 1000)
     log_in(page, f"{server.url}/admin")
