@@ -14,7 +14,7 @@ import time
 from datetime import date, datetime, time as dtime, timedelta
 from typing import Any
 
-from sqlalchemy import insert, update
+from sqlalchemy import insert, text, update
 
 from server.closing import store_summary
 from server.queueing.models import Hall, Rating, ServiceDay, Ticket, TicketEvent
@@ -115,6 +115,24 @@ class History:
         return tickets, events, ratings, numbering_rows
 
 
+def _insert(s: Any, model: Any, rows: list[dict]) -> None:
+    s.execute(insert(model), rows)
+
+
+def _copy(s: Any, model: Any, rows: list[dict]) -> None:
+    """PostgreSQL's COPY: ~10× the rows a second of multi-row INSERTs."""
+    from psycopg.types.json import Json
+
+    names = list(rows[0])
+    cursor = s.connection().connection.driver_connection.cursor()
+    with cursor.copy(f"COPY {model.__tablename__} ({', '.join(names)}) FROM STDIN") as copy:
+        for row in rows:
+            copy.write_row([Json(v) if isinstance(v, dict) else v for v in row.values()])
+    if "id" in names:  # the next ids handed out by the table go on after ours
+        s.execute(text(f"SELECT setval(pg_get_serial_sequence('{model.__tablename__}', 'id'), "
+                       f"(SELECT MAX(id) FROM {model.__tablename__}))"))
+
+
 def build(db: Database, config: Any, days: int, per_day: int, today: date, now: datetime, *,
           summarize_days: bool = True, with_today: bool = True, today_opening: datetime | None = None,
           today_finished_only: bool = False) -> dict[str, float]:
@@ -125,11 +143,10 @@ def build(db: Database, config: Any, days: int, per_day: int, today: date, now: 
 
     def flush() -> None:
         def write(s):
-            s.execute(insert(Ticket), batch["t"])
-            s.execute(insert(TicketEvent), batch["e"])
-            if batch["r"]:
-                s.execute(insert(Rating), batch["r"])
-            s.execute(insert(ServiceDay), batch["n"])
+            for model, rows in ((Ticket, batch["t"]), (TicketEvent, batch["e"]), (Rating, batch["r"]),
+                                (ServiceDay, batch["n"])):
+                if rows:
+                    (_copy if s.get_bind().dialect.name == "postgresql" else _insert)(s, model, rows)
         db.write(write)
         for v in batch.values():
             v.clear()
