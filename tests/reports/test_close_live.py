@@ -11,9 +11,9 @@ TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 
 
 def next_minute() -> datetime:
-    """The next whole minute in Hanoi, at least 20 s away (time to set the hall up)."""
+    """A whole minute in Hanoi at least 40 s away: time to start the hall and make its people."""
     now = datetime.now(TZ)
-    return (now + timedelta(seconds=80 if now.second >= 40 else 60)).replace(second=0, microsecond=0)
+    return (now + timedelta(seconds=120 if now.second > 20 else 60)).replace(second=0, microsecond=0)
 
 
 def test_the_server_closes_the_day_at_its_start(live_server, auth, display):  # noqa: F811
