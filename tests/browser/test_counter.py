@@ -324,12 +324,14 @@ def test_calling_a_given_number_can_be_forbidden(new_page, live_server, auth):  
     ticket = strict.issue("KA")
     page = open_console(new_page, strict, "hanh", 11)
     expect(row(page, ticket["number"])).to_be_visible()
-    page.keyboard.press("c")
-    page.keyboard.type(ticket["number"])
-    page.keyboard.press("Enter")
-    expect(page.locator("#message")).to_have_text("Trung tâm không cho phép gọi số theo ý muốn.")
+    # The console learns the rule from /console-settings: it offers no way to pick a number.
     expect(action(page, "call")).to_be_hidden()
     expect(page.locator("#queue-list [data-call]")).to_have_count(0)
+    page.keyboard.press("c")
+    expect(page.locator("dialog[open]")).to_have_count(0)
+    # And the server refuses it anyway, to any client.
+    refused = strict.server.post("counters/11/call", {"number": ticket["number"]}, token=strict.staff)
+    assert refused.status_code == 403 and refused.json()["error"]["code"] == "call_specific_forbidden"
     assert strict.counter(11)["current"] is None
     page.keyboard.press("n")  # the next ticket by the rules is still fine
     expect(page.locator("#current-number")).to_have_text(ticket["number"])
