@@ -172,6 +172,7 @@ class Console(Strict):
 
 class RatingSettings(Strict):
     unlock_seconds: int = Field(default=30, ge=5, le=600)  # the tablet takes a rating this long after finish
+    grace_seconds: int = Field(default=60, ge=0, le=600)  # a rating begun before it locked may still arrive
     low_score: int = Field(default=2, ge=1, le=3)  # this score and below asks for a reason
     reasons: list[Choice] = DEFAULT_REASONS
 

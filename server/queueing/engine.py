@@ -67,9 +67,6 @@ class Outcome:
     replayed: bool = False
 
 
-RATING_GRACE_S = 60
-
-
 def scoped_key(actor: str, key: str) -> str:
     """Idempotency keys are per issuing device or person: two kiosks may pick the same key."""
     return f"{actor}:{key}"
@@ -384,7 +381,7 @@ class Engine:
                         actor: str, now: datetime) -> Outcome:
         """The rating tablet's rating of the ticket the counter has just finished."""
         # A citizen who started choosing a reason before the tablet locked may still finish.
-        ticket = self.rateable(s, counter, now, grace_s=RATING_GRACE_S)
+        ticket = self.rateable(s, counter, now, grace_s=self.config.rating.grace_seconds)
         if ticket is None:
             raise Conflict("nothing_to_rate", counter=counter)
         return self.rate(s, ticket, score=score, comment=comment, reason=reason, actor=actor, now=now)

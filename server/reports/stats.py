@@ -98,14 +98,13 @@ def open_days(s: Session, start: date, end: date, today: date) -> list[date]:
 
     Read from the numbering rows (one per service and day), not from a year of tickets.
     """
-    closed = select(closed_days.c.day).where(closed_days.c.day >= start, closed_days.c.day <= end)
+    closed = set(s.execute(
+        select(closed_days.c.day).where(closed_days.c.day >= start, closed_days.c.day <= end)).scalars())
     days = set(s.execute(
-        select(ServiceDay.day).distinct()
-        .where(ServiceDay.day >= start, ServiceDay.day <= end, ServiceDay.day.not_in(closed))
-    ).scalars())
+        select(ServiceDay.day).distinct().where(ServiceDay.day >= start, ServiceDay.day <= end)).scalars())
     if start <= today <= end:
-        days.add(today)
-    return sorted(days)
+        days.add(today)  # even before its first ticket (the numbering row comes with it)
+    return sorted(days - closed)
 
 
 def stats(s: Session, config: HallConfig, start: date, end: date, *, today: date | None = None) -> dict[str, Any]:

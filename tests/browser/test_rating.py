@@ -130,7 +130,7 @@ def test_a_tablet_opened_after_the_finish_still_offers_the_rating(new_page, desk
 
 def test_the_tablet_locks_again_when_its_time_is_over(new_page, live_server, auth):  # noqa: F811
     config = desk_config()
-    config["rating"] = {"unlock_seconds": 5}
+    config["rating"] = {"unlock_seconds": 5, "grace_seconds": 0}
     quick = Desk(live_server(config, name="quick"), auth)
     tablet = open_tablet(new_page, quick, QUICK_COUNTER, quick.auth.rating("rq"))
     serve_one(quick, QUICK_COUNTER, "KC")

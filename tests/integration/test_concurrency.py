@@ -165,11 +165,12 @@ def test_hundred_tickets_four_kiosks_every_counter_calling(database, processes, 
     final = first.get("tickets/" + rush.issued[-1]["token"]).json()["ticket"]
     assert final["status"] == "done"
 
-    # seq: 1 per issue, 3 per call, 1 per finish; each stamped once, across both processes.
-    end_seq = start_seq + TICKETS * 5
+    # seq: 1 per issue, 3 per call, 2 per finish (counter_changed, ticket_finished); each stamped
+    # once, across both processes.
+    end_seq = start_seq + TICKETS * 6
     # A server holds an event back briefly while it waits for the other process's seqs.
-    displays[0].wait_for(lambda: sum(len(d.events) for d in displays) >= TICKETS * 5, timeout=30,
-                         what=f"all {TICKETS * 5} events across the displays")
+    displays[0].wait_for(lambda: sum(len(d.events) for d in displays) >= TICKETS * 6, timeout=30,
+                         what=f"all {TICKETS * 6} events across the displays")
     seqs = [e.seq for d in displays for e in d.events]
     assert sorted(seqs) == list(range(start_seq + 1, end_seq + 1)), "a seq was used twice or skipped"
     calls = [e.payload["number"] for d in displays for e in d.events if e.name == "ticket_called"]
