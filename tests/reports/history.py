@@ -164,6 +164,8 @@ def build(db: Database, config: Any, days: int, per_day: int, today: date, now: 
         batch["n"] += n
         if len(batch["t"]) >= 30000 or i == last:
             flush()
+    if db.dialect == "postgresql":  # as autovacuum would soon: plans need the new tables' statistics
+        db.write(lambda s: s.execute(text("ANALYZE")))
     inserted = time.perf_counter() - t0
 
     db.write(lambda s: s.execute(update(Hall).where(Hall.id == 1).values(seq=history.seq)))
