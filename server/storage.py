@@ -17,7 +17,7 @@ import sys
 from pathlib import Path
 from typing import Any, Callable, TypeVar
 
-from sqlalchemy import create_engine, event, select
+from sqlalchemy import create_engine, event, select, text
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, configure_mappers
@@ -151,7 +151,7 @@ class Database:
             if len(batch) == 1:
                 job = batch[0]
                 try:
-                    job.result = self._transaction(engine, job.fn)
+                    job.result = self._transaction(engine, job.fn, write=role == "write")
                 except BaseException as err:  # handed back to the waiting request
                     job.error = err
             else:
@@ -168,10 +168,24 @@ class Database:
             return DatabaseBusy("database_busy")
         return err
 
+    @staticmethod
+    def _lock_hall(s: Session) -> None:
+        """On PostgreSQL every write takes the hall row's lock first.
+
+        Every write bumps the hall's seq anyway; taking that lock before any other
+        means writers from several processes queue in one place and can never
+        deadlock, even when one transaction carries a group of requests.
+        (SQLite's BEGIN IMMEDIATE is already that one lock.)
+        """
+        if s.get_bind().dialect.name == "postgresql":
+            s.execute(text("SELECT seq FROM hall WHERE id = 1 FOR UPDATE"))
+
     @classmethod
-    def _transaction(cls, engine: Engine, fn: Callable[[Session], T]) -> T:
+    def _transaction(cls, engine: Engine, fn: Callable[[Session], T], *, write: bool = True) -> T:
         try:
             with Session(engine, expire_on_commit=False) as s, s.begin():
+                if write:
+                    cls._lock_hall(s)
                 return fn(s)
         except OperationalError as err:
             raise cls._busy(err) from err
@@ -186,6 +200,7 @@ class Database:
         results: list[tuple[_Job, Any]] = []
         try:
             with Session(engine, expire_on_commit=False) as s, s.begin():
+                cls._lock_hall(s)
                 for job in batch:
                     try:
                         with s.begin_nested():
@@ -208,7 +223,7 @@ class Database:
 
     def _run(self, role: str, fn: Callable[[Session], T]) -> T:
         if not self._queues:
-            return self._transaction(self._inline, fn)
+            return self._transaction(self._inline, fn, write=role == "write")
         job = _Job(fn, self._threading)
         self._queues[role].put(job)
         if self._green and self._threading.get_ident() == self._hub_thread:
