@@ -10,9 +10,6 @@ from datetime import date, datetime
 from typing import Any, Callable, Iterable, Iterator
 from zoneinfo import ZoneInfo
 
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Alignment, Font, PatternFill
 from sqlalchemy.orm import Session
 
 from ..config import HallConfig
@@ -28,8 +25,13 @@ HEADER = ["Ngày", "Số thứ tự", "Lĩnh vực", "Tên lĩnh vực", "Lĩnh 
           "Chờ (giây)", "Phục vụ (giây)", "Số lần chuyển", "Đánh giá", "Lý do", "Góp ý"]
 TICKET_WIDTHS = [11, 9, 8, 26, 10, 10, 18, 7, 16, 6, 12, 19, 19, 19, 19, 9, 9, 7, 8, 14, 30]
 DATE_FORMAT = "dd/mm/yyyy"
-HEAD_FONT = Font(bold=True, color="FFFFFF")
-HEAD_FILL = PatternFill("solid", fgColor="0A4A94")
+def _openpyxl() -> Any:
+    """openpyxl, imported when a workbook is asked for: it would cost the server ~16 MB for good."""
+    import openpyxl
+    import openpyxl.cell
+    import openpyxl.styles
+
+    return openpyxl
 
 
 def _names(config: HallConfig) -> tuple[dict[str, str], dict[str, str]]:
@@ -96,12 +98,14 @@ def tickets_csv(facts: Iterable[TicketFacts], config: HallConfig, *, head: bool 
     return buf.getvalue().encode("utf-8")
 
 
-def _head(ws: Any, labels: list[str]) -> list[WriteOnlyCell]:
+def _head(ws: Any, labels: list[str]) -> list[Any]:
     cells = []
     for label in labels:
-        cell = WriteOnlyCell(ws, value=label)
-        cell.font, cell.fill = HEAD_FONT, HEAD_FILL
-        cell.alignment = Alignment(vertical="center", wrap_text=True)
+        xl = _openpyxl()
+        cell = xl.cell.WriteOnlyCell(ws, value=label)
+        cell.font = xl.styles.Font(bold=True, color="FFFFFF")
+        cell.fill = xl.styles.PatternFill("solid", fgColor="0A4A94")
+        cell.alignment = xl.styles.Alignment(vertical="center", wrap_text=True)
         cells.append(cell)
     return cells
 
@@ -131,15 +135,17 @@ def tickets_xlsx(facts: Iterable[TicketFacts], config: HallConfig) -> bytes:
 def _formatted(ws: Any, fmt: str):
     """A maker of cells that show dates the Vietnamese way (dd/mm/yyyy, 24-hour)."""
 
-    def make(value: Any) -> WriteOnlyCell:
-        cell = WriteOnlyCell(ws, value=value)
+    cell_class = _openpyxl().cell.WriteOnlyCell
+
+    def make(value: Any) -> Any:
+        cell = cell_class(ws, value=value)
         cell.number_format = fmt
         return cell
 
     return make
 
 
-def _save(wb: Workbook) -> bytes:
+def _save(wb: Any) -> bytes:
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()
@@ -167,7 +173,7 @@ def _figure_values(f: dict[str, Any]) -> list[Any]:
 
 def summary_xlsx(report: dict[str, Any], center: str) -> bytes:
     """The report as a workbook: totals, services, counters, staff, hours of day, days."""
-    wb = Workbook(write_only=True)
+    wb = _openpyxl().Workbook(write_only=True)
     start = date.fromisoformat(report["from"]).strftime("%d/%m/%Y")
     end = date.fromisoformat(report["to"]).strftime("%d/%m/%Y")
     title = f"{center} — báo cáo từ {start} đến {end}"
