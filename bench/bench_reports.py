@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 import yaml
+from sqlalchemy import text
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -167,7 +168,10 @@ def run(label: str, folder: Path, database_url: str | None, days: int, per_day: 
     web = over_http(config_path, database_url, today + timedelta(days=1)) if http else {}
     for k, (t, note) in web.items():
         print(f"[{label}] {k}: {t * 1000:.0f} ms ({note})", flush=True)
-    return {"built": built, "results": results, "close_s": close_s, "expired": closed.expired, "web": web}
+    version = db.read(lambda s: s.execute(text("SELECT version()" if database_url else "SELECT sqlite_version()"))
+                      .scalar_one())
+    return {"built": built, "results": results, "close_s": close_s, "expired": closed.expired, "web": web,
+            "version": " ".join(str(version).split()[:2]) if database_url else f"SQLite {version}"}
 
 
 def section(runs: dict[str, dict[str, Any]], days: int, per_day: int) -> str:
@@ -175,7 +179,8 @@ def section(runs: dict[str, dict[str, Any]], days: int, per_day: int) -> str:
     first = runs[names[0]]
     lines = [
         "## Reports over a year of history: `bench/bench_reports.py`", "",
-        f"Machine: {machine()}.", "",
+        f"Machine: {machine()}"
+        + "".join(f"; {runs[n]['version']}" for n in names if runs[n].get("version") and n != "SQLite") + ".", "",
         f"{days} closed business days of synthetic history at {per_day:,} tickets a day "
         f"({first['built']['tickets']:,} tickets, {first['built']['events']:,} events, ratings for ~40 % of "
         "those served), plus today half done, built with bulk inserts; each closed day summarized with the "
