@@ -242,6 +242,12 @@ class Displays(Strict):
     boards: dict[str, DisplaySettings] = Field(default_factory=dict)  # by display device name
 
 
+class Reports(Strict):
+    history_days: int = Field(default=1095, ge=30, le=36500)  # tickets, events, ratings kept
+    summary_days: int = Field(default=3650, ge=30, le=36500)  # daily and monthly summaries kept
+    purge_batch: int = Field(default=2000, ge=100, le=100000)  # rows deleted per write transaction
+
+
 class HallConfig(Strict):
     center: Center
     server: ServerSettings = ServerSettings()
@@ -250,6 +256,7 @@ class HallConfig(Strict):
     console: Console = Console()
     rating: RatingSettings = RatingSettings()
     priority_categories: list[Choice] = DEFAULT_PRIORITY
+    reports: Reports = Reports()
     services: list[Service] = Field(min_length=1)
     counters: list[Counter] = Field(min_length=1)
     printers: dict[str, PrinterEntry] = Field(default_factory=dict)

@@ -74,6 +74,9 @@ ENDPOINTS: list[tuple[str, str, str, str, dict[str, Any] | None, int]] = [
     ("get", "/printers", "supervisor and up", "Printers and their status", None, 200),
     ("get", "/stats", "supervisor and up", "Figures for a date range (?from=&to=)", None, 200),
     ("get", "/reports/tickets.csv", "supervisor and up", "One row per ticket, UTF-8 with BOM", None, 200),
+    ("get", "/reports/tickets.xlsx", "supervisor and up", "One row per ticket as Excel (92 days at most)", None, 200),
+    ("get", "/reports/summary.xlsx", "supervisor and up", "The report as an Excel workbook", None, 200),
+    ("get", "/dashboard", "supervisor and up", "The live dashboard's figures", None, 200),
 ]
 
 
@@ -90,7 +93,7 @@ def document() -> dict[str, Any]:
             op["security"] = [{"bearer": []}]
         params = [{"name": p, "in": "path", "required": True, "schema": {"type": "integer" if p == "n" else "string"}}
                   for p in ("n", "token", "username", "name") if "{" + p + "}" in path]
-        if path in ("/stats", "/reports/tickets.csv"):
+        if path in ("/stats", "/reports/tickets.csv", "/reports/tickets.xlsx", "/reports/summary.xlsx"):
             params += [{"name": q, "in": "query", "schema": {"type": "string", "format": "date"}} for q in ("from", "to")]
         if params:
             op["parameters"] = params
