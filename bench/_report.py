@@ -174,17 +174,9 @@ def _ceilings(results: list[dict[str, Any]]) -> str:
 
 def write_section(path: Path, section: str) -> None:
     """Replace this bench's marked section, keeping every other section of the file."""
-    block = f"{START}\n{section.rstrip()}\n{END}"
-    if path.exists():
-        text = path.read_text(encoding="utf-8")
-        if START in text and END in text:
-            text = re.sub(re.escape(START) + r".*?" + re.escape(END), lambda _: block, text, count=1, flags=re.S)
-        else:
-            text = text.rstrip() + "\n\n" + block + "\n"
-    else:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        text = "# Benchmarks\n\nEach bench in `bench/` writes its own marked section of this file.\n\n" + block + "\n"
-    path.write_text(text, encoding="utf-8")
+    from _sections import write_section as write_marked
+
+    write_marked(START, END, section, path)
 
 
 def machine() -> dict[str, str]:

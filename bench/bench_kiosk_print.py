@@ -95,16 +95,9 @@ Machine: {described}.
 
 
 def write(text: str) -> None:
-    import re
+    from _sections import write_section
 
-    path = ROOT / "docs" / "benchmarks.md"
-    block = f"{START}\n{text.rstrip()}\n{END}"
-    body = path.read_text(encoding="utf-8") if path.exists() else "# Benchmarks\n"
-    if START in body and END in body:
-        body = re.sub(re.escape(START) + r".*?" + re.escape(END), lambda _: block, body, count=1, flags=re.S)
-    else:
-        body = body.rstrip() + "\n\n" + block + "\n"
-    path.write_text(body, encoding="utf-8")
+    write_section(START, END, text)
 
 
 def main() -> None:

@@ -17,7 +17,6 @@ import argparse
 import json
 import os
 import platform
-import re
 import statistics
 import sys
 import tempfile
@@ -226,12 +225,9 @@ def section(runs: dict[str, dict[str, Any]], days: int, per_day: int) -> str:
 
 
 def write(text: str) -> None:
-    path = ROOT / "docs" / "benchmarks.md"
-    doc = path.read_text(encoding="utf-8") if path.exists() else "# Benchmarks\n"
-    block = f"{START}\n{text.rstrip()}\n{END}"
-    pattern = re.compile(re.escape(START) + r".*?" + re.escape(END), re.S)
-    doc = pattern.sub(lambda _: block, doc) if pattern.search(doc) else doc.rstrip() + "\n\n" + block + "\n"
-    path.write_text(doc, encoding="utf-8")
+    from _sections import write_section
+
+    write_section(START, END, text)
 
 
 def main() -> None:
