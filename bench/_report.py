@@ -4,7 +4,6 @@ from __future__ import annotations
 import argparse
 import os
 import platform
-import re
 import sqlite3
 import subprocess
 from datetime import datetime, timezone
