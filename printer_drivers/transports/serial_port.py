@@ -38,7 +38,23 @@ class SerialTransport(Transport):
         self._drained = True
 
     def open(self, deadline: float) -> None:
-        """Open the port in raw mode, exclusively, with the configured flow control."""
+        """Open the port in raw mode, exclusively, with the configured flow control.
+
+        A port another job still holds (its lock not yet released) is waited for, up to
+        a quarter of the time left: the previous ticket's last status reply may still be
+        on its way. Any other failure is at once a reason for people.
+        """
+        wait_until = time.monotonic() + remaining(deadline) / 4
+        while True:
+            try:
+                self._open()
+                return
+            except PrinterUnavailable as err:
+                if "temporarily unavailable" not in str(err) or time.monotonic() >= wait_until:
+                    raise
+                time.sleep(0.05)
+
+    def _open(self) -> None:
         try:
             self.port = serial.Serial(
                 port=self.path,
