@@ -13,7 +13,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import platform
 import subprocess
 import sys
 import tempfile
@@ -37,17 +36,9 @@ PASSWORD = "pw12345678"
 
 
 def machine(browser_version: str) -> str:
-    model, mem = "unknown CPU", ""
-    try:
-        model = next(line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
-                     if line.startswith("model name"))
-        kb = int(next(line.split()[1] for line in Path("/proc/meminfo").read_text().splitlines()
-                      if line.startswith("MemTotal")))
-        mem = f", {kb / 1024 / 1024:.0f} GB RAM"
-    except (OSError, StopIteration, ValueError):
-        pass
-    return (f"{os.cpu_count()} CPUs (nproc), {model}{mem}, {platform.system()}, Python {platform.python_version()}, "
-            f"Chromium {browser_version} headless")
+    from _sections import machine_line
+
+    return machine_line(f"Chromium {browser_version} headless")
 
 
 class Hall:

@@ -15,8 +15,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
-import platform
 import statistics
 import sys
 import tempfile
@@ -120,19 +118,11 @@ def over_http(config_path: Path, database_url: str | None, today: date) -> dict[
 
 
 def machine() -> str:
-    model, mem = "unknown CPU", ""
-    try:
-        model = next(line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
-                     if line.startswith("model name"))
-        kb = int(next(line.split()[1] for line in Path("/proc/meminfo").read_text().splitlines()
-                      if line.startswith("MemTotal")))
-        mem = f", {kb / 1024 / 1024:.0f} GB RAM"
-    except (OSError, StopIteration, ValueError):
-        pass
     import sqlite3
 
-    return (f"{os.cpu_count()} CPUs (nproc), {model}{mem}, {platform.system()}, Python {platform.python_version()}, "
-            f"SQLite {sqlite3.sqlite_version}")
+    from _sections import machine_line
+
+    return machine_line(f"SQLite {sqlite3.sqlite_version}")
 
 
 def run(label: str, folder: Path, database_url: str | None, days: int, per_day: int,

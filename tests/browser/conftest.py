@@ -148,3 +148,13 @@ def new_page(browser: Any) -> Iterator[Callable[..., Any]]:
 
 
 __all__ = ["Hall", "browser_hall", "service", "CAPPED", "CLOSED", "WAIT_MS"]
+
+
+@pytest.fixture(scope="module")
+def shots(tmp_path_factory) -> Path:
+    """Where layout tests save screenshots: docs/screenshots/ with HALLQ_SCREENSHOTS=1, else a temp folder."""
+    if os.environ.get("HALLQ_SCREENSHOTS") == "1":
+        folder = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+        folder.mkdir(parents=True, exist_ok=True)
+        return folder
+    return tmp_path_factory.mktemp("screenshots")

@@ -6,7 +6,6 @@ a temporary folder).
 """
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
@@ -17,7 +16,6 @@ from tests.support.fixtures import auth, live_server  # noqa: F401  (fixtures)
 from .conftest import browser_hall
 from .test_counter import Desk, log_in
 
-ROOT = Path(__file__).resolve().parents[2]
 MIN_DESK_PX = 32                 # mouse and keyboard first; still an easy tap on a touch laptop
 MIN_TOUCH_PX = 15 / 25.4 * 96    # the citizen's tablet: 15 mm, as on the kiosk
 MAX_PNG_BYTES = 300 * 1024
@@ -32,15 +30,6 @@ FITS = """(selector) => {
   }
   return { items: out, scrollX: document.documentElement.scrollWidth > vw, scrollY: document.documentElement.scrollHeight > vh };
 }"""
-
-
-@pytest.fixture(scope="module")
-def shots(tmp_path_factory) -> Path:
-    if os.environ.get("HALLQ_SCREENSHOTS") == "1":
-        folder = ROOT / "docs" / "screenshots"
-        folder.mkdir(parents=True, exist_ok=True)
-        return folder
-    return tmp_path_factory.mktemp("screenshots")
 
 
 @pytest.fixture(scope="module")

@@ -6,7 +6,6 @@ temporary folder).
 """
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
@@ -15,7 +14,6 @@ from playwright.sync_api import expect
 from .conftest import browser_hall
 from .test_kiosk import tile
 
-ROOT = Path(__file__).resolve().parents[2]
 MIN_TOUCH_PX = 15 / 25.4 * 96  # 15 mm in CSS pixels: the kiosk's rule
 MIN_PHONE_PX = 44  # WCAG 2.5.5's target size, for the citizen's own phone
 MAX_PNG_BYTES = 300 * 1024
@@ -30,15 +28,6 @@ FITS = """() => {
   }
   return { buttons: out, scrollX: document.documentElement.scrollWidth > vw };
 }"""
-
-
-@pytest.fixture(scope="module")
-def shots(tmp_path_factory) -> Path:
-    if os.environ.get("HALLQ_SCREENSHOTS") == "1":
-        folder = ROOT / "docs" / "screenshots"
-        folder.mkdir(parents=True, exist_ok=True)
-        return folder
-    return tmp_path_factory.mktemp("screenshots")
 
 
 @pytest.fixture(scope="module")
