@@ -53,7 +53,7 @@ function render() {
     const svc = state.services.get(t.service);
     $("rate-ticket").textContent = i18n.t("rating.ticket", { number: t.number, service: svc ? i18n.name(svc) : t.service });
   }
-  if (state.score) $("reason-chosen").textContent = i18n.t("rating.reason.chosen", { score: i18n.t(`rating.score.${state.score}`) });
+  if (state.score) $("reason-chosen").textContent = i18n.t("rating.reason.chosen", { score: i18n.t(`score.${state.score}`) });
   renderReasons();
 }
 

@@ -36,6 +36,11 @@ export const COMMON = {
   "priority.pregnant": ["Phụ nữ mang thai", "Pregnant woman"],
   "priority.small_children": ["Người có con nhỏ", "Person with a small child"],
   "priority.other": ["Ưu tiên", "Priority"],
+  // The one satisfaction scale (4 = very satisfied), on the tablet, the phone and in reports.
+  "score.4": ["Rất hài lòng", "Very satisfied"],
+  "score.3": ["Hài lòng", "Satisfied"],
+  "score.2": ["Chưa hài lòng", "Not quite satisfied"],
+  "score.1": ["Không hài lòng", "Dissatisfied"],
   "error.rate_limited": ["Thao tác quá nhanh, vui lòng chờ giây lát rồi thử lại.", "Too many requests — please wait a moment and try again."],
   "error.service_closed": ["Lĩnh vực này hiện không tiếp nhận hồ sơ.", "This service is not taking tickets now."],
   "error.daily_cap_reached": ["Lĩnh vực này đã hết số trong ngày. Xin mời quay lại vào ngày làm việc tiếp theo.", "This service has given out all its numbers for today. Please come back on the next working day."],

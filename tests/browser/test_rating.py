@@ -49,7 +49,7 @@ def test_console_finish_unlocks_the_tablet_and_a_low_rating_asks_why(new_page, d
     tablet_token = desk.auth.rating(f"r{RATING_COUNTER}")
     tablet = open_tablet(new_page, desk, RATING_COUNTER, tablet_token)
     expect(tablet.locator("#screen-locked")).to_be_visible()
-    expect(tablet.locator("#screen-locked h1")).to_have_text("Cảm ơn quý khách")
+    expect(tablet.locator("#screen-locked h1")).to_have_text("Cảm ơn Ông/Bà")
     expect(tablet.locator("#counter-name")).to_have_text("Quầy 11 – Khai sinh")
     assert "#" not in tablet.url  # the token left the address bar…
     assert tablet.evaluate("localStorage.getItem('hallq.rating.token')") == tablet_token  # …for the tablet's storage
@@ -67,16 +67,16 @@ def test_console_finish_unlocks_the_tablet_and_a_low_rating_asks_why(new_page, d
 
     expect(tablet.locator("#screen-rate")).to_be_visible()
     expect(tablet.locator("#rate-ticket")).to_have_text(f"Số thứ tự {ticket['number']} · Khai sinh")
-    expect(tablet.locator(".r-face")).to_have_text(["Rất hài lòng", "Hài lòng", "Bình thường", "Không hài lòng"])
+    expect(tablet.locator(".r-face")).to_have_text(["Rất hài lòng", "Hài lòng", "Chưa hài lòng", "Không hài lòng"])
     tablet.locator('[data-score="1"]').tap()
     expect(tablet.locator("#screen-reason")).to_be_visible()
-    expect(tablet.locator("#reason-chosen")).to_have_text("Quý khách đã chọn: Không hài lòng")
+    expect(tablet.locator("#reason-chosen")).to_have_text("Ông/Bà đã chọn: Không hài lòng")
     expect(tablet.locator("#reason-send")).to_be_disabled()  # a reason first
     tablet.locator(".r-reason", has_text="Chờ quá lâu").tap()
     expect(tablet.locator('[data-reason="long_wait"]')).to_have_attribute("aria-checked", "true")
     tablet.locator("#comment").fill("Chờ hơn một tiếng ở tầng 2")
     tablet.locator("#reason-send").tap()
-    expect(tablet.locator("#thanks-title")).to_have_text("Cảm ơn quý khách đã đánh giá!")
+    expect(tablet.locator("#thanks-title")).to_have_text("Cảm ơn Ông/Bà đã đánh giá!")
     expect(tablet.locator("#screen-locked")).to_be_visible()  # and locked again for the next citizen
 
     # Stored once: the tablet and the phone are both refused a second rating.
@@ -104,7 +104,7 @@ def test_a_high_rating_needs_no_reason(new_page, desk):
     expect(tablet.locator('[data-score="4"]')).to_have_text("Very satisfied")
     tablet.locator('[data-score="4"]').tap()
     expect(tablet.locator("#thanks-title")).to_have_text("Thank you for your rating!")
-    expect(tablet.locator("#screen-locked h1")).to_have_text("Cảm ơn quý khách")  # back in Vietnamese
+    expect(tablet.locator("#screen-locked h1")).to_have_text("Cảm ơn Ông/Bà")  # back in Vietnamese
 
 
 def test_a_rating_on_the_phone_locks_the_tablet(new_page, desk):
@@ -120,7 +120,7 @@ def test_a_tablet_opened_after_the_finish_still_offers_the_rating(new_page, desk
     ticket = serve_one(desk, QUICK_COUNTER, "KC")
     tablet = open_tablet(new_page, desk, QUICK_COUNTER, desk.auth.rating(f"r{QUICK_COUNTER}"))
     expect(tablet.locator("#rate-ticket")).to_contain_text(ticket["number"])
-    tablet.locator('[data-score="2"]').tap()  # "Bình thường" is low enough to ask why
+    tablet.locator('[data-score="2"]').tap()  # "Chưa hài lòng" is low enough to ask why
     expect(tablet.locator("#screen-reason")).to_be_visible()
     tablet.locator("#reason-back").tap()
     expect(tablet.locator("#screen-rate")).to_be_visible()

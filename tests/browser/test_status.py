@@ -43,7 +43,7 @@ def test_status_follows_the_ticket_live_and_rating_works_once(new_page, hall):
     expect(page.locator("#status")).to_have_text("Đã xong")
     expect(page.locator("#rating")).to_be_visible()
     page.get_by_role("button", name="Rất hài lòng").click()
-    expect(page.locator("#rating-thanks")).to_have_text("Cảm ơn bạn đã đánh giá!")
+    expect(page.locator("#rating-thanks")).to_have_text("Cảm ơn Ông/Bà đã đánh giá!")
     expect(page.locator("#rating")).to_be_hidden()
     # Once only: the holder (no login, no cookie) cannot rate again.
     again = requests.post(f"{hall.url}/api/v1/tickets/{mine['token']}/rating", json={"score": 1}, timeout=30)
