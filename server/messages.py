@@ -58,3 +58,91 @@ def message(code: str, lang: str = "vi", **params: Any) -> str:
         return text.format(**params)
     except (KeyError, IndexError):
         return text
+
+
+# Labels for what exports show instead of codes. Statuses use the pages' own words (COMMON
+# `status.*` in server/static/i18n.js, without the counter); outcomes are what a day did to a ticket.
+LABELS: dict[str, tuple[str, str]] = {
+    "status.waiting": ("Đang chờ", "Waiting"),
+    "status.called": ("Đã gọi", "Called"),
+    "status.serving": ("Đang phục vụ", "Being served"),
+    "status.done": ("Đã xong", "Done"),
+    "status.no_show": ("Vắng mặt", "Missed (no-show)"),
+    "status.cancelled": ("Đã huỷ", "Cancelled"),
+    "outcome.done": ("Đã phục vụ", "Served"),
+    "outcome.no_show": ("Vắng mặt", "No-show"),
+    "outcome.cancelled": ("Đã huỷ", "Cancelled"),
+    "outcome.expired": ("Hết hạn (đóng ngày)", "Expired (day closed)"),
+    "outcome.waiting": ("Đang chờ", "Waiting"),
+    "outcome.called": ("Đã gọi", "Called"),
+    "outcome.serving": ("Đang phục vụ", "Being served"),
+    # The one-row-per-ticket export: the columns, in order (the last four keep the codes).
+    "col.day": ("Ngày", "Day"),
+    "col.number": ("Số thứ tự", "Number"),
+    "col.service": ("Lĩnh vực", "Service"),
+    "col.service_name": ("Tên lĩnh vực", "Service name"),
+    "col.service_now": ("Lĩnh vực sau chuyển", "Service after transfer"),
+    "col.status": ("Trạng thái", "Status"),
+    "col.outcome": ("Kết quả", "Outcome"),
+    "col.priority": ("Ưu tiên", "Priority"),
+    "col.priority_category": ("Đối tượng ưu tiên", "Priority group"),
+    "col.counter": ("Quầy", "Counter"),
+    "col.staff": ("Cán bộ", "Staff"),
+    "col.issued_at": ("Lấy số", "Issued"),
+    "col.called_at": ("Được gọi", "Called"),
+    "col.started_at": ("Bắt đầu", "Started"),
+    "col.finished_at": ("Kết thúc", "Finished"),
+    "col.wait_s": ("Chờ (giây)", "Wait (s)"),
+    "col.service_s": ("Phục vụ (giây)", "Service (s)"),
+    "col.transfers": ("Số lần chuyển", "Transfers"),
+    "col.score": ("Đánh giá", "Rating"),
+    "col.reason": ("Lý do", "Reason"),
+    "col.comment": ("Góp ý", "Comment"),
+    "col.status_code": ("Mã trạng thái", "Status code"),
+    "col.outcome_code": ("Mã kết quả", "Outcome code"),
+    "col.reason_code": ("Mã lý do", "Reason code"),
+    "col.priority_category_code": ("Mã đối tượng ưu tiên", "Priority group code"),
+    # The summary workbook: its sheets, its figures, its other columns.
+    "sheet.tickets": ("Số thứ tự", "Tickets"),
+    "sheet.total": ("Tổng hợp", "Summary"),
+    "sheet.services": ("Lĩnh vực", "Services"),
+    "sheet.counters": ("Quầy", "Counters"),
+    "sheet.staff": ("Cán bộ", "Staff"),
+    "sheet.hours": ("Theo giờ", "By hour"),
+    "sheet.days": ("Theo ngày", "By day"),
+    "summary.title": ("{center} — báo cáo từ {start} đến {end}", "{center} — report from {start} to {end}"),
+    "summary.figure": ("Chỉ số", "Figure"),
+    "summary.value": ("Giá trị", "Value"),
+    "summary.code": ("Mã", "Code"),
+    "summary.service": ("Lĩnh vực", "Service"),
+    "summary.target": ("Mục tiêu chờ (phút)", "Target wait (min)"),
+    "summary.counter": ("Quầy", "Counter"),
+    "summary.counter_name": ("Tên quầy", "Counter name"),
+    "summary.staff": ("Cán bộ", "Staff"),
+    "summary.hour": ("Giờ", "Hour"),
+    "summary.day": ("Ngày", "Day"),
+    "fig.tickets": ("Số phiếu", "Tickets"),
+    "fig.served": ("Đã phục vụ", "Served"),
+    "fig.no_shows": ("Vắng mặt", "No-shows"),
+    "fig.expired": ("Hết hạn", "Expired"),
+    "fig.transferred": ("Chuyển", "Transferred"),
+    "fig.wait_mean": ("Chờ TB (phút)", "Mean wait (min)"),
+    "fig.wait_median": ("Chờ trung vị (phút)", "Median wait (min)"),
+    "fig.wait_p90": ("Chờ P90 (phút)", "P90 wait (min)"),
+    "fig.service_mean": ("Phục vụ TB (phút)", "Mean service (min)"),
+    "fig.service_median": ("Phục vụ trung vị (phút)", "Median service (min)"),
+    "fig.service_p90": ("Phục vụ P90 (phút)", "P90 service (min)"),
+    "fig.within_target": ("Trong mục tiêu (%)", "Within target (%)"),
+    "fig.ratings": ("Lượt đánh giá", "Ratings"),
+    "fig.rating_mean": ("Điểm TB (1–4)", "Mean score (1–4)"),
+    "fig.satisfied": ("Hài lòng (%)", "Satisfied (%)"),
+}
+
+
+def label(key: str, lang: str = "vi", default: str | None = None, **params: Any) -> str:
+    """The human label of a catalog key (a status, a column); `default` (else the key) when unknown."""
+    pair = LABELS.get(key)
+    if pair is None:
+        return key if default is None else default
+    text = pair[1] if lang == "en" else pair[0]
+    return text.format(**params) if params else text

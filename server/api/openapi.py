@@ -95,6 +95,8 @@ def document() -> dict[str, Any]:
                   for p in ("n", "token", "username", "name") if "{" + p + "}" in path]
         if path in ("/stats", "/reports/tickets.csv", "/reports/tickets.xlsx", "/reports/summary.xlsx"):
             params += [{"name": q, "in": "query", "schema": {"type": "string", "format": "date"}} for q in ("from", "to")]
+        if path.startswith("/reports/"):
+            params.append({"name": "lang", "in": "query", "schema": {"type": "string", "enum": ["vi", "en"]}})
         if params:
             op["parameters"] = params
         if props:

@@ -37,6 +37,14 @@ def _range(max_days: int = MAX_RANGE_DAYS) -> tuple[date, date]:
     return start, end
 
 
+def _export_lang() -> str:
+    """?lang=vi|en: the language of an export's labels; Vietnamese when absent (the v1 CSV)."""
+    lang = request.args.get("lang") or "vi"
+    if lang not in ("vi", "en"):
+        raise Invalid("invalid_value", field="lang", allowed="vi, en")
+    return lang
+
+
 def _download(body: bytes, mimetype: str, name: str) -> Response:
     return Response(body, mimetype=mimetype, headers={
         "Content-Disposition": f'attachment; filename="{name}"', "Cache-Control": "no-store"})
@@ -80,6 +88,7 @@ def tickets_as_csv():
     """One row per ticket, UTF-8 with BOM so Excel keeps the Vietnamese."""
     h = hall()
     start, end = _range()
+    lang = _export_lang()
 
     def chunks():
         # Each month read on a reader thread and written off the hub: nothing blocks the displays.
@@ -87,7 +96,7 @@ def tickets_as_csv():
         while first <= end:
             last = min(end, first + timedelta(days=CSV_CHUNK_DAYS - 1))
             facts = h.db.read(lambda s, a=first, b=last: list(ticket_facts(s, a, b)))
-            yield offload(lambda f=facts, head=first == start: tickets_csv(f, h.config, head=head))
+            yield offload(lambda f=facts, head=first == start: tickets_csv(f, h.config, head=head, lang=lang))
             first = last + timedelta(days=1)
 
     return Response(chunks(), mimetype="text/csv; charset=utf-8", headers={
@@ -100,8 +109,9 @@ def tickets_as_xlsx():
     """One row per ticket as an Excel workbook, with real dates and times."""
     h = hall()
     start, end = _range(XLSX_MAX_DAYS)
+    lang = _export_lang()
     facts = h.db.read(lambda s: list(ticket_facts(s, start, end)))
-    body = offload(tickets_xlsx, facts, h.config)
+    body = offload(tickets_xlsx, facts, h.config, lang)
     return _download(body, XLSX, f"hallq-tickets-{start}-{end}.xlsx")
 
 
@@ -111,7 +121,8 @@ def summary_as_xlsx():
     """The report as a workbook: totals, services, counters, staff, hours, days."""
     h = hall()
     start, end = _range()
+    lang = _export_lang()
     today = business_day(h.clock(), h.config.center.tz, h.config.center.day_start)
     report = h.db.read(lambda s: stats(s, h.config, start, end, today=today))
-    body = offload(summary_xlsx, report, h.config.center.name.vi)
+    body = offload(summary_xlsx, report, h.config.center.name.get(lang), lang)
     return _download(body, XLSX, f"hallq-report-{start}-{end}.xlsx")

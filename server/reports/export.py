@@ -1,10 +1,14 @@
 """Exports: one row per ticket (CSV with BOM, XLSX) and the summary workbook (XLSX).
 
-Vietnamese headers and outcomes, dates dd/mm/yyyy and 24-hour times in the center's zone.
+Headers, statuses, outcomes, rating reasons and priority groups in the export's language
+(Vietnamese unless asked for English), with the codes in their own last columns; dates
+dd/mm/yyyy and 24-hour times in the center's zone. A CSV text cell that a spreadsheet would
+take for a formula is neutralized; the workbooks write text as text, never as a formula.
 """
 from __future__ import annotations
 
 import csv
+import functools
 import io
 from datetime import date, datetime
 from typing import Any, Callable, Iterable, Iterator
@@ -13,18 +17,36 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.orm import Session
 
 from ..config import HallConfig
-from .facts import TicketFacts, ticket_facts
+from ..messages import label
+from ..queueing.models import STATUSES
+from .facts import EXPIRED, TicketFacts, ticket_facts
 from .xlsx import write_sheet
 
-OUTCOMES = {
-    "done": "Đã phục vụ", "no_show": "Vắng mặt", "cancelled": "Đã huỷ", "expired": "Hết hạn (đóng ngày)",
-    "waiting": "Đang chờ", "called": "Đã gọi", "serving": "Đang phục vụ",
-}
-HEADER = ["Ngày", "Số thứ tự", "Lĩnh vực", "Tên lĩnh vực", "Lĩnh vực sau chuyển", "Trạng thái", "Kết quả",
-          "Ưu tiên", "Đối tượng ưu tiên", "Quầy", "Cán bộ", "Lấy số", "Được gọi", "Bắt đầu", "Kết thúc",
-          "Chờ (giây)", "Phục vụ (giây)", "Số lần chuyển", "Đánh giá", "Lý do", "Góp ý"]
-TICKET_WIDTHS = [11, 9, 8, 26, 10, 10, 18, 7, 16, 6, 12, 19, 19, 19, 19, 9, 9, 7, 8, 14, 30]
+COLUMNS = ("day", "number", "service", "service_name", "service_now", "status", "outcome", "priority",
+           "priority_category", "counter", "staff", "issued_at", "called_at", "started_at", "finished_at", "wait_s",
+           "service_s", "transfers", "score", "reason", "comment",
+           # The codes behind the labels, last, so integrations reading the columns above keep working.
+           "status_code", "outcome_code", "reason_code", "priority_category_code")
+MOMENTS = (11, 12, 13, 14)  # issued, called, started, finished
+TICKET_WIDTHS = [11, 9, 8, 26, 10, 14, 18, 7, 16, 6, 12, 19, 19, 19, 19, 9, 9, 7, 8, 18, 30, 10, 10, 10, 14]
 DATE_FORMAT = "dd/mm/yyyy"
+LANGS = ("vi", "en")
+# A spreadsheet reads a cell starting with one of these as a formula (OWASP "CSV injection").
+FORMULA_START = frozenset("=+-@\t\r")
+
+
+def header(lang: str = "vi") -> list[str]:
+    """The ticket export's column titles in `lang`."""
+    return [label(f"col.{name}", lang) for name in COLUMNS]
+
+
+def csv_safe(value: Any) -> Any:
+    """A text cell a spreadsheet would run as a formula gets a leading quote; numbers stay numbers."""
+    if type(value) is str and value[:1] in FORMULA_START:
+        return "'" + value
+    return value
+
+
 def _openpyxl() -> Any:
     """openpyxl, imported when a workbook is asked for: it would cost the server ~16 MB for good."""
     import openpyxl
@@ -34,10 +56,15 @@ def _openpyxl() -> Any:
     return openpyxl
 
 
-def _names(config: HallConfig) -> tuple[dict[str, str], dict[str, str]]:
-    services = {s.code: s.name.vi for s in config.services}
-    categories = {c.code: c.name.vi for c in getattr(config, "priority_categories", [])}
-    return services, categories
+class Names:
+    """The human names an export shows for codes, in one language (dicts: a month has 100,000 rows)."""
+
+    def __init__(self, config: HallConfig, lang: str) -> None:
+        self.services = {svc.code: svc.name.get(lang) for svc in config.services}
+        self.categories = {c.code: c.name.get(lang) for c in getattr(config, "priority_categories", [])}
+        self.reasons = {r.code: r.name.get(lang) for r in config.rating.reasons}
+        self.statuses = {code: label(f"status.{code}", lang) for code in STATUSES}
+        self.outcomes = {code: label(f"outcome.{code}", lang) for code in (*STATUSES, EXPIRED)}
 
 
 def _local(moment: datetime | None, tz: ZoneInfo) -> datetime | None:
@@ -51,50 +78,56 @@ def _text(moment: datetime | None, tz: ZoneInfo) -> str:
     return f"{m.day:02d}/{m.month:02d}/{m.year} {m.hour:02d}:{m.minute:02d}:{m.second:02d}"
 
 
-def _values(f: TicketFacts, config: HallConfig, services: dict[str, str], categories: dict[str, str]) -> list[Any]:
-    """One ticket as [day, number, ..., comment]: raw values, formatted by each writer."""
+def _values(f: TicketFacts, names: Names) -> list[Any]:
+    """One ticket as [day, number, ..., comment, codes...]: raw values, formatted by each writer."""
+    category, reason = f.priority_category or "", f.reason or ""
     return [
-        f.day, f.number, f.service, services.get(f.service, ""), f.service_now if f.service_now != f.service else "",
-        f.status, OUTCOMES.get(f.outcome, f.outcome), "x" if f.priority else "",
-        categories.get(f.priority_category or "", f.priority_category or ""), f.counter or "", f.staff or "",
+        f.day, f.number, f.service, names.services.get(f.service, ""),
+        f.service_now if f.service_now != f.service else "",
+        names.statuses.get(f.status, f.status), names.outcomes.get(f.outcome, f.outcome), "x" if f.priority else "",
+        names.categories.get(category, category), f.counter or "", f.staff or "",
         f.issued_at, f.first_called_at, f.started_at, f.finished_at,
         None if f.wait_s is None else round(f.wait_s), None if f.service_s is None else round(f.service_s),
-        f.transfers or "", f.score or "", f.reason or "", f.comment or "",
+        f.transfers or "", f.score or "", names.reasons.get(reason, reason), f.comment or "",
+        f.status, f.outcome, reason, category,
     ]
 
 
-def ticket_rows(s: Session, config: HallConfig, start: date, end: date) -> tuple[list[str], list[list[Any]]]:
+def ticket_rows(s: Session, config: HallConfig, start: date, end: date,
+                lang: str = "vi") -> tuple[list[str], list[list[Any]]]:
     """The CSV's header and rows: text cells, times in the center's zone."""
-    return text_rows(list(ticket_facts(s, start, end)), config)
+    return text_rows(list(ticket_facts(s, start, end)), config, lang)
 
 
-def text_rows(facts: Iterable[TicketFacts], config: HallConfig) -> tuple[list[str], list[list[Any]]]:
+def text_rows(facts: Iterable[TicketFacts], config: HallConfig, lang: str = "vi") -> tuple[list[str], list[list[Any]]]:
     tz = config.center.tz
-    services, categories = _names(config)
+    names = Names(config, lang)
     out = []
     for f in facts:
-        v = _values(f, config, services, categories)
+        v = _values(f, names)
         v[0] = f.day.strftime("%d/%m/%Y")
-        for i in (11, 12, 13, 14):
+        for i in MOMENTS:
             v[i] = _text(v[i], tz)
         v[15] = "" if v[15] is None else v[15]
         v[16] = "" if v[16] is None else v[16]
         out.append(v)
-    return HEADER, out
+    return header(lang), out
 
 
-def tickets_csv(facts: Iterable[TicketFacts], config: HallConfig, *, head: bool = True) -> bytes:
+def tickets_csv(facts: Iterable[TicketFacts], config: HallConfig, *, head: bool = True, lang: str = "vi") -> bytes:
     """UTF-8 with a BOM, so Excel opens the Vietnamese intact; CRLF line ends as Excel writes them.
 
     head=False gives just the rows, for the chunks after the first of a streamed export.
+    Every text cell goes through csv_safe: a comment "=HYPERLINK(…)" must not become a link.
     """
-    header, rows = text_rows(facts, config)
+    titles, rows = text_rows(facts, config, lang)
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\r\n")
     if head:
         buf.write("\ufeff")
-        writer.writerow(header)
-    writer.writerows(rows)
+        writer.writerow(titles)
+    danger = FORMULA_START  # csv_safe, inlined: it runs on every cell of a month
+    writer.writerows([("'" + v) if type(v) is str and v[:1] in danger else v for v in row] for row in rows)
     return buf.getvalue().encode("utf-8")
 
 
@@ -117,19 +150,19 @@ def _widths(ws: Any, widths: list[int]) -> None:
         ws.column_dimensions[get_column_letter(i)].width = width
 
 
-def tickets_xlsx(facts: Iterable[TicketFacts], config: HallConfig) -> bytes:
+def tickets_xlsx(facts: Iterable[TicketFacts], config: HallConfig, lang: str = "vi") -> bytes:
     """One row per ticket as a workbook: real dates and times, a frozen header, a filter."""
     tz = config.center.tz
-    services, categories = _names(config)
+    names = Names(config, lang)
 
     def rows() -> Iterator[list[Any]]:
         for f in facts:
-            v = _values(f, config, services, categories)
-            for i in (11, 12, 13, 14):
+            v = _values(f, names)
+            for i in MOMENTS:
                 v[i] = _local(v[i], tz)
             yield v
 
-    return write_sheet("Số thứ tự", HEADER, rows(), TICKET_WIDTHS, freeze="C2")
+    return write_sheet(label("sheet.tickets", lang), header(lang), rows(), TICKET_WIDTHS, freeze="C2")
 
 
 def _formatted(ws: Any, fmt: str):
@@ -155,9 +188,8 @@ def _minutes(seconds: float | None) -> float | None:
     return None if seconds is None else round(seconds / 60, 1)
 
 
-FIGURE_HEAD = ["Số phiếu", "Đã phục vụ", "Vắng mặt", "Hết hạn", "Chuyển", "Chờ TB (phút)", "Chờ trung vị (phút)",
-               "Chờ P90 (phút)", "Phục vụ TB (phút)", "Phục vụ trung vị (phút)", "Phục vụ P90 (phút)",
-               "Trong mục tiêu (%)", "Lượt đánh giá", "Điểm TB (1–4)", "Hài lòng (%)"]
+FIGURES = ("tickets", "served", "no_shows", "expired", "transferred", "wait_mean", "wait_median", "wait_p90",
+           "service_mean", "service_median", "service_p90", "within_target", "ratings", "rating_mean", "satisfied")
 
 
 def _figure_values(f: dict[str, Any]) -> list[Any]:
@@ -171,36 +203,54 @@ def _figure_values(f: dict[str, Any]) -> list[Any]:
             None if satisfied is None else round(satisfied * 100, 1)]
 
 
-def summary_xlsx(report: dict[str, Any], center: str) -> bytes:
+def _typed(ws: Any, values: list[Any]) -> list[Any]:
+    """Text as text cells: openpyxl would store a name starting with "=" as a formula."""
+    cell_class = _openpyxl().cell.WriteOnlyCell
+    out = []
+    for value in values:
+        if type(value) is str:
+            cell = cell_class(ws, value=value)
+            cell.data_type = "s"
+            value = cell
+        out.append(value)
+    return out
+
+
+def summary_xlsx(report: dict[str, Any], center: str, lang: str = "vi") -> bytes:
     """The report as a workbook: totals, services, counters, staff, hours of day, days."""
     wb = _openpyxl().Workbook(write_only=True)
     start = date.fromisoformat(report["from"]).strftime("%d/%m/%Y")
     end = date.fromisoformat(report["to"]).strftime("%d/%m/%Y")
-    title = f"{center} — báo cáo từ {start} đến {end}"
+    title = label("summary.title", lang, center=center, start=start, end=end)
+    t = functools.partial(label, lang=lang)
+    figure_head = [t(f"fig.{name}") for name in FIGURES]
 
-    def sheet(name: str, first: list[str], rows: Callable[[Any], Iterable[list[Any]]], widths: list[int]) -> None:
-        ws = wb.create_sheet(name)
+    def name(text: dict[str, str]) -> str:
+        return (text.get("en") or text["vi"]) if lang == "en" else text["vi"]
+
+    def sheet(key: str, first: list[str], rows: Callable[[Any], Iterable[list[Any]]], widths: list[int]) -> None:
+        ws = wb.create_sheet(t(key))
         ws.freeze_panes = "A4"
         _widths(ws, widths)
-        ws.append([title])
+        ws.append(_typed(ws, [title]))
         ws.append([])
         ws.append(_head(ws, first))
         for row in rows(ws):
-            ws.append(row)
+            ws.append(_typed(ws, row))
 
-    fw = [11] * len(FIGURE_HEAD)
-    sheet("Tổng hợp", ["Chỉ số", "Giá trị"],
-          lambda ws: ([label, value] for label, value in zip(FIGURE_HEAD, _figure_values(report["total"]))),
+    fw = [11] * len(FIGURES)
+    sheet("sheet.total", [t("summary.figure"), t("summary.value")],
+          lambda ws: ([head, value] for head, value in zip(figure_head, _figure_values(report["total"]))),
           [26, 12])
-    sheet("Lĩnh vực", ["Mã", "Lĩnh vực", "Mục tiêu chờ (phút)"] + FIGURE_HEAD,
-          lambda ws: ([code, f["name"]["vi"], _minutes(f["target_wait_s"])] + _figure_values(f)
+    sheet("sheet.services", [t("summary.code"), t("summary.service"), t("summary.target")] + figure_head,
+          lambda ws: ([code, name(f["name"]), _minutes(f["target_wait_s"])] + _figure_values(f)
                       for code, f in report["services"].items()), [8, 34, 10] + fw)
-    sheet("Quầy", ["Quầy", "Tên quầy"] + FIGURE_HEAD,
-          lambda ws: ([f["number"], f["name"]["vi"]] + _figure_values(f) for f in report["counters"].values()),
+    sheet("sheet.counters", [t("summary.counter"), t("summary.counter_name")] + figure_head,
+          lambda ws: ([f["number"], name(f["name"])] + _figure_values(f) for f in report["counters"].values()),
           [6, 34] + fw)
-    sheet("Cán bộ", ["Cán bộ"] + FIGURE_HEAD,
-          lambda ws: ([name] + _figure_values(f) for name, f in report["staff"].items()), [16] + fw)
-    sheet("Theo giờ", ["Giờ", "Số phiếu"],
+    sheet("sheet.staff", [t("summary.staff")] + figure_head,
+          lambda ws: ([person] + _figure_values(f) for person, f in report["staff"].items()), [16] + fw)
+    sheet("sheet.hours", [t("summary.hour"), t("fig.tickets")],
           lambda ws: ([f"{h['hour']:02d}:00–{h['hour']:02d}:59", h["tickets"]] for h in report["by_hour"]),
           [14, 10])
 
@@ -212,6 +262,7 @@ def summary_xlsx(report: dict[str, Any], center: str) -> bytes:
                    _minutes(d["wait_mean_s"]), _minutes(d["service_mean_s"]),
                    None if share is None else round(share * 100, 1), d["rating_mean"]]
 
-    sheet("Theo ngày", ["Ngày", "Số phiếu", "Đã phục vụ", "Vắng mặt", "Hết hạn", "Chờ TB (phút)",
-                        "Phục vụ TB (phút)", "Trong mục tiêu (%)", "Điểm TB (1–4)"], days, [12] + [11] * 8)
+    sheet("sheet.days", [t(key) for key in ("summary.day", "fig.tickets", "fig.served", "fig.no_shows", "fig.expired",
+                                            "fig.wait_mean", "fig.service_mean", "fig.within_target",
+                                            "fig.rating_mean")], days, [12] + [11] * 8)
     return _save(wb)

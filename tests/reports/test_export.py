@@ -29,7 +29,8 @@ def test_csv_has_a_bom_and_one_row_per_ticket(db, config, engine):
     first = by_number[numbers["dd0"]]
     assert first["Ngày"] == "26/11/2026"
     assert first["Tên lĩnh vực"] == "Đất đai"
-    assert first["Kết quả"] == "Đã phục vụ" and first["Trạng thái"] == "done"
+    assert first["Kết quả"] == "Đã phục vụ" and first["Trạng thái"] == "Đã xong"
+    assert (first["Mã trạng thái"], first["Mã kết quả"]) == ("done", "done")
     assert first["Lấy số"] == "26/11/2026 08:00:00"  # 24-hour, the center's time zone
     assert first["Được gọi"] == "26/11/2026 08:00:30"
     assert (first["Chờ (giây)"], first["Phục vụ (giây)"]) == ("30", "120")
@@ -40,7 +41,8 @@ def test_csv_has_a_bom_and_one_row_per_ticket(db, config, engine):
     assert by_number[numbers["dd9"]]["Kết quả"] == "Vắng mặt"
     assert by_number[numbers["h1"]]["Kết quả"] == "Đã huỷ"
     expired = by_number[numbers["h2"]]
-    assert (expired["Trạng thái"], expired["Kết quả"], expired["Được gọi"]) == ("cancelled", "Hết hạn (đóng ngày)", "")
+    assert (expired["Trạng thái"], expired["Kết quả"], expired["Được gọi"]) == ("Đã huỷ", "Hết hạn (đóng ngày)", "")
+    assert (expired["Mã trạng thái"], expired["Mã kết quả"]) == ("cancelled", "expired")
     assert body.count(b"\r\n") == 15  # Excel's own line ends
 
 
@@ -60,7 +62,7 @@ def test_ticket_workbook_has_real_dates(db, config, engine):
     assert first[col["Chờ (giây)"]] == 30 and first[col["Đánh giá"]] == 4
     assert ws.cell(row=2, column=1).number_format == "dd/mm/yyyy"
     assert ws.cell(row=2, column=col["Lấy số"] + 1).number_format == "dd/mm/yyyy hh:mm:ss"
-    assert ws.freeze_panes == "C2" and ws.auto_filter.ref == "A1:U15"
+    assert ws.freeze_panes == "C2" and ws.auto_filter.ref == "A1:Y15"
 
 
 def test_summary_workbook(db, config, engine):

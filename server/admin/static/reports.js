@@ -58,6 +58,14 @@ function start() {
     });
   }
   $("rep-form").addEventListener("submit", (e) => { e.preventDefault(); load(); });
+  for (const id of ["rep-csv", "rep-xlsx", "rep-summary"]) {  // exports come in the page's language
+    $(id).addEventListener("click", () => {
+      if (!$(id).hasAttribute("href")) return;
+      const url = new URL($(id).href);
+      url.searchParams.set("lang", i18n.lang);
+      $(id).href = url;
+    });
+  }
   load();
 }
 
