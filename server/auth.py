@@ -6,8 +6,10 @@ import hashlib
 import secrets
 import threading
 import time
+import unicodedata
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any, Mapping
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerifyMismatchError
@@ -88,16 +90,79 @@ def add_user(s: Session, username: str, role: str, password: str, now: datetime,
     return user
 
 
-def add_device(s: Session, name: str, kind: str, printer: str | None, now: datetime) -> str:
-    """Register a device; returns its bearer token, which is stored only hashed."""
+@dataclass(frozen=True)
+class NewDevice:
+    """A device that passed `device_rules`: the only way into `add_device`."""
+
+    name: str
+    kind: str
+    printer: str | None
+
+
+DEVICE_NAME_MAX = 64
+AGENT_PRINTER = "agent"  # reserved: a printer on the kiosk's own PC (`hallq agent`), not in this version
+# Control characters, line breaks, invisible formatting, surrogates, private and unassigned code points.
+_NOT_IN_NAMES = frozenset(("Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"))
+
+
+def device_name(name: Any) -> str:
+    """A device name as stored: trimmed, NFC; 1–64 characters of any script, "/" included."""
+    if not isinstance(name, str) or _bad_chars(name):
+        raise Invalid("invalid_device_name", maximum=DEVICE_NAME_MAX)
+    name = unicodedata.normalize("NFC", name.strip())
+    # "." and ".." segments: a browser resolves them away in the revoke URL, so no page could revoke it.
+    if not 1 <= len(name) <= DEVICE_NAME_MAX or {".", ".."} & set(name.split("/")):
+        raise Invalid("invalid_device_name", maximum=DEVICE_NAME_MAX)
+    return name
+
+
+def _bad_chars(text: str) -> bool:
+    return any(unicodedata.category(ch) in _NOT_IN_NAMES for ch in text)
+
+
+def device_printer(printer: str, printers: Mapping[str, Any]) -> str:
+    """A kiosk's printer: a name from config.yaml's `printers`, or a URL of a known scheme."""
+    printer = printer.strip()
+    names = ", ".join(sorted(printers)) or "—"
+    if printer in printers:
+        return printer
+    if printer.lower() == AGENT_PRINTER:
+        raise Invalid("printer_agent_unavailable")
+    from printer_drivers.errors import PrinterError
+    from printer_drivers.transports import SCHEMES, transport_for
+
+    scheme = printer.partition("://")[0].lower() if "://" in printer else ""
+    if scheme not in SCHEMES or _bad_chars(printer) or len(printer) > 300:
+        raise Invalid("invalid_device_printer", names=names, detail="")
+    try:
+        transport_for(printer)  # built, not opened: checks the address's parts (port, baud rate, ids)
+    except PrinterError as err:
+        raise Invalid("invalid_device_printer", names=names, detail=f" ({err})") from None
+    return printer
+
+
+def device_rules(name: Any, kind: Any, printer: str | None, printers: Mapping[str, Any]) -> NewDevice:
+    """The one set of rules for a new device, for the CLI and the API alike."""
+    name = device_name(name)
     if kind not in DEVICE_KINDS:
         raise Invalid("invalid_value", field="kind", allowed=", ".join(DEVICE_KINDS))
-    if not name or len(name) > 64:
-        raise Invalid("invalid_value", field="name", allowed="1 to 64 characters")
-    if s.execute(select(Device.id).where(Device.name == name)).first():
-        raise Conflict("already_exists", name=name)
+    if printer is not None and not isinstance(printer, str):
+        raise Invalid("invalid_device_printer", names=", ".join(sorted(printers)) or "—", detail="")
+    printer = (printer or "").strip() or None
+    if printer is not None:
+        if kind != "kiosk":
+            raise Invalid("printer_kiosk_only", kind=kind)
+        printer = device_printer(printer, printers)
+    return NewDevice(name=name, kind=kind, printer=printer)
+
+
+def add_device(s: Session, device: NewDevice, now: datetime) -> str:
+    """Register a device; returns its bearer token, which is stored only hashed."""
+    if s.execute(select(Device.id).where(Device.name == device.name)).first():
+        raise Conflict("already_exists", name=device.name)
     token = "hqd_" + secrets.token_urlsafe(32)
-    s.add(Device(name=name, kind=kind, token_hash=token_hash(token), printer=printer, created_at=now))
+    s.add(Device(name=device.name, kind=device.kind, token_hash=token_hash(token), printer=device.printer,
+                 created_at=now))
     return token
 
 
@@ -152,11 +217,15 @@ def device_seen(s: Session, device_id: int, now: datetime) -> None:
     s.execute(update(Device).where(Device.id == device_id).values(last_seen_at=now))
 
 
-def revoke_device(s: Session, name: str, now: datetime) -> None:
-    done = s.execute(update(Device).where(Device.name == name, Device.revoked_at.is_(None))
-                     .values(revoked_at=now)).rowcount
-    if not done:
-        raise NotFound("not_found", what=name)
+def revoke_device(s: Session, name: str, now: datetime) -> int:
+    """Revoke a device by its name as stored (or as typed: trimmed, NFC); returns its id."""
+    for candidate in dict.fromkeys((name, unicodedata.normalize("NFC", name.strip()))):
+        device_id = s.execute(select(Device.id).where(Device.name == candidate, Device.revoked_at.is_(None))
+                              .with_for_update()).scalar_one_or_none()
+        if device_id is not None:
+            s.execute(update(Device).where(Device.id == device_id).values(revoked_at=now))
+            return device_id
+    raise NotFound("not_found", what=name)
 
 
 class RateLimiter:

@@ -47,14 +47,15 @@ def _parser() -> argparse.ArgumentParser:
     device = sub.add_parser("device", help="kiosks, displays and rating tablets")
     dev_sub = device.add_subparsers(dest="action", required=True, metavar="ACTION")
     dadd = dev_sub.add_parser("add", help="register a device; its token is the last line printed")
-    dadd.add_argument("name")
+    dadd.add_argument("name", help="1-64 characters, any letters and / (e.g. \"kiosk tầng 1/2\")")
     dadd.add_argument("--kind", required=True, choices=("kiosk", "display", "rating"))
-    dadd.add_argument("--printer", help="printer URL or a printer name from config.yaml")
+    dadd.add_argument("--printer", help="kiosks only: a serial://, usb://, tcp://, file:// or dummy:// URL, "
+                                        "or a printer name from config.yaml")
     dadd.add_argument("--config")
     dlist = dev_sub.add_parser("list", help="list devices")
     dlist.add_argument("--config")
     drevoke = dev_sub.add_parser("revoke", help="revoke a device's token")
-    drevoke.add_argument("name")
+    drevoke.add_argument("name", help="the name as listed by `hallq device list`")
     drevoke.add_argument("--config")
 
     pt = sub.add_parser("print-test", help="print a sample ticket")

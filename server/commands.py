@@ -126,21 +126,27 @@ def _device(args: argparse.Namespace) -> None:
                 state = "revoked" if d.revoked_at else "active"
                 print(f"{d.name}\t{d.kind}\t{state}\tlast seen {seen}\t{d.printer or ''}")
         return
+    from .people import audit
+
+    actor = f"cli:{getpass.getuser()}"
     if args.action == "revoke":
-        db.write(lambda s: auth.revoke_device(s, args.name, utcnow()))
+        def revoke(s):
+            auth.revoke_device(s, args.name, utcnow())
+            audit(s, actor, "device_revoked", args.name, utcnow())
+
+        db.write(revoke)
         print(f"revoked {args.name}")
         return
-    if args.printer and args.kind != "kiosk":
-        fail("--printer is for kiosks")
-    if args.printer:
-        from printer_drivers import PrinterError, resolve_printer
+    # The same rules as POST /api/v1/devices; a refusal is one line (the catalog's English).
+    device = auth.device_rules(args.name, args.kind, args.printer, config.printers)
 
-        try:
-            resolve_printer(args.printer, config.printers)
-        except PrinterError as err:
-            fail(f"--printer: {err}")
-    token = db.write(lambda s: auth.add_device(s, args.name, args.kind, args.printer, utcnow()))
-    print(f"added {args.kind} {args.name}; its token (shown once):")
+    def add(s):
+        token = auth.add_device(s, device, utcnow())
+        audit(s, actor, "device_added", device.name, utcnow(), kind=device.kind, printer=device.printer)
+        return token
+
+    token = db.write(add)
+    print(f"added {device.kind} {device.name}; its token (shown once):")
     print(token)
 
 

@@ -38,6 +38,20 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "database_busy": ("Cơ sở dữ liệu đang bận, vui lòng thử lại.", "The database is busy; please try again."),
     "method_not_allowed": ("Phương thức không được hỗ trợ.", "Method not allowed."),
     "no_printer": ("Thiết bị này không có máy in.", "This device has no printer."),
+    "invalid_device_name": ("Tên thiết bị cần từ 1 đến {maximum} ký tự (chữ có dấu và dấu / đều được), "
+                            "không để trống, không xuống dòng hay chứa ký tự điều khiển, không có đoạn . hoặc ..",
+                            "A device name needs 1 to {maximum} characters (any letters, / included), not blank, "
+                            "with no line breaks, control characters, or . or .. between slashes."),
+    "printer_kiosk_only": ("Chỉ kiosk mới có máy in; thiết bị loại {kind} không dùng máy in.",
+                           "Only kiosks have a printer; a {kind} device has none."),
+    "invalid_device_printer": ("Máy in không hợp lệ: dùng địa chỉ serial://, usb://, tcp://, file://, dummy:// "
+                               "hoặc tên một máy in trong config.yaml ({names}){detail}.",
+                               "Invalid printer: use a serial://, usb://, tcp://, file:// or dummy:// address, "
+                               "or the name of a printer in config.yaml ({names}){detail}."),
+    "printer_agent_unavailable": ("Máy in \"agent\" (máy in nối vào máy tính của kiosk) chưa có ở phiên bản này; "
+                                  "hãy dùng địa chỉ máy in.",
+                                  "The \"agent\" printer (one on the kiosk's own PC) is not available in this "
+                                  "version; use a printer address."),
     "wrong_counter": ("Bạn được phân công ở quầy {counter}.", "You are assigned to counter {counter}."),
     "call_specific_forbidden": ("Trung tâm không cho phép gọi số theo ý muốn.",
                                 "This center does not allow calling a chosen number."),

@@ -70,10 +70,10 @@ WHO: dict[tuple[str, str], frozenset] = {
     ("PATCH", "/api/v1/users/<username>"): ADMIN,
     ("GET", "/api/v1/devices"): ADMIN,
     ("POST", "/api/v1/devices"): ADMIN,
-    ("POST", "/api/v1/devices/<name>/revoke"): ADMIN,
+    ("POST", "/api/v1/devices/<device:name>/revoke"): ADMIN,
     ("GET", "/api/v1/audit"): ADMIN,
 }
-ARGS = {"<int:n>": "999", "<token>": "nope", "<username>": "nobody-here", "<name>": "nobody-here"}
+ARGS = {"<int:n>": "999", "<token>": "nope", "<username>": "nobody-here", "<device:name>": "nobody/here"}
 
 
 def concrete(rule: str) -> str:

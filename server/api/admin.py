@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from flask import g, jsonify, request
 from sqlalchemy import select
+from werkzeug.routing import BaseConverter
 
 from .. import auth
 from ..context import hall
@@ -12,6 +13,17 @@ from ..queueing.models import AuditEntry, Device, User
 from ..storage import offload
 from . import allow, api, body
 from .parse import optional_bool, optional_str, required_str
+
+
+class DeviceName(BaseConverter):
+    """Any device name in a URL, "/" and line breaks included ("tầng 1/2"), sent URL-encoded."""
+
+    regex = r"[\s\S]+?"
+    part_isolating = False  # may hold "/": the rule is matched as a whole
+
+
+# Recorded before the routes below, so the converter exists when they are added to the app.
+api.record_once(lambda state: state.app.url_map.converters.setdefault("device", DeviceName))
 
 
 def _counter(data: dict, counters: list[int]) -> int | None | str:
@@ -92,43 +104,43 @@ def add_device():
     """Register a device; its token is in this answer only."""
     h, p = hall(), g.principal
     data = body()
-    name, kind = required_str(data, "name", 64), required_str(data, "kind", 16)
-    printer = optional_str(data, "printer", 300)
-    if printer:
-        from printer_drivers import PrinterError, resolve_printer
-
-        try:
-            resolve_printer(printer, h.config.printers)
-        except PrinterError as err:
-            raise Invalid("invalid_value", field="printer", allowed=str(err)) from None
+    if data.get("name") in (None, ""):
+        raise Invalid("missing_field", field="name")
+    if data.get("kind") in (None, ""):
+        raise Invalid("missing_field", field="kind")
+    device = auth.device_rules(data["name"], data["kind"], data.get("printer"), h.config.printers)
     now = h.clock()
 
     address = request.remote_addr  # read here: op runs on a database thread
 
     def op(s):
-        token = auth.add_device(s, name, kind, printer, now)
-        audit(s, p.actor, "device_added", name, now, address, kind=kind, printer=printer)
+        token = auth.add_device(s, device, now)
+        audit(s, p.actor, "device_added", device.name, now, address, kind=device.kind, printer=device.printer)
         return token
 
     token = h.db.write(op)
-    return jsonify({"name": name, "kind": kind, "printer": printer, "token": token}), 201
+    return jsonify({"name": device.name, "kind": device.kind, "printer": device.printer, "token": token}), 201
 
 
-@api.post("/devices/<name>/revoke")
+@api.post("/devices/<device:name>/revoke")
 @allow(role="admin")
 def revoke(name: str):
-    """Revoke a device: its token stops working at once."""
+    """Revoke a device, whatever its name: its token stops working at once."""
     h, p = hall(), g.principal
     now = h.clock()
 
     address = request.remote_addr  # read here: op runs on a database thread
 
     def op(s):
-        auth.revoke_device(s, name, now)
+        device_id = auth.revoke_device(s, name, now)
         audit(s, p.actor, "device_revoked", name, now, address)
+        return device_id
 
-    h.db.write(op)
-    h.principals.clear()
+    device_id = h.db.write(op)
+    # This process's cache of who a token is would let it in for PRINCIPAL_CACHE_S more: forget it now.
+    for digest, (principal, _) in list(h.principals.items()):
+        if principal is not None and principal.device_id == device_id:
+            h.principals.pop(digest, None)
     return jsonify({"name": name, "revoked": True})
 
 

@@ -190,3 +190,44 @@ def test_only_admins_see_people(new_page, admin):
         expect(page.locator("#admin-main")).to_be_hidden()
         resp = page.evaluate("async () => (await fetch('/api/v1/users')).status")
         assert resp == 403
+
+
+@pytest.mark.parametrize("name", ["kiosk a/b", "Màn hình tầng 1/2 – sảnh Đông"])
+def test_any_device_name_is_added_and_revoked_from_the_page(new_page, admin, name):
+    page = open_people(new_page, admin)
+    expect(user_row(page, ADMIN)).to_be_visible()
+    page.locator("#new-device").fill(f"  {name}  ")
+    page.locator("#new-kind").select_option("kiosk" if name.startswith("kiosk") else "display")
+    page.get_by_role("button", name="Thêm thiết bị").click()
+    expect(page.locator("#token-title")).to_have_text(f"Mã của thiết bị {name}")
+    token = page.locator("#token-value").inner_text()
+    assert admin.me_status(token) == 200
+    page.get_by_role("button", name="Đã ghi lại, đóng").click()
+
+    device_row(page, name).get_by_role("button", name="Thu hồi").click()
+    expect(page.locator("#revoke-title")).to_have_text(f"Thu hồi thiết bị {name}?")
+    page.locator("#dlg-revoke").get_by_role("button", name="Thu hồi").click()
+    expect(page.locator("#people-message")).to_have_text(f"Đã thu hồi {name}.")
+    expect(device_row(page, name)).to_contain_text("Đã thu hồi")
+    assert admin.device(name)["revoked"] is True
+    assert admin.me_status(token) == 401  # at once
+    assert page.js_errors == []
+
+
+def test_the_page_says_why_a_device_is_refused(new_page, admin):
+    page = open_people(new_page, admin)
+    expect(user_row(page, ADMIN)).to_be_visible()
+    page.locator("#new-device").fill("k-gopher")
+    page.locator("#new-printer").fill("gopher://x")
+    page.get_by_role("button", name="Thêm thiết bị").click()
+    expect(page.locator("#people-message")).to_contain_text("Máy in không hợp lệ")
+    page.locator("#new-printer").fill("agent")
+    page.get_by_role("button", name="Thêm thiết bị").click()
+    expect(page.locator("#people-message")).to_contain_text("chưa có ở phiên bản này")
+    page.locator("#new-device").fill("   ")
+    page.locator("#new-printer").fill("")
+    page.get_by_role("button", name="Thêm thiết bị").click()
+    expect(page.locator("#people-message")).to_have_text("Vui lòng điền đủ các ô bắt buộc.")  # trimmed: blank
+    resp = requests.get(f"{admin.url}/api/v1/devices", headers={"Authorization": f"Bearer {admin.token}"}, timeout=30)
+    assert all(d["name"] not in ("k-gopher", "") for d in resp.json())
+    assert page.js_errors == []

@@ -88,4 +88,11 @@ export const PEOPLE = {
   "error.csrf_failed": ["Yêu cầu bị từ chối vì không đến từ trang này. Hãy tải lại trang.",
                         "The request was refused because it did not come from this page. Reload the page."],
   "error.not_found": ["Không tìm thấy.", "Not found."],
+  "error.invalid_device_name": ["Tên thiết bị cần 1–64 ký tự (chữ có dấu và dấu / đều được), không xuống dòng.",
+                                "A device name needs 1–64 characters (any letters and / are fine), on one line."],
+  "error.printer_kiosk_only": ["Chỉ kiosk mới có máy in.", "Only kiosks have a printer."],
+  "error.invalid_device_printer": ["Máy in không hợp lệ: dùng địa chỉ serial://, usb://, tcp://, file://, dummy:// hoặc tên máy in trong config.yaml.",
+                                   "Invalid printer: use a serial://, usb://, tcp://, file:// or dummy:// address, or a printer name from config.yaml."],
+  "error.printer_agent_unavailable": ["Máy in \"agent\" chưa có ở phiên bản này; hãy dùng địa chỉ máy in.",
+                                      "The \"agent\" printer is not available in this version; use a printer address."],
 };
