@@ -22,9 +22,9 @@ HOST = "127.0.0.1"  # loopback only: the bench never listens anywhere else
 def bench_config(workdir: Path) -> Path:
     """The demo hall, open around the clock, with room for tens of thousands of tickets a day."""
     data = yaml.safe_load((ROOT / "config.yaml").read_text(encoding="utf-8"))
-    for svc in data["services"]:
+    for i, svc in enumerate(data["services"]):
         svc["hours"] = ["00:00-24:00"]
-        svc["numbers"] = "10001-99999"
+        svc["numbers"] = f"{chr(ord('A') + i)}#####"  # services never share numbers: a letter each
         svc["daily_cap"] = 80000
     data.setdefault("server", {})["kiosk_tickets_per_minute"] = 6_000_000  # measure the server, not the limiter
     path = workdir / "config.yaml"

@@ -16,6 +16,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "unknown_service": ("Không có lĩnh vực {service}.", "There is no service {service}."),
     "unknown_counter": ("Không có quầy số {counter}.", "There is no counter {counter}."),
     "ticket_not_found": ("Không tìm thấy số thứ tự {number}.", "Ticket {number} not found."),
+    "ambiguous_number": ("Số {number} đang có ở nhiều lĩnh vực ({services}); hãy chọn lĩnh vực cần gọi.",
+                         "Number {number} is held in several services ({services}); say which service to call."),
     "queue_empty": ("Không còn công dân nào đang chờ ở quầy {counter}.", "Nobody is waiting for counter {counter}."),
     "counter_busy": ("Quầy {counter} đang phục vụ một số khác; hãy kết thúc hoặc báo vắng trước.",
                      "Counter {counter} still holds a ticket; finish it or mark a no-show first."),

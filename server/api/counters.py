@@ -51,7 +51,8 @@ def call_next(n: int):
 @allow(role="staff")
 def call_ticket(n: int):
     """Call one ticket by its number: a waiting one, or a no-show who came back."""
-    return act(n, "call_ticket", number=required_str(body(), "number", 16))
+    data = body()  # `service` picks between tickets that share a number (after a config change)
+    return act(n, "call_ticket", number=required_str(data, "number", 16), service=optional_str(data, "service", 16))
 
 
 @api.post("/counters/<int:n>/recall")

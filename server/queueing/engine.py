@@ -199,8 +199,14 @@ class Engine:
             return ticket_id
         return routing.pick(s, conf.number, conf.services, conf.picking, day, priority=not want_priority)
 
-    def call_ticket(self, s: Session, counter: int, *, number: str, actor: str, now: datetime) -> Outcome:
-        """Call one particular ticket of today: a waiting one, or a no-show who came back."""
+    def call_ticket(self, s: Session, counter: int, *, number: str, actor: str, now: datetime,
+                    service: str | None = None) -> Outcome:
+        """Call one particular ticket of today: a waiting one, or a no-show who came back.
+
+        Config validation keeps services' numbers apart, but tickets issued before a config
+        change may still share a printed number. Then a single callable one is taken; two or
+        more answer `ambiguous_number` (409), and `service` says which one is meant.
+        """
         if not self.config.console.allow_call_specific:
             raise Forbidden("call_specific_forbidden")
         state = self._counter(s, counter)
@@ -209,12 +215,18 @@ class Engine:
         if state.current_ticket_id is not None:
             raise Conflict("counter_busy", counter=counter)
         conf = self.config.counter(counter)
-        ticket = s.execute(
-            select(Ticket).where(Ticket.number == number, Ticket.business_day == self.today(now),
-                                 routing.for_counter(counter, conf.services))
-        ).scalar_one_or_none()
-        if ticket is None:
+        query = select(Ticket).where(Ticket.number == number, Ticket.business_day == self.today(now),
+                                     routing.for_counter(counter, conf.services))
+        if service is not None:
+            query = query.where(Ticket.service == service)
+        found = s.execute(query.order_by(Ticket.id)).scalars().all()
+        if not found:
             raise NotFound("ticket_not_found", number=number)
+        callable_now = [t for t in found if t.status in (WAITING, NO_SHOW)]
+        if len(callable_now) > 1:
+            raise Conflict("ambiguous_number", number=number,
+                           services=", ".join(sorted({t.service for t in callable_now})))
+        ticket = callable_now[0] if callable_now else found[-1]  # not callable: _move says why
         self._move(s, ticket, (WAITING, NO_SHOW), status=CALLED, counter=counter, called_at=now,
                    call_count=Ticket.call_count + 1)
         return self._called(s, state, ticket, actor, now)
