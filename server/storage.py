@@ -19,7 +19,7 @@ from typing import Any, Callable, TypeVar
 
 from sqlalchemy import create_engine, event, select, text
 from sqlalchemy.engine import Engine, make_url
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm import Session, configure_mappers
 
 from .queueing.errors import QueueError
@@ -29,6 +29,12 @@ T = TypeVar("T")
 log = logging.getLogger(__name__)
 BUSY_TIMEOUT_S = 5.0
 GROUP_COMMIT_MAX = 32
+RECONNECT_PAUSE_S = 0.2  # before the one retry on a fresh connection (a restarting server needs a moment)
+# PostgreSQL SQLSTATEs of a lost connection: class 08 (connection exception), and the server
+# shutting down or starting up (57P01 admin shutdown, 57P02 crash shutdown, 57P03 cannot connect now).
+_DROPPED_CLASS, _DROPPED_STATES = "08", frozenset(("57P01", "57P02", "57P03"))
+_DROPPED_WORDS = ("server closed the connection", "connection failed", "could not connect", "connection refused",
+                  "terminating connection", "connection is closed", "the connection is lost")
 
 
 class DatabaseBusy(QueueError):
@@ -162,11 +168,27 @@ class Database:
     # -- running ---------------------------------------------------------
 
     @staticmethod
-    def _busy(err: OperationalError) -> BaseException:
+    def _busy(err: DBAPIError) -> BaseException:
+        """A held lock past the busy timeout, or a database that stayed away: 503, try again."""
+        if Database._dropped(err):
+            return DatabaseBusy("database_busy")
         text = str(err.orig).lower()
-        if "locked" in text or "lock timeout" in text or "busy" in text:
+        if isinstance(err, OperationalError) and ("locked" in text or "lock timeout" in text or "busy" in text):
             return DatabaseBusy("database_busy")
         return err
+
+    @staticmethod
+    def _dropped(err: BaseException) -> bool:
+        """The connection to the database was lost (a terminated backend, a restart, a cut network)."""
+        if not isinstance(err, DBAPIError):
+            return False
+        if err.connection_invalidated:  # SQLAlchemy's own disconnect check, per driver
+            return True
+        state = str(getattr(err.orig, "sqlstate", None) or getattr(err.orig, "pgcode", None) or "")
+        if state.startswith(_DROPPED_CLASS) or state in _DROPPED_STATES:
+            return True
+        text = str(err.orig).lower()
+        return any(words in text for words in _DROPPED_WORDS)
 
     @staticmethod
     def _lock_hall(s: Session) -> None:
@@ -180,15 +202,47 @@ class Database:
         if s.get_bind().dialect.name == "postgresql":
             s.execute(text("SELECT seq FROM hall WHERE id = 1 FOR UPDATE"))
 
+    @staticmethod
+    def _again(err: BaseException, committing: bool, retried: bool) -> bool:
+        """Run the transaction once more on a fresh connection?
+
+        Only when the connection dropped before COMMIT was sent: the database rolls back a
+        transaction whose connection is gone, so nothing of it stayed and running it again
+        cannot do anything twice. A connection lost during COMMIT leaves the outcome unknown
+        (committed, with the answer lost, or not): that one is never run again; it answers
+        503, and a client that retries with its idempotency key gets the ticket that was made.
+        """
+        if not Database._dropped(err):
+            return False
+        if committing or retried:
+            log.warning("database connection lost %s (%s); answering 503 database_busy",
+                        "during COMMIT" if committing else "again", str(getattr(err, "orig", err)).strip().splitlines()[0])
+            return False
+        log.warning("database connection lost (%s); running the transaction again on a fresh connection",
+                    str(getattr(err, "orig", err)).strip().splitlines()[0])
+        _original("time").sleep(RECONNECT_PAUSE_S)  # a real sleep: this is a database thread
+        return True
+
     @classmethod
     def _transaction(cls, engine: Engine, fn: Callable[[Session], T], *, write: bool = True) -> T:
-        try:
-            with Session(engine, expire_on_commit=False) as s, s.begin():
-                if write:
-                    cls._lock_hall(s)
-                return fn(s)
-        except OperationalError as err:
-            raise cls._busy(err) from err
+        for attempt in (1, 2):
+            committing = False
+            try:
+                with Session(engine, expire_on_commit=False) as s, s.begin():
+                    if write:
+                        cls._lock_hall(s)
+                    result = fn(s)
+                    s.flush()
+                    committing = True  # from here the COMMIT may reach the database
+                return result
+            except DBAPIError as err:
+                if cls._again(err, committing, retried=attempt > 1):
+                    continue
+                mapped = cls._busy(err)
+                if mapped is err:
+                    raise
+                raise mapped from err
+        raise AssertionError("unreachable")
 
     @classmethod
     def _group(cls, engine: Engine, batch: list[_Job]) -> None:
@@ -196,30 +250,42 @@ class Database:
 
         A refused job rolls back to its savepoint and leaves the others alone; if the
         commit itself fails, every job gets the error, so nothing unsaved is answered.
+        A connection lost before the commit runs the whole group once more (see _again).
         """
-        results: list[tuple[_Job, Any]] = []
-        try:
-            with Session(engine, expire_on_commit=False) as s, s.begin():
-                cls._lock_hall(s)
+        for attempt in (1, 2):
+            results: list[tuple[_Job, Any]] = []
+            for job in batch:
+                job.error = None
+            committing = False
+            try:
+                with Session(engine, expire_on_commit=False) as s, s.begin():
+                    cls._lock_hall(s)
+                    for job in batch:
+                        try:
+                            with s.begin_nested():
+                                results.append((job, job.fn(s)))
+                        except DBAPIError as err:
+                            if isinstance(err, OperationalError) or cls._dropped(err):
+                                raise
+                            job.error = err
+                        except BaseException as err:
+                            job.error = err
+                    s.flush()
+                    committing = True
+            except DBAPIError as err:
+                if cls._again(err, committing, retried=attempt > 1):
+                    continue
+                failure = cls._busy(err)
                 for job in batch:
-                    try:
-                        with s.begin_nested():
-                            results.append((job, job.fn(s)))
-                    except OperationalError:
-                        raise
-                    except BaseException as err:
-                        job.error = err
-        except OperationalError as err:
-            failure = cls._busy(err)
-            for job in batch:
-                job.error = job.error or failure
+                    job.error = job.error or failure
+                return
+            except BaseException as err:
+                for job in batch:
+                    job.error = job.error or err
+                return
+            for job, result in results:
+                job.result = result
             return
-        except BaseException as err:
-            for job in batch:
-                job.error = job.error or err
-            return
-        for job, result in results:
-            job.result = result
 
     def _run(self, role: str, fn: Callable[[Session], T]) -> T:
         if not self._queues:
