@@ -1,5 +1,6 @@
 """The daily close: at each business-day start, yesterday's open tickets expire, the day is
-summarized for reports, and history past `reports.history_days` is deleted.
+summarized for reports, and history past `reports.history_days` is deleted (tickets, and the
+audit log's logins and failed logins).
 
 Expired tickets keep the contract's statuses: they become `cancelled`, with an event row of
 kind `expired` (data: the status they had, and the end of their day), so clients never see
@@ -16,7 +17,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time as dtime, timedelta, timezone
 from typing import Any
 
-from sqlalchemy import Date, delete, func, insert, literal, select, update
+from sqlalchemy import Date, and_, delete, func, insert, literal, or_, select, update
 from sqlalchemy.orm import Session
 
 from .config import HallConfig
@@ -24,7 +25,7 @@ from .queueing.clock import business_day, utcnow
 from .queueing.engine import CounterChanged, Outcome, QueueChanged
 from .queueing.models import (
     CALLED, CANCELLED, NO_SHOW, SERVING, WAITING,
-    CounterState, PrintJob, Rating, ServiceDay, Ticket, TicketEvent,
+    AuditEntry, CounterState, PrintJob, Rating, ServiceDay, Ticket, TicketEvent,
 )
 from .reports.facts import CLOSE_ACTOR, EXPIRED, ticket_facts
 from .reports.settings import ReportsSettings, reports_settings
@@ -38,6 +39,10 @@ OPEN = (WAITING, CALLED, SERVING, NO_SHOW)
 RETRY_S = 60.0  # after a failed close (database busy, say), try again this soon
 MAX_SLEEP_S = 30.0  # wake this often to notice a clock that jumped
 LATE_DAYS = 7  # a closed day is summarized again when its tickets change within this many days (late ratings)
+# Audit rows that say who may act (people and devices added, changed, revoked) are kept as long as
+# the summaries; every other row (logins, logouts, failed logins: a flood can write thousands, each
+# with an address) goes with the tickets' history.
+ADMIN_ACTIONS = ("user_added", "user_changed", "device_added", "device_revoked")
 
 
 @dataclass
@@ -47,6 +52,7 @@ class CloseResult:
     released: list[int] = field(default_factory=list)
     summarized: list[date] = field(default_factory=list)
     purged: int = 0
+    audit_purged: int = 0
 
 
 def day_start(day: date, config: HallConfig) -> datetime:
@@ -179,6 +185,26 @@ def purge_batch(s: Session, config: HallConfig, today: date, limit: int,
     return 0
 
 
+def purge_audit_batch(s: Session, config: HallConfig, today: date, limit: int,
+                      settings: ReportsSettings | None = None) -> int:
+    """Delete up to `limit` audit rows past their keeping time; how many went.
+
+    Logins, logouts and failed logins go after `reports.history_days`, like the tickets;
+    people and device administration rows after `reports.summary_days` (never before the history).
+    """
+    settings = settings or reports_settings(config)
+    sessions_before = day_start(today - timedelta(days=settings.history_days), config)
+    admin_before = day_start(today - timedelta(days=max(settings.summary_days, settings.history_days)), config)
+    old = or_(and_(AuditEntry.action.not_in(ADMIN_ACTIONS), AuditEntry.at < sessions_before),
+              and_(AuditEntry.action.in_(ADMIN_ACTIONS), AuditEntry.at < admin_before))
+    # Oldest first, through the index on `at`: never more than `limit` rows in one write transaction.
+    ids = list(s.execute(select(AuditEntry.id).where(AuditEntry.at < max(sessions_before, admin_before), old)
+                         .order_by(AuditEntry.at).limit(limit)).scalars())
+    if ids:
+        s.execute(delete(AuditEntry).where(AuditEntry.id.in_(ids)))
+    return len(ids)
+
+
 # -- running it in the server ---------------------------------------------------------------
 
 def run_close(hall: Any, now: datetime | None = None, settings: ReportsSettings | None = None) -> CloseResult:
@@ -211,9 +237,15 @@ def run_close(hall: Any, now: datetime | None = None, settings: ReportsSettings 
         result.purged += n
         if n == 0:
             break
-    if result.expired or result.summarized or result.purged:
-        log.info("daily close for %s: %d expired, counters released %s, %d days summarized, %d tickets purged",
-                 today, result.expired, result.released, len(result.summarized), result.purged)
+    while True:
+        n = db.write(lambda s: purge_audit_batch(s, config, today, settings.purge_batch, settings))
+        result.audit_purged += n
+        if n < settings.purge_batch:
+            break
+    if result.expired or result.summarized or result.purged or result.audit_purged:
+        log.info("daily close for %s: %d expired, counters released %s, %d days summarized, %d tickets and "
+                 "%d audit rows purged", today, result.expired, result.released, len(result.summarized),
+                 result.purged, result.audit_purged)
     return result
 
 
@@ -236,4 +268,4 @@ def start_daily_close(hall: Any, socketio: Any) -> None:
 
 
 __all__ = ["start_daily_close", "run_close", "expire_open_tickets", "summarize_day", "store_summary",
-           "purge_batch", "days_to_summarize", "next_close", "day_start", "CloseResult", "utcnow"]
+           "purge_batch", "purge_audit_batch", "days_to_summarize", "next_close", "day_start", "CloseResult", "utcnow"]

@@ -205,3 +205,26 @@ def test_a_rating_after_the_close_reaches_the_report_at_the_next_close(db, midni
     assert report()["total"]["rating"]["count"] == 1 and report()["total"]["rating"]["mean"] == 4.0
     again = run_close(hall_at(db, config, next_day + timedelta(hours=1)), next_day + timedelta(hours=1))
     assert again.summarized == []  # summarized again once, not at every close
+
+
+def test_failed_logins_are_pruned_with_history_and_administration_kept_longer(db, midnight):
+    """The close deletes logins and failed logins past history_days (in batches), and people and
+    device administration rows only past summary_days."""
+    from server.queueing.models import AuditEntry
+
+    config, _ = midnight
+    now = datetime(2026, 11, 26, 2, 0, tzinfo=UTC)
+    old, older, recent = now - timedelta(days=45), now - timedelta(days=90), now - timedelta(days=5)
+    flood = [AuditEntry(at=old + timedelta(seconds=i), actor=f"user:guess{i}", action="login_failed",
+                        target=f"guess{i}", address="10.0.0.66") for i in range(250)]
+    kept = [("login_failed", recent), ("login", recent), ("user_added", old), ("device_revoked", old),
+            ("device_added", recent)]
+    gone = [("login", old), ("logout", old), ("user_changed", older), ("device_added", older)]
+    db.write(lambda s: s.add_all(flood + [AuditEntry(at=at, actor="user:boss", action=action, target="x")
+                                          for action, at in kept + gone]))
+    settings = ReportsSettings(history_days=30, summary_days=60, purge_batch=100)
+    result = run_close(hall_at(db, config, now), now, settings)
+    assert result.audit_purged == 250 + len(gone)
+    left = db.read(lambda s: sorted((a.action, a.at) for a in s.execute(select(AuditEntry)).scalars()))
+    assert left == sorted(kept)
+    assert run_close(hall_at(db, config, now), now, settings).audit_purged == 0  # a second close: nothing more
