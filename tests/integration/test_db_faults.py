@@ -7,7 +7,6 @@ PostgreSQL restart or a network cut would) twice a second while four kiosks issu
 from __future__ import annotations
 
 import threading
-import time
 import uuid
 from collections import Counter as Tally
 
