@@ -74,6 +74,7 @@ def create_app(config_file: str | Path | None = None, overrides: dict[str, Any] 
     from counter import bp as counter_bp
 
     from .admin import bp as admin_bp
+    from .home import bp as home_bp
 
     from .api import api
     from .api.errors import http_error, internal_error
@@ -83,6 +84,7 @@ def create_app(config_file: str | Path | None = None, overrides: dict[str, Any] 
     app.register_blueprint(kiosk_bp)
     app.register_blueprint(counter_bp)
     app.register_blueprint(admin_bp)
+    app.register_blueprint(home_bp)
     app.register_error_handler(HTTPException, http_error)
     app.register_error_handler(Exception, internal_error)
 

@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
 from printer_drivers.settings import PrinterEntry
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, field_validator, model_validator
 
 
 AGENT_PRINTER = "agent"  # reserved for `hallq agent` printers (a later version)
@@ -114,6 +114,7 @@ class Service(Strict):
     default_service_time_s: int = Field(default=300, ge=10, le=14400)
     target_wait_s: int = Field(default=1800, ge=60)
     group: Text | None = None  # kiosks group services by field when there are many
+    _hours_enforced: bool = PrivateAttr(default=True)  # center.enforce_hours, set by HallConfig
 
     @field_validator("numbers")
     @classmethod
@@ -149,7 +150,8 @@ class Service(Strict):
         return [tuple(_parse_hhmm(p) for p in span.split("-")) for span in self.hours]  # type: ignore[misc]
 
     def is_open_at(self, local: time) -> bool:
-        return any(start <= local < end for start, end in self.spans())
+        """Whether the service takes tickets at this local time (always, where the center does not enforce hours)."""
+        return not self._hours_enforced or any(start <= local < end for start, end in self.spans())
 
 
 class Counter(Strict):
@@ -211,6 +213,9 @@ class Center(Strict):
     timezone: str = "Asia/Ho_Chi_Minh"
     day_starts_at: str = "00:00"
     ticket_footer: Text | None = None
+    # Outside its hours a service takes no tickets: kiosks say "Ngoài giờ tiếp nhận". The demo
+    # config turns this off so that the system can be tried at any hour.
+    enforce_hours: bool = True
 
     @field_validator("timezone")
     @classmethod
@@ -324,6 +329,8 @@ class HallConfig(Strict):
 
     @model_validator(mode="after")
     def _references(self) -> "HallConfig":
+        for svc in self.services:
+            svc._hours_enforced = self.center.enforce_hours
         codes = [s.code for s in self.services]
         dupes = {c for c in codes if codes.count(c) > 1}
         if dupes:

@@ -21,6 +21,7 @@ def demo_config_data(**server) -> dict:
     data = copy.deepcopy(data)
     for svc in data["services"]:
         svc["hours"] = ["00:00-24:00"]
+    data["center"]["enforce_hours"] = True
     data.setdefault("server", {}).update(server)
     return data
 

@@ -22,6 +22,7 @@ def demo_config() -> dict[str, Any]:
     for svc in data["services"]:
         svc["hours"] = ["00:00-24:00"]
     center = data["center"]
+    center["enforce_hours"] = True  # tests close services by their hours; the demo does not
     local = datetime.now(ZoneInfo(center.get("timezone", "Asia/Ho_Chi_Minh")))
     center["day_starts_at"] = f"{(local.hour + 12) % 24:02d}:00"
     return data
