@@ -12,6 +12,7 @@ import yaml
 from printer_drivers.settings import PrinterEntry
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, field_validator, model_validator
 
+from .number_blocks import NumberFormat, check_apart, with_default_numbers
 
 AGENT_PRINTER = "agent"  # reserved for `hallq agent` printers (a later version)
 
@@ -46,68 +47,10 @@ def _parse_hhmm(value: str) -> time:
     return time(hours, minutes)
 
 
-class NumberFormat(Strict):
-    """How a service's numbers look: a block such as 1001-1999, or a prefix such as A###."""
-
-    prefix: str
-    first: int
-    last: int
-    width: int
-
-    @classmethod
-    def parse(cls, spec: str) -> "NumberFormat":
-        spec = spec.strip()
-        block = re.fullmatch(r"(\d+)\s*-\s*(\d+)", spec)
-        if block:
-            first, last = int(block.group(1)), int(block.group(2))
-            if first < 0 or last <= first:
-                raise ValueError(f"{spec!r}: the block must go from a smaller to a larger number")
-            return cls(prefix="", first=first, last=last, width=len(block.group(1)))
-        lettered = re.fullmatch(r"([A-Z]{1,3})(#+)", spec)
-        if lettered:
-            width = len(lettered.group(2))
-            return cls(prefix=lettered.group(1), first=1, last=10**width - 1, width=width)
-        raise ValueError(f"{spec!r} is neither a block like 1001-1999 nor a prefix like A###")
-
-    @property
-    def capacity(self) -> int:
-        return self.last - self.first + 1
-
-    def shared_with(self, other: "NumberFormat") -> tuple[int, int] | None:
-        """The numbers both may hand out, or None.
-
-        Numbers with the same prefix are compared by value, whatever their width: A05 and
-        A005 are printed differently but are both "A năm" to a citizen listening to the board.
-        Different letter prefixes never meet ("A001" is never "AB01", nor a block's "1001").
-        """
-        if self.prefix != other.prefix:
-            return None
-        low, high = max(self.first, other.first), min(self.last, other.last)
-        return (low, high) if low <= high else None
-
-    def format(self, ordinal: int) -> str:
-        """The printed number of the day's ordinal-th ticket (1-based)."""
-        return f"{self.prefix}{self.first + ordinal - 1:0{self.width}d}"
-
-
-def default_blocks(taken: list[NumberFormat], count: int) -> list[str]:
-    """Blocks for services without `numbers`: the free thousands 1001-1999, 2001-2999, … in turn."""
-    out: list[str] = []
-    thousand = 0
-    while len(out) < count:
-        thousand += 1
-        block = f"{thousand}001-{thousand}999"
-        fmt = NumberFormat.parse(block)
-        if not any(fmt.shared_with(other) for other in taken):
-            out.append(block)
-            taken = [*taken, fmt]
-    return out
-
-
 class Service(Strict):
     code: str = Field(pattern=r"^[A-Z][A-Z0-9_]{0,15}$")
     name: Text
-    numbers: str = "1001-1999"  # in a hall: the service's own free block (HallConfig._default_numbers)
+    numbers: str = "1001-1999"  # in a hall: the service's own free block (number_blocks.with_default_numbers)
     hours: list[str] = Field(default_factory=lambda: ["00:00-24:00"])
     daily_cap: int = Field(default=999, ge=1)
     priority_allowed: bool = True
@@ -298,34 +241,10 @@ class HallConfig(Strict):
     @model_validator(mode="before")
     @classmethod
     def _default_numbers(cls, data: Any) -> Any:
-        """Each service without `numbers` gets its own block: the k-th of them the k-th free thousand.
-
-        Shared default blocks made two services print "1001" and the board call it ambiguously.
-        """
+        """Each service without `numbers` gets its own free block (see server/number_blocks.py)."""
         if not isinstance(data, dict) or not isinstance(data.get("services"), list):
             return data
-        services = data["services"]
-
-        def given(svc: Any) -> Any:
-            if isinstance(svc, Service):
-                return svc.numbers if "numbers" in svc.model_fields_set else None
-            return svc.get("numbers") if isinstance(svc, dict) else ""
-
-        taken = []
-        for svc in services:
-            try:
-                taken.append(NumberFormat.parse(given(svc)))
-            except (ValueError, TypeError, AttributeError):  # absent, or wrong: reported by the field itself
-                pass
-        missing = [i for i, svc in enumerate(services) if given(svc) is None]
-        if not missing:
-            return data
-        services = list(services)
-        for i, block in zip(missing, default_blocks(taken, len(missing))):
-            svc = services[i]
-            services[i] = (svc.model_copy(update={"numbers": block}) if isinstance(svc, Service)
-                           else {**svc, "numbers": block})
-        return {**data, "services": services}
+        return {**data, "services": with_default_numbers(data["services"], Service)}
 
     @model_validator(mode="after")
     def _references(self) -> "HallConfig":
@@ -335,15 +254,7 @@ class HallConfig(Strict):
         dupes = {c for c in codes if codes.count(c) > 1}
         if dupes:
             raise ValueError(f"services: code {sorted(dupes)[0]!r} is used twice")
-        formats = [(svc, svc.number_format) for svc in self.services]
-        for i, (one, fmt) in enumerate(formats):
-            for other, other_fmt in formats[i + 1:]:
-                shared = fmt.shared_with(other_fmt)
-                if shared:
-                    spans = dict.fromkeys("…".join(f.format(n - f.first + 1) for n in shared) for f in (fmt, other_fmt))
-                    raise ValueError(
-                        f"services: {one.code} ({one.numbers!r}) and {other.code} ({other.numbers!r}) would both "
-                        f"hand out {' and '.join(spans)}; give each service its own block or prefix")
+        check_apart([(svc.code, svc.numbers) for svc in self.services])
         if AGENT_PRINTER in self.printers:
             raise ValueError(f"printers: the name {AGENT_PRINTER!r} is reserved (a printer on the kiosk's own PC)")
         numbers = [c.number for c in self.counters]

@@ -203,9 +203,8 @@ class Engine:
                     service: str | None = None) -> Outcome:
         """Call one particular ticket of today: a waiting one, or a no-show who came back.
 
-        Config validation keeps services' numbers apart, but tickets issued before a config
-        change may still share a printed number. Then a single callable one is taken; two or
-        more answer `ambiguous_number` (409), and `service` says which one is meant.
+        Numbers shared after a config change: a single callable one is taken; two or more
+        answer `ambiguous_number` (409), and `service` says which one is meant.
         """
         if not self.config.console.allow_call_specific:
             raise Forbidden("call_specific_forbidden")
@@ -214,12 +213,7 @@ class Engine:
             raise Conflict("counter_paused", counter=counter)
         if state.current_ticket_id is not None:
             raise Conflict("counter_busy", counter=counter)
-        conf = self.config.counter(counter)
-        query = select(Ticket).where(Ticket.number == number, Ticket.business_day == self.today(now),
-                                     routing.for_counter(counter, conf.services))
-        if service is not None:
-            query = query.where(Ticket.service == service)
-        found = s.execute(query.order_by(Ticket.id)).scalars().all()
+        found = routing.by_number(s, counter, self.config.counter(counter).services, number, self.today(now), service)
         if not found:
             raise NotFound("ticket_not_found", number=number)
         callable_now = [t for t in found if t.status in (WAITING, NO_SHOW)]

@@ -40,3 +40,16 @@ def pick(s: Session, counter: int, services: list[str], picking: str, day: date,
     if priority is not None:
         query = query.where(Ticket.priority.is_(priority))
     return s.execute(query).scalar_one_or_none()
+
+
+def by_number(s: Session, counter: int, services: list[str], number: str, day: date,
+              service: str | None = None) -> list[Ticket]:
+    """Today's tickets this counter may take that print `number`, oldest first.
+
+    Config validation keeps services' numbers apart, so this is one ticket, unless tickets
+    issued before a config change share the number.
+    """
+    query = select(Ticket).where(Ticket.number == number, Ticket.business_day == day, for_counter(counter, services))
+    if service is not None:
+        query = query.where(Ticket.service == service)
+    return list(s.execute(query.order_by(Ticket.id)).scalars())
