@@ -47,6 +47,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "last_admin": ("Không thể bỏ quyền hoặc khoá quản trị viên cuối cùng.",
                    "The last active admin cannot be demoted or disabled."),
     "internal_error": ("Lỗi máy chủ.", "Server error."),
+    "invalid_username": ("Tên đăng nhập chỉ gồm chữ không dấu, số và . _ - (ví dụ: {example}); "
+                         "họ tên đầy đủ nhập ở ô Họ và tên.",
+                         "A username holds only letters without accents, digits and . _ - (e.g. {example}); "
+                         "put the full name in the Full name field."),
+    "invalid_full_name": ("Họ và tên: từ 1 đến {maximum} ký tự, không có ký tự điều khiển (ví dụ: Nguyễn Văn Bảo).",
+                          "Full name: 1 to {maximum} characters, no control characters (e.g. Nguyễn Văn Bảo)."),
 }
 
 

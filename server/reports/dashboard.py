@@ -11,6 +11,7 @@ from ..config import HallConfig
 from ..queueing.clock import business_day, local_time
 from ..queueing.models import WAITING, CounterState, Hall, Ticket
 from ..state import iso
+from ..people import full_names
 from .facts import person, ticket_facts
 from .summary import Row, add, empty_row, figures, summarize
 
@@ -67,6 +68,7 @@ def dashboard(s: Session, config: HallConfig, now: datetime, printers: list[dict
                            "target_wait_s": svc.target_wait_s, "waiting": n})
 
     counters = []
+    names = full_names(s)
     for conf in config.counters:
         state = states.get(conf.number)
         current = s.get(Ticket, state.current_ticket_id) if state and state.current_ticket_id else None
@@ -77,6 +79,7 @@ def dashboard(s: Session, config: HallConfig, now: datetime, printers: list[dict
             "status": status, "pause_reason": state.pause_reason if state else None,
             "since": iso(state.since, config) if state else None,
             "staff": person(state.staff) if state else None,
+            "staff_name": names.get(person(state.staff) or "") if state else None,
             "current": {"number": current.number, "service": current.service, "status": current.status,
                         "called_at": iso(current.called_at, config),
                         "started_at": iso(current.started_at, config)} if current else None,

@@ -212,7 +212,8 @@ function counterCard(c, d) {
     lines.push(el("span", { class: "a-counter__line", dataset: { field: "paused" } },
       i18n.t("counter.paused_for", { reason, time: fmt.time(c.since) })));
   }
-  lines.push(el("span", { class: "a-counter__line" }, c.staff ? i18n.t("counter.staff", { name: c.staff }) : i18n.t("counter.nobody")));
+  lines.push(el("span", { class: "a-counter__line", dataset: { field: "staff" } },
+    c.staff ? i18n.t("counter.staff", { name: c.staff_name || c.staff }) : i18n.t("counter.nobody")));
   lines.push(el("span", { class: "a-counter__line" }, i18n.t("counter.served", { n: fmt.number(c.served) })));
   return el("article", { class: "a-counter", dataset: { counter: c.number, status } },
     el("div", { class: "a-counter__head" },
