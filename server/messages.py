@@ -56,6 +56,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
                          "put the full name in the Full name field."),
     "invalid_full_name": ("Họ và tên: từ 1 đến {maximum} ký tự, không có ký tự điều khiển (ví dụ: Nguyễn Văn Bảo).",
                           "Full name: 1 to {maximum} characters, no control characters (e.g. Nguyễn Văn Bảo)."),
+    "nothing_to_amend": ("Không còn sửa được đánh giá của số {number} (chỉ người đã đánh giá, trong {seconds} giây).",
+                         "The rating of ticket {number} can no longer be changed (only by who gave it, "
+                         "within {seconds} s)."),
 }
 
 # Names of what a refusal needs, in each language (filled into `forbidden.role` / `.device`).

@@ -63,6 +63,11 @@ export const KIOSK = {
   "status.priority": ["Ưu tiên: {category}", "Priority: {category}"],
   "rating.question": ["Ông/Bà có hài lòng với việc giải quyết hồ sơ không?", "How satisfied are you with the service?"],
   "rating.thanks": ["Cảm ơn Ông/Bà đã đánh giá!", "Thank you for your rating!"],
+  "rating.comment": ["Ông/Bà có muốn góp ý thêm? (không bắt buộc)", "Anything you would like to add? (optional)"],
+  "rating.comment_send": ["Gửi góp ý", "Send"],
+  "rating.comment_thanks": ["Đã nhận góp ý của Ông/Bà. Xin cảm ơn!", "We have your comment. Thank you!"],
+  "error.nothing_to_amend": ["Đã hết thời gian góp ý cho lượt đánh giá này; điểm đánh giá của Ông/Bà vẫn được ghi nhận.",
+                             "The time to add to this rating is over; your score is recorded all the same."],
   "error.already_rated": ["Số thứ tự này đã được đánh giá. Cảm ơn Ông/Bà!", "This ticket has already been rated. Thank you!"],
   "error.ticket_not_finished": ["Hồ sơ chưa được giải quyết xong.", "The ticket is not finished yet."],
 };

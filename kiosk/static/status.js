@@ -12,7 +12,11 @@ const $ = (id) => document.getElementById(id);
 
 const hadLangChoice = (() => { try { return Boolean(localStorage.getItem(LANG_KEY)); } catch { return false; } })();
 const i18n = createI18n([COMMON, KIOSK], { lang: "vi", storageKey: LANG_KEY });
-const state = { ticket: null, services: new Map(), center: null, missing: false, rated: false, online: true };
+const state = {
+  ticket: null, services: new Map(), center: null, missing: false, rated: false, online: true,
+  commenting: false,  // rated on this page just now: a comment may follow (the server says how long)
+  commented: false,
+};
 
 try { state.rated = localStorage.getItem(ratedKey) === "1"; } catch { /* no storage */ }
 
@@ -25,6 +29,7 @@ function statusText(t) {
   const key = `status.${t.status}`;
   return i18n.has(key) ? i18n.t(key, { counter: t.counter ?? "" }) : t.status;
 }
+
 
 function render() {
   i18n.apply();
@@ -55,6 +60,8 @@ function render() {
   const done = t.status === "done";
   $("rating").hidden = !done || state.rated;
   $("rating-thanks").hidden = !done || !state.rated;
+  $("comment-form").hidden = !done || !state.commenting;
+  $("comment-thanks").hidden = !done || !state.commented;
   document.title = t.status === "called" ? i18n.t("status.go_now", { counter: t.counter }) : `${t.number} · ${statusText(t)}`;
 }
 
@@ -141,6 +148,7 @@ async function rate(score) {
   $("rating-error").hidden = true;
   try {
     await api(`tickets/${encodeURIComponent(token)}/rating`, { method: "POST", body: { score }, lang: i18n.lang });
+    state.commenting = true;  // saved already; a comment, if any, is added to it
     markRated();
   } catch (err) {
     if (err instanceof ApiError && err.code === "already_rated") {
@@ -159,6 +167,25 @@ function markRated() {
   try { localStorage.setItem(ratedKey, "1"); } catch { /* the server remembers anyway */ }
   render();
 }
+
+$("comment-form").addEventListener("submit", async (event) => {
+  event.preventDefault();
+  const comment = $("comment").value.trim();
+  if (!comment) return;
+  $("comment-send").disabled = true;
+  $("comment-error").hidden = true;
+  try {
+    await api(`tickets/${encodeURIComponent(token)}/rating`, { method: "PATCH", body: { comment }, lang: i18n.lang });
+    state.commenting = false;
+    state.commented = true;
+  } catch (err) {
+    $("comment-error").textContent = err instanceof ApiError ? i18n.error(err.code) : i18n.error("network");
+    $("comment-error").hidden = false;
+  } finally {
+    $("comment-send").disabled = false;
+    render();
+  }
+});
 
 $("lang").addEventListener("click", () => i18n.toggle());
 i18n.onChange(render);

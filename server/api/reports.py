@@ -12,6 +12,7 @@ from ..queueing.errors import Invalid
 from ..reports import dashboard as dashboard_body
 from ..reports import stats, summary_xlsx, tickets_csv, tickets_xlsx
 from ..reports.facts import ticket_facts
+from ..reports.ratings import rating_report
 from ..storage import offload
 from . import allow, api
 
@@ -72,6 +73,17 @@ def statistics():
     start, end = _range()
     today = business_day(h.clock(), h.config.center.tz, h.config.center.day_start)
     return jsonify(h.db.read(lambda s: stats(s, h.config, start, end, today=today)))
+
+
+@api.get("/reports/ratings")
+@allow(role="supervisor")
+def ratings():
+    """Counts per low-score reason, and the latest comments (?limit=, ?offset=) with ticket, service, counter, score."""
+    h = hall()
+    start, end = _range()
+    limit = min(max(request.args.get("limit", 20, type=int), 1), 100)
+    offset = max(request.args.get("offset", 0, type=int), 0)
+    return jsonify(h.db.read(lambda s: rating_report(s, h.config, start, end, limit=limit, offset=offset)))
 
 
 @api.get("/reports/tickets.csv")
