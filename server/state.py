@@ -99,11 +99,25 @@ class HallView:
             "started_at": iso(t.started_at, self.config), "finished_at": iso(t.finished_at, self.config),
             "business_day": t.business_day.isoformat(), "lang": t.lang,
             "rated": t.status == DONE and self.s.get(Rating, t.id) is not None,
+            # Sent to one counter: which, and whether it is open; who could call it now at all.
+            "target_counter": t.target_counter,
+            "target_counter_status": self.counter_status(t.target_counter) if t.target_counter else None,
+            "counters_open": self.counters_open(t) if t.status == WAITING else None,
         }
         if with_token:
             body["token"] = t.token
             body["status_url"] = f"{self.base_url}/t/{t.token}"
         return body
+
+    def counter_status(self, number: int) -> str:
+        state = self.states.get(number)
+        return state.status if state else "closed"
+
+    def counters_open(self, t: Ticket) -> int:
+        """Open counters that may call this waiting ticket: its target counter, else its service's."""
+        if t.target_counter is not None:
+            return int(self.counter_status(t.target_counter) == "open")
+        return sum(1 for c in self.config.counters if t.service in c.services and self.counter_status(c.number) == "open")
 
     def counter(self, number: int, *, with_token: bool = False) -> dict[str, Any]:
         conf = self.config.counter(number)

@@ -26,10 +26,25 @@ function view(name) {
 }
 
 function statusText(t) {
+  if (t.status === "waiting" && t.target_counter != null) return i18n.t("status.waiting_counter", { counter: t.target_counter });
   const key = `status.${t.status}`;
   return i18n.has(key) ? i18n.t(key, { counter: t.counter ?? "" }) : t.status;
 }
 
+/** Why nobody may call a waiting ticket now: its counter is closed or paused, or no counter is open. */
+function stuckNote(t) {
+  if (t.status !== "waiting") return "";
+  if (t.target_counter != null && t.target_counter_status === "closed") return i18n.t("status.target_closed", { counter: t.target_counter });
+  if (t.target_counter != null && t.target_counter_status === "paused") return i18n.t("status.target_paused", { counter: t.target_counter });
+  if (t.target_counter == null && t.counters_open === 0) return i18n.t("status.none_open");
+  return "";
+}
+
+/** The estimate in words; none when no counter may call the ticket (the server sends null then). */
+function waitText(t) {
+  if (t.estimated_wait_s == null || t.counters_open === 0) return i18n.t("wait.no_counter");
+  return i18n.wait(t.estimated_wait_s);
+}
 
 function render() {
   i18n.apply();
@@ -48,6 +63,9 @@ function render() {
     $("priority").textContent = i18n.t("status.priority", { category: i18n.t(i18n.has(key) ? key : "priority.other") });
   }
   $("status").textContent = statusText(t);
+  const note = stuckNote(t);
+  $("status-note").textContent = note;
+  $("status-note").hidden = !note;
   const waiting = t.status === "waiting";
   const atCounter = (t.status === "called" || t.status === "serving") && t.counter != null;
   $("fact-ahead").hidden = !waiting;
@@ -55,7 +73,7 @@ function render() {
   $("fact-counter").hidden = !atCounter;
   $("facts").hidden = !waiting && !atCounter;
   $("ahead").textContent = i18n.t("ticket.ahead_value", { count: t.waiting_ahead ?? 0 });
-  $("wait").textContent = i18n.wait(t.estimated_wait_s) || i18n.t("wait.none");
+  $("wait").textContent = waitText(t);
   $("counter").textContent = t.counter ?? "";
   const done = t.status === "done";
   $("rating").hidden = !done || state.rated;
@@ -120,7 +138,7 @@ function relevant(name, payload) {
   if (name === "ticket_called") return payload.number === t.number && payload.service === t.service;
   if (name === "queue_changed") return payload.service === t.service && t.status === "waiting";
   if (name === "counter_changed") {
-    if (payload.counter === t.counter) return true;
+    if (payload.counter === t.counter || payload.counter === t.target_counter) return true;
     const services = payload.state && payload.state.services;
     return t.status === "waiting" && (!services || services.includes(t.service));
   }

@@ -1,7 +1,6 @@
 """Supervisor reads: printers, the live dashboard, statistics and the exports."""
 from __future__ import annotations
 
-import time
 from datetime import date, timedelta
 
 from flask import Response, jsonify, request
@@ -55,7 +54,7 @@ def printers():
 def dashboard():
     """The live dashboard: queues and their longest waits, counters, printers, alerts, today's figures."""
     h = hall()
-    key = (h.hub.last_seq, int(time.monotonic() // DASHBOARD_CACHE_S))
+    key = (h.hub.last_seq, int(h.clock().timestamp() // DASHBOARD_CACHE_S))  # the hall's clock moves waits on
     cached = _dashboard_cache.get("body")
     if cached is not None and cached[0] == key:
         return jsonify(cached[1])
