@@ -267,6 +267,11 @@ function renderCharts(r) {
   });
 }
 
+/** "mean / median / p90", breakable only after a slash (no-break spaces before them). */
+function triple(times) {
+  return [times.mean, times.median, times.p90].map((v) => fmt.mmss(v)).join("\u00a0/ ");
+}
+
 function renderTable(id, kind, rows, total) {
   const table = $(id);
   const head = el("tr", {},
@@ -281,14 +286,14 @@ function renderTable(id, kind, rows, total) {
     el("td", { class: "num", dataset: { field: "served" } }, fmt.number(f.served)),
     el("td", { class: "num" }, fmt.number(f.no_shows)),
     el("td", { class: "num" }, fmt.number(f.transferred)),
-    el("td", { class: "num" }, `${fmt.mmss(f.wait_s.mean)} / ${fmt.mmss(f.wait_s.median)} / ${fmt.mmss(f.wait_s.p90)}`),
-    el("td", { class: "num" }, `${fmt.mmss(f.service_s.mean)} / ${fmt.mmss(f.service_s.median)} / ${fmt.mmss(f.service_s.p90)}`),
+    el("td", { class: "num a-wrap" }, triple(f.wait_s)),
+    el("td", { class: "num a-wrap" }, triple(f.service_s)),
     el("td", { class: "num" }, fmt.percent(f.within_target.share, 1)),
     el("td", { class: "num" }, fmt.number(f.rating.count)),
     el("td", { class: "num" }, f.rating.mean == null ? i18n.t("none") : fmt.number(f.rating.mean, 2)),
     el("td", { class: "num" }, fmt.percent(f.rating.satisfied_share)));
   const body = rows.length
-    ? rows.map(([key, name, f]) => line(key, name, f, kind === "services" ? key : null))
+    ? rows.map(([key, name, f]) => line(key, name, f, kind === "services" || (kind === "staff" && name !== key) ? key : null))
     : [el("tr", {}, el("td", { colspan: "12", class: "hq-muted" }, i18n.t("table.empty")))];
   const parts = [el("thead", {}, head), el("tbody", {}, body)];
   if (total && rows.length) parts.push(el("tfoot", {}, line("total", i18n.t("table.total"), total)));
