@@ -65,15 +65,12 @@ def dashboard(s: Session, config: HallConfig, now: datetime, printers: list[dict
             "wait_mean_s": f["wait_s"]["mean"], "service_mean_s": f["service_s"]["mean"],
             "within_target_share": f["within_target"]["share"], "rating_mean": f["rating"]["mean"],
         })
-        if level == "over" and not counters_open and n > stuck.get(svc.code, 0):
-            # Nobody can call them: the supervisor needs to open a counter, not to hurry one.
-            alerts.append({"kind": "no_counter_open", "level": "danger", "service": svc.code,
-                           "name": svc.name.model_dump(), "longest_wait_s": longest,
-                           "target_wait_s": svc.target_wait_s, "waiting": n})
-        elif level == "over":
+        if level == "over":
             alerts.append({"kind": "wait_over_target", "level": "danger", "service": svc.code,
                            "name": svc.name.model_dump(), "longest_wait_s": longest,
-                           "target_wait_s": svc.target_wait_s, "waiting": n})
+                           "target_wait_s": svc.target_wait_s, "waiting": n,
+                           # Nobody can call them: the supervisor must open a counter, not hurry one.
+                           "no_counter_open": not counters_open and n > stuck.get(svc.code, 0)})
     alerts += _sent_to_closed(s, config, day, now, states)
 
     counters = []

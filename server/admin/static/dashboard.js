@@ -64,8 +64,8 @@ const DASH = {
   "printer.cover_open": ["nắp đang mở", "cover open"],
   "alert.wait_over_target": ["{service}: có công dân đã chờ {wait} (mục tiêu {target}); {waiting} người đang chờ.",
                              "{service}: someone has waited {wait} (target {target}); {waiting} waiting."],
-  "alert.no_counter_open": ["{service}: chưa có quầy nào mở mà có công dân đã chờ {wait} (mục tiêu {target}); {waiting} người đang chờ.",
-                            "{service}: no counter is open and someone has waited {wait} (target {target}); {waiting} waiting."],
+  "alert.wait_over_target.no_counter": ["{service}: chưa có quầy nào mở mà có công dân đã chờ {wait} (mục tiêu {target}); {waiting} người đang chờ.",
+                                        "{service}: no counter is open and someone has waited {wait} (target {target}); {waiting} waiting."],
   "alert.sent_to_closed_counter": ["Số {number} ({service}) được chuyển đến quầy {counter} đang {state} và đã chờ {wait} (mục tiêu {target}).",
                                    "Ticket {number} ({service}) was sent to counter {counter}, which is {state}, and has waited {wait} (target {target})."],
   "state.closed": ["đóng", "closed"],
@@ -156,7 +156,7 @@ function renderAlerts(d) {
   box.replaceChildren(...d.alerts.map((a) => el("p", {
     class: `hq-banner hq-banner--${a.level === "danger" ? "danger" : "warn"} a-alert`, role: "alert",
     dataset: { kind: a.kind, service: a.service || "", printer: a.printer || "", number: a.number || "" },
-  }, i18n.t(`alert.${a.kind}`, {
+  }, i18n.t(`alert.${a.kind}${a.no_counter_open ? ".no_counter" : ""}`, {
     service: a.name ? i18n.name(a.name) : a.service, printer: a.printer, waiting: a.waiting,
     wait: fmt.duration(a.longest_wait_s ?? a.waited_s), target: fmt.duration(a.target_wait_s),
     number: a.number, counter: a.counter, state: a.counter_status ? i18n.t(`state.${a.counter_status}`) : "",
