@@ -52,7 +52,7 @@ def test_a_supervisor_sees_only_their_pages_and_is_told_who_the_others_are_for(n
 
 
 @pytest.mark.parametrize("width", [1280, 1440])
-def test_people_get_a_full_name_and_a_refused_username_says_why(new_page, office, width):
+def test_people_get_a_full_name_and_a_refused_username_says_why(new_page, office, width, shots):
     page = new_page(width, 900)
     log_in(page, f"{office.url}/admin/people", "quantri")
     expect(page.locator("#users tbody tr").first).to_be_visible()
@@ -91,10 +91,13 @@ def test_people_get_a_full_name_and_a_refused_username_says_why(new_page, office
     overflow = page.evaluate("""() => [...document.querySelectorAll('.a-table-wrap')]
         .filter(w => w.scrollWidth > w.clientWidth + 1).map(w => w.querySelector('table').id)""")
     assert overflow == []
+    if width == 1280:
+        message.evaluate("el => el.hidden = true")
+        page.screenshot(path=str(shots / "admin-people.png"))
     assert page.js_errors == []
 
 
-def test_reports_show_reasons_and_comments_and_fit_the_screen(new_page, office):
+def test_reports_show_reasons_and_comments_and_fit_the_screen(new_page, office, shots):
     staff = office.auth.staff("hoa")
     assert office.server.request("PATCH", "users/hoa", token=office.auth.admin("quantri"),
                                  json={"full_name": "Đặng Thị Hoà"}).ok
@@ -125,3 +128,9 @@ def test_reports_show_reasons_and_comments_and_fit_the_screen(new_page, office):
             .filter(w => w.scrollWidth > w.clientWidth + 1).map(w => w.querySelector('table').id)""")
         assert overflow == [], f"tables wider than their box at {width} px: {overflow}"
         assert page.js_errors == []
+    clip = page.evaluate("""() => {
+        const top = document.getElementById('rep-staff').closest('section').getBoundingClientRect().top + scrollY;
+        const bottom = document.getElementById('rep-comments').closest('section').getBoundingClientRect().bottom + scrollY;
+        return { x: 0, y: top - 16, width: innerWidth, height: bottom - top + 32 };
+    }""")
+    page.screenshot(path=str(shots / "admin-report-ratings.png"), full_page=True, clip=clip)

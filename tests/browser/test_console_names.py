@@ -21,7 +21,7 @@ def desk(live_server, auth) -> Desk:  # noqa: F811
     return desk
 
 
-def test_the_counter_screen_and_the_console_show_the_full_name(new_page, desk):
+def test_the_counter_screen_and_the_console_show_the_full_name(new_page, desk, shots):
     screen = new_page(1280, 720)
     screen.goto(f"{desk.url}/display/counter/17")
     expect(screen.locator("#current-label")).to_have_text("Quầy đóng")
@@ -32,8 +32,17 @@ def test_the_counter_screen_and_the_console_show_the_full_name(new_page, desk):
     expect(console.locator("#bar-user")).to_have_text("Cán bộ: Nguyễn Văn Bảo")
     expect(screen.locator("#staff")).to_have_text("Cán bộ tiếp nhận: Nguyễn Văn Bảo")  # live, not the login
     expect(screen.locator("#current-label")).to_have_text("Sẵn sàng")
+    ticket = desk.issue("KF")
+    expect(console.locator(f'#queue-list [data-number="{ticket["number"]}"]')).to_be_visible()
+    console.keyboard.press("n")
+    expect(screen.locator("#current-number")).to_have_text(ticket["number"])
     staff_box = screen.locator("#staff").bounding_box()
     assert staff_box and staff_box["y"] + staff_box["height"] <= 720  # on screen, not below it
+    number_box = screen.locator("#current-number").bounding_box()
+    assert number_box["y"] + number_box["height"] <= staff_box["y"]  # and clear of the number
+    screen.evaluate("for (const el of document.querySelectorAll('.is-flash')) el.classList.remove('is-flash')")
+    screen.screenshot(path=str(shots / "display-counter-staff.png"))
+    console.keyboard.press("f")
 
     desk.auth.staff("lan")
     other = new_page(1280, 800)  # another staff member choosing a counter sees who sits at 17
