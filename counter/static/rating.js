@@ -157,7 +157,8 @@ function tick() {
 function choose(score) {
   if (state.sending || !state.ticket) return;
   state.score = score;
-  const low = score <= state.lowScore && state.reasons.length > 0;
+  // A reason is asked for only while the server will still take it (rating.grace_seconds).
+  const low = score <= state.lowScore && state.reasons.length > 0 && state.amendMs > AMEND_MARGIN_MS;
   if (state.saved) {  // a second thought: the same rating, a new score
     const amended = amend({ score }, !low);
     if (!low) track(amended);
