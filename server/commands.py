@@ -86,7 +86,8 @@ def _user(args: argparse.Namespace) -> None:
     if args.action == "list":
         with Session(db.inline_engine) as s:
             for u in s.execute(select(User).order_by(User.username)).scalars():
-                print(f"{u.username}\t{u.role}\t{'active' if u.active else 'disabled'}\t{u.full_name or ''}".rstrip("\t"))
+                state = "active" if u.active else "disabled"
+                print(f"{u.username}\t{u.role}\t{state}\t{u.full_name or ''}".rstrip("\t"))
         return
     from .people import audit, change_user, validate_full_name, validate_username
 

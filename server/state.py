@@ -117,7 +117,8 @@ class HallView:
         """Open counters that may call this waiting ticket: its target counter, else its service's."""
         if t.target_counter is not None:
             return int(self.counter_status(t.target_counter) == "open")
-        return sum(1 for c in self.config.counters if t.service in c.services and self.counter_status(c.number) == "open")
+        return sum(1 for c in self.config.counters
+                   if t.service in c.services and self.counter_status(c.number) == "open")
 
     def counter(self, number: int, *, with_token: bool = False) -> dict[str, Any]:
         conf = self.config.counter(number)

@@ -38,7 +38,8 @@ def rating_report(s: Session, config: HallConfig, start: date, end: date, *, lim
 
     commented = (*in_range, Rating.comment.is_not(None), Rating.comment != "")
     comment_count = s.execute(
-        select(func.count()).select_from(Rating).join(Ticket, Ticket.id == Rating.ticket_id).where(*commented)).scalar_one()
+        select(func.count()).select_from(Rating).join(Ticket, Ticket.id == Rating.ticket_id)
+        .where(*commented)).scalar_one()
     rows = s.execute(
         select(Rating, Ticket.number, Ticket.service, Ticket.business_day).join(Ticket, Ticket.id == Rating.ticket_id)
         .where(*commented).order_by(Rating.at.desc(), Rating.ticket_id.desc()).limit(limit).offset(offset)).all()
