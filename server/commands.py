@@ -86,27 +86,35 @@ def _user(args: argparse.Namespace) -> None:
     if args.action == "list":
         with Session(db.inline_engine) as s:
             for u in s.execute(select(User).order_by(User.username)).scalars():
-                print(f"{u.username}\t{u.role}\t{'active' if u.active else 'disabled'}")
+                state = "active" if u.active else "disabled"
+                print(f"{u.username}\t{u.role}\t{state}\t{u.full_name or ''}".rstrip("\t"))
         return
-    from .people import audit, change_user
+    from .people import audit, change_user, validate_full_name, validate_username
 
     actor = f"cli:{getpass.getuser()}"
     counters = [c.number for c in config.counters]
     if args.action == "add":
         if args.counter is not None and args.counter not in counters:
             fail(f"--counter: there is no counter {args.counter}")
+        try:
+            validate_username(args.name)
+        except QueueError as err:  # the CLI's own words: the full name is an option here
+            fail(f"{args.name!r} is not a username: use letters without accents, digits and . _ - "
+                 f"(e.g. {err.params['example']}); give the full name with --full-name")
+        full_name = validate_full_name(args.full_name)
         password = _password()
 
         def add(s):
             user = auth.add_user(s, args.name, args.role, password, utcnow())
-            user.counter = args.counter
-            audit(s, actor, "user_added", args.name, utcnow(), role=args.role, counter=args.counter)
+            user.counter, user.full_name = args.counter, full_name
+            audit(s, actor, "user_added", args.name, utcnow(), role=args.role, counter=args.counter,
+                  full_name=full_name)
 
         db.write(add)
         print(f"added {args.role} {args.name}")
         return
     changes = {"disable": {"active": False}, "enable": {"active": True}, "role": {"role": getattr(args, "role", None)},
-               "passwd": {}}[args.action]
+               "passwd": {}, "full-name": {"full_name": getattr(args, "full_name", None)}}[args.action]
     if args.action == "passwd":
         changes["password"] = _password()
     db.write(lambda s: change_user(s, args.name, actor=actor, now=utcnow(), counters=counters, **changes))

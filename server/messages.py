@@ -11,6 +11,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "unauthenticated": ("Cần đăng nhập hoặc mã thiết bị hợp lệ.", "A valid login or device token is required."),
     "invalid_credentials": ("Tên đăng nhập hoặc mật khẩu không đúng.", "Wrong username or password."),
     "forbidden": ("Bạn không có quyền thực hiện thao tác này.", "You are not allowed to do this."),
+    # `forbidden` naming what it needs (the code stays `forbidden`; see message() below)
+    "forbidden.role": ("Thao tác này dành cho {role_name}.", "This is for {role_name}."),
+    "forbidden.device": ("Thao tác này dành cho {device_name}.", "This is for {device_name}."),
     "csrf_failed": ("Yêu cầu từ trang khác bị từ chối.", "Cross-site request refused."),
     "not_found": ("Không tìm thấy {what}.", "{what} not found."),
     "unknown_service": ("Không có lĩnh vực {service}.", "There is no service {service}."),
@@ -63,13 +66,39 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "last_admin": ("Không thể bỏ quyền hoặc khoá quản trị viên cuối cùng.",
                    "The last active admin cannot be demoted or disabled."),
     "internal_error": ("Lỗi máy chủ.", "Server error."),
+    "invalid_username": ("Tên đăng nhập chỉ gồm chữ không dấu, số và . _ - (ví dụ: {example}); "
+                         "họ tên đầy đủ nhập ở ô Họ và tên.",
+                         "A username holds only letters without accents, digits and . _ - (e.g. {example}); "
+                         "put the full name in the Full name field."),
+    "invalid_full_name": ("Họ và tên: từ 1 đến {maximum} ký tự, không có ký tự điều khiển (ví dụ: Nguyễn Văn Bảo).",
+                          "Full name: 1 to {maximum} characters, no control characters (e.g. Nguyễn Văn Bảo)."),
+    "nothing_to_amend": ("Không còn sửa được đánh giá của số {number} (chỉ người đã đánh giá, trong {seconds} giây).",
+                         "The rating of ticket {number} can no longer be changed (only by who gave it, "
+                         "within {seconds} s)."),
+}
+
+# Names of what a refusal needs, in each language (filled into `forbidden.role` / `.device`).
+ROLE_NAMES: dict[str, tuple[str, str]] = {
+    "staff": ("cán bộ trở lên (staff)", "staff and up (staff)"),
+    "supervisor": ("giám sát viên trở lên (supervisor)", "supervisors and up (supervisor)"),
+    "admin": ("quản trị viên (admin)", "administrators (admin)"),
+}
+DEVICE_NAMES: dict[str, tuple[str, str]] = {
+    "kiosk": ("ki-ốt lấy số (kiosk)", "kiosks (kiosk)"),
+    "display": ("màn hình (display)", "displays (display)"),
+    "rating": ("máy đánh giá (rating)", "rating tablets (rating)"),
 }
 
 
 def message(code: str, lang: str = "vi", **params: Any) -> str:
     """The human text of a code, with its parameters filled in."""
+    en_lang = lang == "en"
+    if code == "forbidden" and params.get("role") in ROLE_NAMES:  # a refusal names the role it needs
+        code, params = "forbidden.role", {**params, "role_name": ROLE_NAMES[params["role"]][en_lang]}
+    elif code == "forbidden" and params.get("device") in DEVICE_NAMES:
+        code, params = "forbidden.device", {**params, "device_name": DEVICE_NAMES[params["device"]][en_lang]}
     vi, en = MESSAGES.get(code, (code, code))
-    text = en if lang == "en" else vi
+    text = en if en_lang else vi
     try:
         return text.format(**params)
     except (KeyError, IndexError):

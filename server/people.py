@@ -1,6 +1,8 @@
 """Managing people and devices, with every change written to the audit log."""
 from __future__ import annotations
 
+import re
+import unicodedata
 from datetime import datetime
 from typing import Any
 
@@ -17,9 +19,56 @@ def audit(s: Session, actor: str, action: str, target: str | None, now: datetime
     s.add(AuditEntry(at=now, actor=actor, action=action, target=target, detail=detail or None, address=address))
 
 
+USERNAME = re.compile(r"[A-Za-z0-9._-]{1,64}")
+FULL_NAME_MAX = 100
+
+
+def login_hint(text: str) -> str:
+    """A username made from a full name: "Nguyễn Văn Bảo" → "nguyenvanbao" (for the error's example)."""
+    plain = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
+    hint = "".join(c for c in plain if c.isascii() and (c.isalnum() or c in "._-")).lower()[:64]
+    return hint or "nguyenvanbao"
+
+
+def validate_username(username: str) -> str:
+    """A login is short and typeable anywhere: ASCII letters, digits, . _ - (the full name goes elsewhere)."""
+    if not USERNAME.fullmatch(username or ""):
+        raise Invalid("invalid_username", example=login_hint(username or ""))
+    return username
+
+
+def validate_full_name(value: Any) -> str | None:
+    """Any Vietnamese text of 1–100 characters, without control characters; None or "" clears it."""
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        raise Invalid("invalid_full_name", maximum=FULL_NAME_MAX)
+    # NFC: the same name typed on a phone (often decomposed) and on a PC is stored the same.
+    name = unicodedata.normalize("NFC", value).strip()
+    if not name:
+        return None
+    if len(name) > FULL_NAME_MAX or any(unicodedata.category(c) in ("Cc", "Cf", "Cs", "Zl", "Zp") for c in name):
+        raise Invalid("invalid_full_name", maximum=FULL_NAME_MAX)
+    return " ".join(name.split())  # one space between words
+
+
+def display_name(u: User) -> str:
+    """How a person is shown: their full name, else their username."""
+    return u.full_name or u.username
+
+
 def user_json(u: User) -> dict[str, Any]:
-    return {"username": u.username, "role": u.role, "active": u.active, "counter": u.counter,
-            "created_at": u.created_at.isoformat(timespec="seconds")}
+    return {"username": u.username, "full_name": u.full_name, "display_name": display_name(u), "role": u.role,
+            "active": u.active, "counter": u.counter, "created_at": u.created_at.isoformat(timespec="seconds")}
+
+
+def full_name_of(s: Session, username: str) -> str | None:
+    return s.execute(select(User.full_name).where(User.username == username)).scalar_one_or_none()
+
+
+def full_names(s: Session) -> dict[str, str]:
+    """username → full name, for everyone who has one (a small table, read once per answer)."""
+    return dict(s.execute(select(User.username, User.full_name).where(User.full_name.is_not(None))).all())
 
 
 def device_json(d: Device) -> dict[str, Any]:
@@ -41,9 +90,10 @@ def _active_admins(s: Session) -> int:
 
 def change_user(s: Session, username: str, *, actor: str, now: datetime, role: str | None = None,
                 active: bool | None = None, password: str | None = None, counter: int | None | str = "keep",
-                counters: list[int] | None = None) -> User:
-    """Change a person's role, state, password or counter; the last admin always stays an admin."""
+                counters: list[int] | None = None, full_name: str | None = "keep") -> User:
+    """Change a person's role, state, password, counter or full name; the last admin always stays an admin."""
     user = _user(s, username)
+    name = validate_full_name(full_name) if full_name != "keep" else None
     losing_admin = user.role == "admin" and user.active and (
         (role is not None and role != "admin") or active is False)
     if losing_admin and _active_admins(s) <= 1:
@@ -63,6 +113,8 @@ def change_user(s: Session, username: str, *, actor: str, now: datetime, role: s
         if counter is not None and counters is not None and counter not in counters:
             raise NotFound("unknown_counter", counter=counter)
         user.counter = changed["counter"] = counter
+    if full_name != "keep":
+        user.full_name = changed["full_name"] = name
     if active is False or password is not None or role is not None:
         # Whatever they could do before, their open logins can't do any more.
         s.execute(update(LoginToken).where(LoginToken.user_id == user.id).values(revoked=True))

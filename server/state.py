@@ -16,6 +16,7 @@ from .queueing.engine import (
     CounterChanged, Outcome, QueueChanged, TicketCalled, TicketFinished, TicketRated, stamp,
 )
 from .queueing.models import DONE, NO_SHOW, WAITING, CounterState, Hall, Rating, ServiceDay, Ticket, TicketEvent
+from .people import full_names
 
 
 class _Recent:
@@ -55,6 +56,7 @@ class HallView:
         self._states: dict[int, CounterState] | None = None
         self._waiting: dict[str, int] | None = None
         self._issued: dict[str, int] | None = None
+        self._names: dict[str, str] | None = None
 
     @property
     def states(self) -> dict[int, CounterState]:
@@ -97,11 +99,26 @@ class HallView:
             "started_at": iso(t.started_at, self.config), "finished_at": iso(t.finished_at, self.config),
             "business_day": t.business_day.isoformat(), "lang": t.lang,
             "rated": t.status == DONE and self.s.get(Rating, t.id) is not None,
+            # Sent to one counter: which, and whether it is open; who could call it now at all.
+            "target_counter": t.target_counter,
+            "target_counter_status": self.counter_status(t.target_counter) if t.target_counter else None,
+            "counters_open": self.counters_open(t) if t.status == WAITING else None,
         }
         if with_token:
             body["token"] = t.token
             body["status_url"] = f"{self.base_url}/t/{t.token}"
         return body
+
+    def counter_status(self, number: int) -> str:
+        state = self.states.get(number)
+        return state.status if state else "closed"
+
+    def counters_open(self, t: Ticket) -> int:
+        """Open counters that may call this waiting ticket: its target counter, else its service's."""
+        if t.target_counter is not None:
+            return int(self.counter_status(t.target_counter) == "open")
+        return sum(1 for c in self.config.counters
+                   if t.service in c.services and self.counter_status(c.number) == "open")
 
     def counter(self, number: int, *, with_token: bool = False) -> dict[str, Any]:
         conf = self.config.counter(number)
@@ -113,9 +130,20 @@ class HallView:
             "current": self.ticket(current, with_token=with_token) if current else None,
             "pause_reason": state.pause_reason if state else None,
             "staff": (state.staff or "").partition(":")[2] or None if state else None,
+            # The full name shown to the public ("Cán bộ tiếp nhận: …"); never the login.
+            "staff_name": self.full_name(state.staff) if state and state.status != "closed" else None,
             "since": iso(state.since, self.config) if state else None,
             "picking": conf.picking,
         }
+
+    def full_name(self, actor: str | None) -> str | None:
+        """The full name of 'user:bao' (None for people without one, and for devices)."""
+        kind, _, name = (actor or "").partition(":")
+        if kind != "user":
+            return None
+        if self._names is None:
+            self._names = full_names(self.s)
+        return self._names.get(name)
 
     def counters(self, *, with_token: bool = False) -> list[dict[str, Any]]:
         return [self.counter(c.number, with_token=with_token) for c in self.config.counters]

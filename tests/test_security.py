@@ -58,6 +58,8 @@ WHO: dict[tuple[str, str], frozenset] = {
     ("GET", "/api/v1/counters/<int:n>/queue"): STAFF,
     ("GET", "/api/v1/counters/<int:n>/rating"): _role("rating", base=STAFF),
     ("POST", "/api/v1/counters/<int:n>/rating"): frozenset({"rating"}),
+    ("PATCH", "/api/v1/counters/<int:n>/rating"): frozenset({"rating"}),
+    ("PATCH", "/api/v1/tickets/<token>/rating"): frozenset({"anonymous", "rating"}),  # never staff
     ("GET", "/api/v1/console-settings"): STAFF,
     ("GET", "/api/v1/printers"): SUPERVISOR,
     ("GET", "/api/v1/stats"): SUPERVISOR,
@@ -65,6 +67,7 @@ WHO: dict[tuple[str, str], frozenset] = {
     ("GET", "/api/v1/reports/tickets.csv"): SUPERVISOR,
     ("GET", "/api/v1/reports/tickets.xlsx"): SUPERVISOR,
     ("GET", "/api/v1/reports/summary.xlsx"): SUPERVISOR,
+    ("GET", "/api/v1/reports/ratings"): SUPERVISOR,
     ("GET", "/api/v1/users"): ADMIN,
     ("POST", "/api/v1/users"): ADMIN,
     ("PATCH", "/api/v1/users/<username>"): ADMIN,

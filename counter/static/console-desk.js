@@ -73,7 +73,8 @@ export function renderBar(state, i18n) {
       : i18n.t(c.status === "open" ? "bar.open" : "bar.closed");
   }
   $("bar-user").hidden = !state.me;
-  $("bar-user").textContent = state.me ? i18n.t("bar.user", { name: state.me.name }) : "";
+  $("bar-user").textContent = state.me ? i18n.t("bar.user", { name: state.me.display_name || state.me.name }) : "";
+  $("bar-user").title = state.me ? state.me.name : "";  // the login, for whoever needs it
   $("logout").hidden = !state.me;
   $("leave").hidden = !inConsole;
   document.title = inConsole && c ? `${i18n.name(c.name)} — hallq` : `${i18n.t("console.title")} — hallq`;
@@ -228,7 +229,7 @@ export function renderPick(state, i18n, only) {
     who.className = "c-pick__who";
     const mine = state.me && c.staff === state.me.name;
     who.textContent = mine ? i18n.t("pick.yours") : c.staff && c.status !== "closed"
-      ? i18n.t("pick.taken_by", { staff: c.staff }) : i18n.t("pick.free");
+      ? i18n.t("pick.taken_by", { staff: c.staff_name || c.staff }) : i18n.t("pick.free");
     button.append(number, name, who);
     li.append(button);
     return li;
@@ -238,7 +239,7 @@ export function renderPick(state, i18n, only) {
 /** A banner when someone else took this counter, or it was closed from elsewhere. */
 export function renderTaken(state, i18n) {
   const c = state.counters.get(state.counterNo);
-  const other = c && c.staff && state.me && c.staff !== state.me.name ? c.staff : null;
+  const other = c && c.staff && state.me && c.staff !== state.me.name ? c.staff_name || c.staff : null;
   const closed = c && c.status === "closed";
   $("taken").hidden = !(other || closed);
   $("taken-text").textContent = other ? i18n.t("taken.other", { staff: other }) : closed ? i18n.t("bar.closed") : "";

@@ -35,7 +35,7 @@ function showError(id, text) {
  */
 export function setupDialogs(ctx) {
   const { state, i18n } = ctx;
-  const dialogs = { transfer: $("dlg-transfer"), pause: $("dlg-pause"), call: $("dlg-call") };
+  const dialogs = { transfer: $("dlg-transfer"), pause: $("dlg-pause"), call: $("dlg-call"), confirm: $("dlg-confirm") };
 
   for (const dialog of Object.values(dialogs)) {
     dialog.addEventListener("close", () => ctx.afterClose());
@@ -45,22 +45,70 @@ export function setupDialogs(ctx) {
   }
 
   // -- transfer ------------------------------------------------------------------------
+  /** Why a transfer target cannot call the ticket now: "closed", "paused", "no_counter", or null. */
+  function stuck(target) {
+    if (target.counter) {
+      const c = state.counters.get(target.counter);
+      return !c || c.status === "closed" ? "closed" : c.status === "paused" ? "paused" : null;
+    }
+    const open = [...state.counters.values()].some((c) => c.status === "open" && (c.services || []).includes(target.service));
+    return open ? null : "no_counter";
+  }
+
+  function withNote(button, why) {
+    if (!why) return button;
+    const note = document.createElement("span");
+    note.className = "c-choice__note";
+    note.textContent = i18n.t(`transfer.${why}`);
+    button.append(note);
+    button.dataset.stuck = why;
+    return button;
+  }
+
   function fillTransfer() {
     const t = currentTicket(state.counters.get(state.counterNo));
     $("transfer-title").textContent = i18n.t("transfer.title", { number: t ? t.number : "" });
     const services = [...state.services.values()].filter((s) => !t || s.code !== t.service);
-    $("transfer-services").replaceChildren(...services.map((s) => choice(
-      `${s.code} — ${i18n.name(s.name)}`, null, { service: s.code })));
+    $("transfer-services").replaceChildren(...services.map((s) => withNote(choice(
+      `${s.code} — ${i18n.name(s.name)}`, null, { service: s.code }), stuck({ service: s.code }))));
     const counters = [...state.counters.values()].filter((c) => c.number !== state.counterNo)
       .sort((a, b) => a.number - b.number);
-    $("transfer-counters").replaceChildren(...counters.map((c) => choice(
-      `${c.number} — ${i18n.name(c.name)}`, null, { counter: String(c.number) })));
+    $("transfer-counters").replaceChildren(...counters.map((c) => withNote(choice(
+      `${c.number} — ${i18n.name(c.name)}`, null, { counter: String(c.number) }), stuck({ counter: c.number }))));
   }
 
+  let confirming = null;  // the transfer waiting for "transfer anyway"
+
+  /** Transfer now, or first say that nobody can call the ticket there yet (the server accepts it either way). */
   function transferTo(target) {
     dialogs.transfer.close();
-    ctx.act("transfer", target);
+    const why = stuck(target);
+    if (!why) { ctx.act("transfer", target); return; }
+    const t = currentTicket(state.counters.get(state.counterNo));
+    const number = t ? t.number : "";
+    const name = target.counter ? i18n.t("counter", { counter: target.counter }) : serviceName(state, i18n, target.service);
+    confirming = target;
+    $("confirm-title").textContent = i18n.t("transfer.confirm_title", { number });
+    $("confirm-text").textContent = i18n.t(`transfer.warn_${why}`, { target: name, number });
+    i18n.apply(dialogs.confirm);
+    dialogs.confirm.showModal();
+    $("confirm-go").focus();
   }
+
+  $("confirm-form").addEventListener("submit", (event) => {
+    event.preventDefault();
+    const target = confirming;
+    confirming = null;
+    dialogs.confirm.close();
+    if (target) ctx.act("transfer", target);
+  });
+  function backToTransfer() {
+    confirming = null;
+    if (dialogs.confirm.open) dialogs.confirm.close();
+    controls.open("transfer");
+  }
+  $("confirm-back").addEventListener("click", backToTransfer);
+  dialogs.confirm.addEventListener("cancel", (event) => { event.preventDefault(); backToTransfer(); });
 
   $("transfer-form").addEventListener("submit", (event) => {
     event.preventDefault();
@@ -126,7 +174,7 @@ export function setupDialogs(ctx) {
   const fill = { transfer: fillTransfer, pause: fillPause, call: fillCall };
   const field = { transfer: "transfer-input", call: "call-input" };
 
-  return {
+  const controls = {
     open(name) {
       const dialog = dialogs[name];
       if (!dialog || dialog.open) return;
@@ -143,4 +191,5 @@ export function setupDialogs(ctx) {
     },
     get anyOpen() { return Object.values(dialogs).some((d) => d.open); },
   };
+  return controls;
 }

@@ -57,12 +57,27 @@ function focusDesk() {
   if (body.dataset.view === "console" && !dialogs.anyOpen) $("view-console").focus({ preventScroll: true });
 }
 
+// Banners keep how to say their text, not the text: the language switch says it again.
+const banners = new Map();  // element id -> () => text
+
+/** Show a banner (id) with `text`: a string, or a function of the current language. */
+function banner(id, text) {
+  const el = $(id);
+  const say = typeof text === "function" ? text : () => text;
+  banners.set(id, say);
+  el.textContent = text ? say() : "";
+  el.hidden = !el.textContent;
+}
+
+function sayAgain() {
+  for (const [id, text] of banners) if (!$(id).hidden) $(id).textContent = text();
+}
+
 let messageTimer = null;
 function say(text, kind = "ok") {
   const box = $("message");
-  box.textContent = text;
   box.className = `hq-banner hq-banner--${kind} c-message`;
-  box.hidden = !text;
+  banner("message", text);
   clearTimeout(messageTimer);
   if (text) messageTimer = setTimeout(() => { box.hidden = true; }, kind === "ok" ? 5000 : 12000);
 }
@@ -75,7 +90,7 @@ function errorText(err) {
 function sessionEnded(err) {
   if (!(err instanceof ApiError) || err.status !== 401 || err.code === "invalid_credentials") return false;
   state.me = null;
-  showLogin(i18n.error("unauthenticated"));
+  showLogin(() => i18n.error("unauthenticated"));
   return true;
 }
 
@@ -94,8 +109,7 @@ function remember(n) {
 
 function showLogin(error = "") {
   show("login");
-  $("login-error").textContent = error;
-  $("login-error").hidden = !error;
+  banner("login-error", error);
   $("password").value = "";
   ($("username").value ? $("password") : $("username")).focus();
 }
@@ -112,14 +126,14 @@ $("login-form").addEventListener("submit", async (event) => {
     $("password").value = "";
     await loggedIn(await api("me", { lang: i18n.lang }));
   } catch (err) {
-    showLogin(errorText(err));
+    showLogin(() => errorText(err));
   } finally {
     submit.disabled = false;
   }
 });
 
 async function loggedIn(me) {
-  if (me.kind !== "user") { showLogin(i18n.error("forbidden")); return; }
+  if (me.kind !== "user") { showLogin(() => i18n.error("forbidden")); return; }
   state.me = me;
   await Promise.all([loadSettings(), loadCounters()]);
   connectLive();
@@ -139,8 +153,8 @@ $("logout").addEventListener("click", async () => {
     }
     await api("logout", { method: "POST", body: {}, lang: i18n.lang });
   } catch (err) {
-    if (err instanceof ApiError && err.code === "counter_busy") { say(i18n.t("leave.busy"), "danger"); return; }
-    if (!(err instanceof ApiError && err.status === 401)) { say(errorText(err), "danger"); return; }
+    if (err instanceof ApiError && err.code === "counter_busy") { say(() => i18n.t("leave.busy"), "danger"); return; }
+    if (!(err instanceof ApiError && err.status === 401)) { say(() => errorText(err), "danger"); return; }
   }
   remember(null);
   state.me = null;
@@ -171,8 +185,7 @@ function bound() {
 function showPick(error = "") {
   state.counterNo = null;
   show("pick");
-  $("pick-error").textContent = error;
-  $("pick-error").hidden = !error;
+  banner("pick-error", error);
   $("pick-number").value = bound() ? String(bound()) : "";
   $("pick-number").focus();
 }
@@ -193,7 +206,7 @@ async function take(n) {
     state.counters.set(n, out.counter);
     enter(n);
   } catch (err) {
-    if (!sessionEnded(err)) showPick(errorText(err));
+    if (!sessionEnded(err)) showPick(() => errorText(err));
   }
 }
 
@@ -214,7 +227,7 @@ $("leave").addEventListener("click", async () => {
     showPick();
   } catch (err) {
     if (sessionEnded(err)) return;
-    say(err instanceof ApiError && err.code === "counter_busy" ? i18n.t("leave.busy") : errorText(err), "danger");
+    say(() => (err instanceof ApiError && err.code === "counter_busy" ? i18n.t("leave.busy") : errorText(err)), "danger");
   }
 });
 
@@ -231,13 +244,14 @@ async function act(action, payload = {}) {
   try {
     const out = await api(`counters/${state.counterNo}/${action}`, { method: "POST", body: payload, lang: i18n.lang });
     if (out.counter) state.counters.set(state.counterNo, out.counter);
-    say(doneText(action, payload, out.ticket || before));
+    const ticket = out.ticket || before;
+    say(() => doneText(action, payload, ticket));
     loadQueue();
   } catch (err) {
     state.pending = null;  // what was typed ahead assumed this had worked
     if (sessionEnded(err)) return;
     if (err instanceof ApiError && err.code === "call_specific_forbidden") state.settings.allow_call_specific = false;
-    say(errorText(err), "danger");
+    say(() => errorText(err), "danger");
     if (err instanceof ApiError && err.status === 409) refreshCounter();
   } finally {
     state.busy = false;
@@ -357,13 +371,13 @@ function connectLive() {
 // -- start ----------------------------------------------------------------------------------
 
 $("lang").addEventListener("click", () => i18n.toggle());
-i18n.onChange(() => render());
+i18n.onChange(() => { render(); sayAgain(); });
 setInterval(() => { if (body.dataset.view === "console") tickDesk(state, i18n); }, 1000);
 
 (async function boot() {
   try {
     await loggedIn(await api("me", { lang: i18n.lang }));
   } catch (err) {
-    showLogin(err instanceof ApiError && err.status === 401 ? "" : errorText(err));
+    showLogin(err instanceof ApiError && err.status === 401 ? "" : () => errorText(err));
   }
 })();

@@ -1,6 +1,8 @@
 // The rating tablet facing the citizen at counter n (/rating/{n}#token=hqd_…): locked until the
-// counter finishes a ticket, then four large faces; a low score asks for a reason; thanks;
-// locked again when the server's window (rating.unlock_seconds) is over. One rating a ticket.
+// counter finishes a ticket, then four large faces; thanks; locked again when the server's
+// window (rating.unlock_seconds) is over. One rating a ticket, saved the moment a face is
+// tapped: a low score then asks for a reason, which amends that rating (PATCH) while the
+// server allows it (rating.grace_seconds). A citizen who walks away still leaves the score.
 
 import { api, ApiError, pairedToken } from "/static/api.js";
 import { COMMON, createI18n } from "/static/i18n.js";
@@ -15,10 +17,13 @@ const $ = (id) => document.getElementById(id);
 const body = document.body;
 const counter = Number(body.dataset.counter);
 const i18n = createI18n([COMMON, RATING], { lang: "vi" });
+const AMEND_MARGIN_MS = 2000;  // the tablet gives up on a reason a little before the server would
 const state = {
-  token: readToken(), ticket: null, deadline: 0, total: 1, reasons: [], lowScore: 2,
+  token: readToken(), ticket: null, deadline: 0, total: 1, reasons: [], lowScore: 2, amendMs: 60000,
   score: null, reason: null, sending: false, counterName: null, center: null, services: new Map(),
   rated: new Set(), paired: true,
+  saved: null,    // {key, number, until}: this tablet's rating of the ticket, saved at the tap
+  saving: null,   // the POST of that rating while it is on its way
 };
 let lockTimer = null;
 
@@ -86,6 +91,8 @@ function lock(showScreen = true) {
   state.ticket = null;
   state.score = null;
   state.reason = null;
+  state.saved = null;
+  state.saving = null;
   $("comment").value = "";
   i18n.setLang("vi");  // the next citizen starts in Vietnamese
   if (showScreen && state.paired) show("locked");
@@ -100,6 +107,8 @@ function unlock(target) {
   if (!same || !["rate", "reason"].includes(body.dataset.screen)) {
     state.score = null;
     state.reason = null;
+    state.saved = null;
+    state.saving = null;
     $("comment").value = "";
     show("rate");
   }
@@ -114,7 +123,9 @@ async function check() {
     state.paired = true;
     state.reasons = target.reasons || [];
     state.lowScore = target.low_score || 2;
+    if (typeof target.amend_seconds === "number") state.amendMs = target.amend_seconds * 1000;
     if (target.ticket && !state.rated.has(ticketKey(target.ticket))) unlock(target);
+    else if (amendable()) { /* the citizen is adding a reason to the score this tablet has saved */ }
     else if (["loading", "pairing", "rate", "reason"].includes(body.dataset.screen)) lock();
   } catch (err) {
     if (err instanceof ApiError && (err.status === 401 || err.status === 403)) showPairing("pairing.rejected");
@@ -123,11 +134,22 @@ async function check() {
   }
 }
 
+/** Is the score saved at the tap still open to a reason or a comment? */
+function amendable() {
+  if (state.saving) return true;  // its answer (and its ticket_rated event) may come in either order
+  return Boolean(state.saved && state.saved.until > Date.now() && state.ticket && state.saved.key === ticketKey(state.ticket));
+}
+
+const current = (ticket) => Boolean(state.ticket) && ticketKey(state.ticket) === ticketKey(ticket);
+
 function tick() {
   if (!["rate", "reason"].includes(body.dataset.screen)) return;
-  const left = state.deadline - Date.now();
-  $("countdown-bar").style.transform = `scaleX(${Math.max(0, Math.min(1, left / (state.total * 1000)))})`;
-  if (left <= 0 && !state.sending) lock();
+  // Before a tap: the server's window to rate. After it: the window to add a reason.
+  const [left, total] = state.saved
+    ? [state.saved.until - Date.now(), state.amendMs - AMEND_MARGIN_MS]
+    : [state.deadline - Date.now(), state.total * 1000];
+  $("countdown-bar").style.transform = `scaleX(${Math.max(0, Math.min(1, left / Math.max(1, total)))})`;
+  if (left <= 0 && !state.sending && !state.saving) lock();  // the score, if tapped, is saved already
 }
 
 // -- rating ---------------------------------------------------------------------------------
@@ -135,40 +157,83 @@ function tick() {
 function choose(score) {
   if (state.sending || !state.ticket) return;
   state.score = score;
-  if (score <= state.lowScore && state.reasons.length) {
+  // A reason is asked for only while the server will still take it (rating.grace_seconds).
+  const low = score <= state.lowScore && state.reasons.length > 0 && state.amendMs > AMEND_MARGIN_MS;
+  if (state.saved) {  // a second thought: the same rating, a new score
+    const amended = amend({ score }, !low);
+    if (!low) track(amended);
+  } else {
+    save(score, !low);
+  }
+  if (low) {
     state.reason = null;
     show("reason");
-  } else {
-    send();
   }
 }
 
-async function send() {
+/** Save the score now (POST), before any reason: nothing is lost if the citizen walks away. */
+function save(score, thankAfter) {
+  const ticket = state.ticket;
+  state.saving = api(`counters/${counter}/rating`, { method: "POST", body: { score }, token: state.token, lang: i18n.lang })
+    .then(() => {
+      if (!current(ticket)) return true;
+      state.rated.add(ticketKey(ticket));
+      state.saved = { key: ticketKey(ticket), number: ticket.number, until: Date.now() + state.amendMs - AMEND_MARGIN_MS };
+      if (thankAfter) finish(ticket, "rating.thanks.title", "rating.thanks.text", THANKS_MS);
+      return true;
+    })
+    .catch((err) => { failed(err, ticket); return false; })
+    .finally(() => { state.saving = null; });
+  if (thankAfter) track(state.saving);
+  return state.saving;
+}
+
+/** Add to the saved rating (PATCH): a reason and a comment, or another score. */
+async function amend(changes, thankAfter) {
+  const ticket = state.ticket;
+  if (state.saving && !(await state.saving)) return;  // the score itself did not get through
+  if (!state.saved || !current(ticket)) return;
+  try {
+    await api(`counters/${counter}/rating`, { method: "PATCH", body: { number: state.saved.number, ...changes },
+      token: state.token, lang: i18n.lang });
+  } catch (err) {
+    // Too late or refused: the score is saved all the same, so the citizen is thanked.
+    if (!(err instanceof ApiError && err.code === "nothing_to_amend")) { failed(err, ticket); return; }
+  }
+  if (thankAfter) finish(ticket, "rating.thanks.title", "rating.thanks.text", THANKS_MS);
+}
+
+/** The reason screen's "send": its reason and comment join the score already saved. */
+function send() {
   if (state.sending || !state.ticket) return;
+  const changes = {};
+  if (state.reason) changes.reason = state.reason;
+  const comment = $("comment").value.trim();
+  if (comment) changes.comment = comment;
+  track(amend(changes, true));
+}
+
+/** While a call that ends on the thanks screen is on its way, the tablet neither locks nor takes taps. */
+async function track(promise) {
   state.sending = true;
   render();
-  const payload = { score: state.score };
-  if (state.reason) payload.reason = state.reason;
-  const comment = $("comment").value.trim();
-  if (comment && state.score <= state.lowScore) payload.comment = comment;
-  const ticket = state.ticket;
-  try {
-    await api(`counters/${counter}/rating`, { method: "POST", body: payload, token: state.token, lang: i18n.lang });
-    finish(ticket, "rating.thanks.title", "rating.thanks.text", THANKS_MS);
-  } catch (err) {
-    const code = err instanceof ApiError ? err.code : "network";
-    if (code === "already_rated") finish(ticket, "rating.already", null, NOTICE_MS);
-    else if (code === "nothing_to_rate") finish(ticket, "rating.expired", null, NOTICE_MS);
-    else if (err instanceof ApiError && (err.status === 401 || err.status === 403)) showPairing("pairing.rejected");
-    else message(i18n.error(code));
-  } finally {
-    state.sending = false;
-    render();
+  try { await promise; } finally { state.sending = false; render(); }
+}
+
+function failed(err, ticket) {
+  const code = err instanceof ApiError ? err.code : "network";
+  if (code === "already_rated") finish(ticket, "rating.already", null, NOTICE_MS);
+  else if (code === "nothing_to_rate") finish(ticket, "rating.expired", null, NOTICE_MS);
+  else if (err instanceof ApiError && (err.status === 401 || err.status === 403)) showPairing("pairing.rejected");
+  else {
+    if (!state.saved) show("rate");  // nothing was saved: the faces again
+    message(i18n.error(code));
   }
 }
 
 function finish(ticket, titleKey, textKey, ms) {
   state.rated.add(ticketKey(ticket));
+  state.saved = null;
   $("thanks-title").dataset.i18n = titleKey;
   $("thanks-text").dataset.i18n = textKey || "rating.thanks.text";
   $("thanks-text").hidden = !textKey;
@@ -189,7 +254,7 @@ $("reasons").addEventListener("click", (event) => {
   renderReasons();
 });
 $("reason-send").addEventListener("click", () => send());
-$("reason-back").addEventListener("click", () => { state.score = null; state.reason = null; show("rate"); });
+$("reason-back").addEventListener("click", () => { state.reason = null; show("rate"); });
 $("lang").addEventListener("click", () => i18n.toggle());
 i18n.onChange(() => render());
 setInterval(tick, 250);

@@ -47,6 +47,7 @@ function render() {
   $("counter-name").textContent = c ? i18n.name(c.name) : "";
   if (state.known === false) {
     body.dataset.status = "unknown";
+    $("staff").hidden = true;
     $("current-label").textContent = i18n.t("counter.unknown", { counter: number });
     $("current-number").textContent = "";
     $("current-service").textContent = "";
@@ -67,4 +68,8 @@ function render() {
   $("current-number").style.setProperty("--chars", current ? Math.max(4, current.number.length) : 4);
   const service = current && state.services.get(current.service);
   $("current-service").textContent = service ? i18n.name(service) : "";
+  // "Cán bộ tiếp nhận: Nguyễn Văn Bảo" while someone works here under a full name.
+  const staff = c && c.status !== "closed" && c.staff_name ? c.staff_name : "";
+  $("staff").textContent = staff ? i18n.t("counter.staff", { name: staff }) : "";
+  $("staff").hidden = !staff;
 }

@@ -19,6 +19,7 @@ export const DISPLAY = {
   "counter.ready": ["Sẵn sàng", "Ready"],
   "counter.closed": ["Quầy đóng", "Closed"],
   "counter.unknown": ["Không có quầy số {counter}", "There is no counter {counter}"],
+  "counter.staff": ["Cán bộ tiếp nhận: {name}", "Officer: {name}"],
 
   "pause.break": ["Tạm nghỉ", "Paused"],
   "pause.meeting": ["Tạm nghỉ — họp", "Paused — meeting"],

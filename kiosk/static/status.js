@@ -12,7 +12,11 @@ const $ = (id) => document.getElementById(id);
 
 const hadLangChoice = (() => { try { return Boolean(localStorage.getItem(LANG_KEY)); } catch { return false; } })();
 const i18n = createI18n([COMMON, KIOSK], { lang: "vi", storageKey: LANG_KEY });
-const state = { ticket: null, services: new Map(), center: null, missing: false, rated: false, online: true };
+const state = {
+  ticket: null, services: new Map(), center: null, missing: false, rated: false, online: true,
+  commenting: false,  // rated on this page just now: a comment may follow (the server says how long)
+  commented: false,
+};
 
 try { state.rated = localStorage.getItem(ratedKey) === "1"; } catch { /* no storage */ }
 
@@ -22,8 +26,24 @@ function view(name) {
 }
 
 function statusText(t) {
+  if (t.status === "waiting" && t.target_counter != null) return i18n.t("status.waiting_counter", { counter: t.target_counter });
   const key = `status.${t.status}`;
   return i18n.has(key) ? i18n.t(key, { counter: t.counter ?? "" }) : t.status;
+}
+
+/** Why nobody may call a waiting ticket now: its counter is closed or paused, or no counter is open. */
+function stuckNote(t) {
+  if (t.status !== "waiting") return "";
+  if (t.target_counter != null && t.target_counter_status === "closed") return i18n.t("status.target_closed", { counter: t.target_counter });
+  if (t.target_counter != null && t.target_counter_status === "paused") return i18n.t("status.target_paused", { counter: t.target_counter });
+  if (t.target_counter == null && t.counters_open === 0) return i18n.t("status.none_open");
+  return "";
+}
+
+/** The estimate in words; none when no counter may call the ticket (the server sends null then). */
+function waitText(t) {
+  if (t.estimated_wait_s == null || t.counters_open === 0) return i18n.t("wait.no_counter");
+  return i18n.wait(t.estimated_wait_s);
 }
 
 function render() {
@@ -43,6 +63,9 @@ function render() {
     $("priority").textContent = i18n.t("status.priority", { category: i18n.t(i18n.has(key) ? key : "priority.other") });
   }
   $("status").textContent = statusText(t);
+  const note = stuckNote(t);
+  $("status-note").textContent = note;
+  $("status-note").hidden = !note;
   const waiting = t.status === "waiting";
   const atCounter = (t.status === "called" || t.status === "serving") && t.counter != null;
   $("fact-ahead").hidden = !waiting;
@@ -50,11 +73,13 @@ function render() {
   $("fact-counter").hidden = !atCounter;
   $("facts").hidden = !waiting && !atCounter;
   $("ahead").textContent = i18n.t("ticket.ahead_value", { count: t.waiting_ahead ?? 0 });
-  $("wait").textContent = i18n.wait(t.estimated_wait_s) || i18n.t("wait.none");
+  $("wait").textContent = waitText(t);
   $("counter").textContent = t.counter ?? "";
   const done = t.status === "done";
   $("rating").hidden = !done || state.rated;
   $("rating-thanks").hidden = !done || !state.rated;
+  $("comment-form").hidden = !done || !state.commenting;
+  $("comment-thanks").hidden = !done || !state.commented;
   document.title = t.status === "called" ? i18n.t("status.go_now", { counter: t.counter }) : `${t.number} · ${statusText(t)}`;
 }
 
@@ -113,7 +138,7 @@ function relevant(name, payload) {
   if (name === "ticket_called") return payload.number === t.number && payload.service === t.service;
   if (name === "queue_changed") return payload.service === t.service && t.status === "waiting";
   if (name === "counter_changed") {
-    if (payload.counter === t.counter) return true;
+    if (payload.counter === t.counter || payload.counter === t.target_counter) return true;
     const services = payload.state && payload.state.services;
     return t.status === "waiting" && (!services || services.includes(t.service));
   }
@@ -141,6 +166,7 @@ async function rate(score) {
   $("rating-error").hidden = true;
   try {
     await api(`tickets/${encodeURIComponent(token)}/rating`, { method: "POST", body: { score }, lang: i18n.lang });
+    state.commenting = true;  // saved already; a comment, if any, is added to it
     markRated();
   } catch (err) {
     if (err instanceof ApiError && err.code === "already_rated") {
@@ -159,6 +185,25 @@ function markRated() {
   try { localStorage.setItem(ratedKey, "1"); } catch { /* the server remembers anyway */ }
   render();
 }
+
+$("comment-form").addEventListener("submit", async (event) => {
+  event.preventDefault();
+  const comment = $("comment").value.trim();
+  if (!comment) return;
+  $("comment-send").disabled = true;
+  $("comment-error").hidden = true;
+  try {
+    await api(`tickets/${encodeURIComponent(token)}/rating`, { method: "PATCH", body: { comment }, lang: i18n.lang });
+    state.commenting = false;
+    state.commented = true;
+  } catch (err) {
+    $("comment-error").textContent = err instanceof ApiError ? i18n.error(err.code) : i18n.error("network");
+    $("comment-error").hidden = false;
+  } finally {
+    $("comment-send").disabled = false;
+    render();
+  }
+});
 
 $("lang").addEventListener("click", () => i18n.toggle());
 i18n.onChange(render);

@@ -89,8 +89,11 @@ def allow(*, role: str | None = None, devices: tuple[str, ...] = (), anonymous: 
             p: Principal = g.principal
             ok = anonymous or (role is not None and p.at_least(role)) or any(p.is_device(k) for k in devices)
             if not ok:
-                raise ApiError(401 if p.kind == "anonymous" else 403,
-                               "unauthenticated" if p.kind == "anonymous" else "forbidden")
+                if p.kind == "anonymous":
+                    raise ApiError(401, "unauthenticated")
+                # The refusal says what it needs: a role (people), else a kind of device.
+                need = {"role": role} if role else {"device": devices[0]} if devices else {}
+                raise ApiError(403, "forbidden", **need)
             return view(*args, **kwargs)
 
         guarded.allowed = {"role": role, "devices": devices, "anonymous": anonymous}  # for the role tests

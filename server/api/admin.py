@@ -7,7 +7,7 @@ from werkzeug.routing import BaseConverter
 
 from .. import auth
 from ..context import hall
-from ..people import audit, change_user, device_json, user_json
+from ..people import audit, change_user, device_json, user_json, validate_full_name, validate_username
 from ..queueing.errors import Invalid
 from ..queueing.models import AuditEntry, Device, User
 from ..storage import offload
@@ -49,7 +49,9 @@ def add_user():
     """Create a person (the password is hashed with argon2id; there is no default one)."""
     h, p = hall(), g.principal
     data = body()
-    username, role = required_str(data, "username", 64), required_str(data, "role", 16)
+    username, role = required_str(data, "username", 200), required_str(data, "role", 16)
+    validate_username(username)
+    full_name = validate_full_name(data.get("full_name"))
     password = required_str(data, "password", 200)
     counters = [c.number for c in h.config.counters]
     counter = _counter(data, counters)
@@ -62,7 +64,8 @@ def add_user():
     def op(s):
         user = auth.add_user(s, username, role, password, now, hashed=hashed)
         user.counter = None if counter == "keep" else counter
-        audit(s, p.actor, "user_added", username, now, address, role=role, counter=user.counter)
+        user.full_name = full_name
+        audit(s, p.actor, "user_added", username, now, address, role=role, counter=user.counter, full_name=full_name)
         s.flush()
         return user_json(user)
 
@@ -72,7 +75,7 @@ def add_user():
 @api.patch("/users/<username>")
 @allow(role="admin")
 def change(username: str):
-    """Change a role, disable or enable, reset the password, or bind to a counter."""
+    """Change a role, disable or enable, reset the password, bind to a counter, or set the full name."""
     h, p = hall(), g.principal
     data = body()
     role = optional_str(data, "role", 16)
@@ -80,12 +83,13 @@ def change(username: str):
     password = optional_str(data, "password", 200)
     counters = [c.number for c in h.config.counters]
     counter = _counter(data, counters)
+    full_name = validate_full_name(data["full_name"]) if "full_name" in data else "keep"
     now = h.clock()
     if password is not None:
         auth.validate_password(password)
     result = h.db.write(lambda s: user_json(change_user(
         s, username, actor=p.actor, now=now, role=role, active=active, password=password, counter=counter,
-        counters=counters)))
+        counters=counters, full_name=full_name)))
     h.principals.clear()  # cached logins must see the change now
     return jsonify(result)
 

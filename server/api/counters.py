@@ -4,9 +4,11 @@ from __future__ import annotations
 from typing import Any
 
 from flask import g, jsonify
+from sqlalchemy.orm import Session
 
 from ..context import hall
 from ..queueing.errors import Invalid, NotFound
+from ..queueing.models import Rating, Ticket
 from ..state import HallView, counter_queue
 from . import ApiError, allow, api, base_url, body
 from .parse import int_between, optional_str, required_str
@@ -159,6 +161,7 @@ def rating_target(n: int):
     result = h.db.read(op)
     result["reasons"] = [r.model_dump() for r in h.config.rating.reasons]
     result["low_score"] = h.config.rating.low_score
+    result["amend_seconds"] = h.config.rating.grace_seconds  # a reason may follow the saved score this long
     return jsonify(result)
 
 
@@ -181,6 +184,39 @@ def rate_at_counter(n: int):
     number, events = h.db.write(op)
     h.hub.publish(events)
     return jsonify({"rating": {"number": number, "score": score, "reason": reason}}), 201
+
+
+@api.patch("/counters/<int:n>/rating")
+@allow(devices=("rating",))
+def amend_at_counter(n: int):
+    """Add the citizen's reason or comment (or a changed score) to the rating this tablet has just saved."""
+    h, p = hall(), g.principal
+    check_counter(n)
+    data = body()
+    amend = rating_amendment(data)
+    number = optional_str(data, "number", 16)
+    now = h.clock()
+
+    def op(s):
+        out = h.engine.amend_at_counter(s, n, actor=p.actor, now=now, number=number, **amend)
+        return rating_json(s, out.ticket)
+
+    return jsonify({"rating": h.db.write(op)})
+
+
+def rating_amendment(data: dict[str, Any]) -> dict[str, Any]:
+    """{score?, reason?, comment?} of an amend; at least one of them."""
+    amend = {"score": int_between(data, "score", 1, 4) if "score" in data else None,
+             "reason": optional_str(data, "reason", 40), "comment": optional_str(data, "comment", 1000)}
+    if all(v is None for v in amend.values()):
+        raise Invalid("missing_field", field="score/reason/comment")
+    return amend
+
+
+def rating_json(s: Session, ticket: Ticket) -> dict[str, Any]:
+    """A ticket's rating as it stands now."""
+    rating = s.get(Rating, ticket.id)
+    return {"number": ticket.number, "score": rating.score, "reason": rating.reason, "comment": rating.comment}
 
 
 @api.post("/counters/<int:n>/resume")

@@ -12,6 +12,9 @@ TICKET = {
         "called_at": {"type": ["string", "null"], "format": "date-time"},
         "counter": {"type": ["integer", "null"]}, "waiting_ahead": {"type": ["integer", "null"]},
         "estimated_wait_s": {"type": ["integer", "null"]}, "token": {"type": "string"},
+        "target_counter": {"type": ["integer", "null"], "description": "sent straight to this counter"},
+        "target_counter_status": {"type": ["string", "null"], "enum": ["open", "paused", "closed", None]},
+        "counters_open": {"type": ["integer", "null"], "description": "open counters that may call it now (waiting)"},
     },
     "required": ["number", "service", "status", "priority", "issued_at", "called_at", "counter",
                  "waiting_ahead", "estimated_wait_s"],
@@ -57,16 +60,25 @@ ENDPOINTS: list[tuple[str, str, str, str, dict[str, Any] | None, int]] = [
     ("post", "/counters/{n}/rating", "rating device", "Rate the ticket the counter just finished",
      {"score": {"type": "integer", "minimum": 1, "maximum": 4}, "reason": {"type": "string"},
       "comment": {"type": "string"}}, 201),
+    ("patch", "/counters/{n}/rating", "rating device", "Add a reason or comment (or a new score) to the rating this "
+     "tablet has just saved, within rating.grace_seconds (409 nothing_to_amend after)",
+     {"number": {"type": "string"}, "score": {"type": "integer", "minimum": 1, "maximum": 4},
+      "reason": {"type": "string"}, "comment": {"type": "string"}}, 200),
+    ("patch", "/tickets/{token}/rating", "whoever gave the rating (the holder, or a rating device)",
+     "Add a comment (or a reason, or a new score) to the rating just given, within rating.grace_seconds",
+     {"score": {"type": "integer", "minimum": 1, "maximum": 4}, "reason": {"type": "string"},
+      "comment": {"type": "string"}}, 200),
     ("get", "/console-settings", "staff and up", "Pause reasons, priority categories, calling a chosen number",
      None, 200),
     ("get", "/display-settings", "anyone; a display token selects its board", "What a board shows and says",
      None, 200),
     ("get", "/users", "admin", "People", None, 200),
     ("post", "/users", "admin", "Add a person", {"username": {"type": "string"}, "role": {"type": "string"},
-                                                  "password": {"type": "string"}, "counter": {"type": "integer"}}, 201),
-    ("patch", "/users/{username}", "admin", "Change role, active, password or counter",
+                                                  "password": {"type": "string"}, "counter": {"type": "integer"},
+                                                  "full_name": {"type": "string", "maxLength": 100}}, 201),
+    ("patch", "/users/{username}", "admin", "Change role, active, password, counter or full name",
      {"role": {"type": "string"}, "active": {"type": "boolean"}, "password": {"type": "string"},
-      "counter": {"type": ["integer", "null"]}}, 200),
+      "counter": {"type": ["integer", "null"]}, "full_name": {"type": ["string", "null"], "maxLength": 100}}, 200),
     ("get", "/devices", "admin", "Devices and when each was last seen", None, 200),
     ("post", "/devices", "admin", "Register a device; its token is in the answer only",
      {"name": {"type": "string"}, "kind": {"type": "string"}, "printer": {"type": "string"}}, 201),
@@ -79,6 +91,8 @@ ENDPOINTS: list[tuple[str, str, str, str, dict[str, Any] | None, int]] = [
     ("get", "/reports/tickets.xlsx", "supervisor and up", "One row per ticket as Excel (92 days at most)", None, 200),
     ("get", "/reports/summary.xlsx", "supervisor and up", "The report as an Excel workbook", None, 200),
     ("get", "/dashboard", "supervisor and up", "The live dashboard's figures", None, 200),
+    ("get", "/reports/ratings", "supervisor and up",
+     "Counts per low-score reason and the latest comments (?from=&to=&limit=&offset=)", None, 200),
 ]
 
 
@@ -95,7 +109,8 @@ def document() -> dict[str, Any]:
             op["security"] = [{"bearer": []}]
         params = [{"name": p, "in": "path", "required": True, "schema": {"type": "integer" if p == "n" else "string"}}
                   for p in ("n", "token", "username", "name") if "{" + p + "}" in path]
-        if path in ("/stats", "/reports/tickets.csv", "/reports/tickets.xlsx", "/reports/summary.xlsx"):
+        if path in ("/stats", "/reports/tickets.csv", "/reports/tickets.xlsx", "/reports/summary.xlsx",
+                    "/reports/ratings"):
             params += [{"name": q, "in": "query", "schema": {"type": "string", "format": "date"}} for q in ("from", "to")]
         if path.startswith("/reports/"):
             params.append({"name": "lang", "in": "query", "schema": {"type": "string", "enum": ["vi", "en"]}})

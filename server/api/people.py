@@ -7,7 +7,7 @@ from flask import g, jsonify, request, session
 
 from .. import auth
 from ..context import hall
-from ..people import audit
+from ..people import audit, full_name_of
 from ..storage import offload
 from . import ApiError, allow, api, body
 from .parse import required_str
@@ -67,5 +67,6 @@ def logout():
 def me():
     """Who this token belongs to."""
     p = g.principal
+    full_name = hall().db.read(lambda s: full_name_of(s, p.name)) if p.kind == "user" else None
     return jsonify({"kind": p.kind, "name": p.name, "role": p.role, "device_kind": p.device_kind,
-                    "counter": p.counter})
+                    "counter": p.counter, "full_name": full_name, "display_name": full_name or p.name})

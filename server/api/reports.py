@@ -1,7 +1,6 @@
 """Supervisor reads: printers, the live dashboard, statistics and the exports."""
 from __future__ import annotations
 
-import time
 from datetime import date, timedelta
 
 from flask import Response, jsonify, request
@@ -12,6 +11,7 @@ from ..queueing.errors import Invalid
 from ..reports import dashboard as dashboard_body
 from ..reports import stats, summary_xlsx, tickets_csv, tickets_xlsx
 from ..reports.facts import ticket_facts
+from ..reports.ratings import rating_report
 from ..storage import offload
 from . import allow, api
 
@@ -62,7 +62,7 @@ def printers():
 def dashboard():
     """The live dashboard: queues and their longest waits, counters, printers, alerts, today's figures."""
     h = hall()
-    key = (h.hub.last_seq, int(time.monotonic() // DASHBOARD_CACHE_S))
+    key = (h.hub.last_seq, int(h.clock().timestamp() // DASHBOARD_CACHE_S))  # the hall's clock moves waits on
     cached = _dashboard_cache.get("body")
     if cached is not None and cached[0] == key:
         return jsonify(cached[1])
@@ -80,6 +80,17 @@ def statistics():
     start, end = _range()
     today = business_day(h.clock(), h.config.center.tz, h.config.center.day_start)
     return jsonify(h.db.read(lambda s: stats(s, h.config, start, end, today=today)))
+
+
+@api.get("/reports/ratings")
+@allow(role="supervisor")
+def ratings():
+    """Counts per low-score reason, and the latest comments (?limit=, ?offset=) with ticket, service, counter, score."""
+    h = hall()
+    start, end = _range()
+    limit = min(max(request.args.get("limit", 20, type=int), 1), 100)
+    offset = max(request.args.get("offset", 0, type=int), 0)
+    return jsonify(h.db.read(lambda s: rating_report(s, h.config, start, end, limit=limit, offset=offset)))
 
 
 @api.get("/reports/tickets.csv")

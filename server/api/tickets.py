@@ -11,6 +11,7 @@ from ..printing import add_job, job_status, ticket_view
 from ..queueing.models import PrintJob, Ticket
 from ..state import HallView
 from . import ApiError, allow, api, base_url, body
+from .counters import rating_amendment, rating_json
 from .parse import int_between, optional_bool, optional_str, required_str
 
 def _priority(data: dict) -> tuple[bool, str | None]:
@@ -112,6 +113,23 @@ def rate(token: str):
 
     h.hub.publish(h.db.write(op))
     return jsonify({"rating": {"score": score, "comment": comment}}), 201
+
+
+@api.patch("/tickets/<token>/rating")
+@allow(anonymous=True, devices=("rating",))
+def amend(token: str):
+    """Add a comment (or a reason, or a changed score) to the rating just given, by whoever gave it."""
+    h, p = hall(), g.principal
+    if p.kind not in ("anonymous", "device") or (p.kind == "device" and p.device_kind != "rating"):
+        raise ApiError(403, "forbidden")  # staff never rate their own service
+    changes = rating_amendment(body())
+    now = h.clock()
+
+    def op(s):
+        out = h.engine.amend_rating(s, _ticket(s, token), actor=p.actor, now=now, **changes)
+        return rating_json(s, out.ticket)
+
+    return jsonify({"rating": h.db.write(op)})
 
 
 @api.post("/tickets/<token>/cancel")

@@ -23,6 +23,7 @@ from .models import (
     CounterState, Hall, Rating, Ticket, TicketEvent,
 )
 from .numbering import next_ordinal
+from .rating import Ratings, TicketRated
 
 
 @dataclass(frozen=True)
@@ -48,12 +49,6 @@ class TicketFinished:
     counter: int
 
 
-@dataclass(frozen=True)
-class TicketRated:
-    ticket_id: int
-    score: int
-
-
 Change = TicketCalled | QueueChanged | CounterChanged | TicketFinished | TicketRated
 
 
@@ -72,7 +67,7 @@ def scoped_key(actor: str, key: str) -> str:
     return f"{actor}:{key}"
 
 
-class Engine:
+class Engine(Ratings):
     """The hall's queue rules, bound to its configuration."""
 
     def __init__(self, config: HallConfig) -> None:
@@ -350,47 +345,6 @@ class Engine:
         out = Outcome(ticket=ticket, changes=[QueueChanged(ticket.service)])
         self._event(s, out, "cancelled", ticket, actor, now)
         return out
-
-    def rate(self, s: Session, ticket: Ticket, *, score: int, comment: str | None, actor: str,
-             now: datetime, reason: str | None = None) -> Outcome:
-        """Record the citizen's satisfaction with a finished ticket, once."""
-        if ticket.status != DONE:
-            raise Conflict("ticket_not_finished", number=ticket.number)
-        if reason is not None and reason not in {r.code for r in self.config.rating.reasons}:
-            raise Invalid("invalid_value", field="reason", allowed=", ".join(r.code for r in self.config.rating.reasons))
-        if s.get(Rating, ticket.id) is not None:
-            raise Conflict("already_rated", number=ticket.number)
-        served_by = s.execute(
-            select(TicketEvent.actor).where(TicketEvent.ticket_id == ticket.id, TicketEvent.kind == "finished")
-            .order_by(TicketEvent.id.desc()).limit(1)).scalar_one_or_none()
-        s.add(Rating(ticket_id=ticket.id, score=score, comment=comment, reason=reason, counter=ticket.counter,
-                     staff=served_by, at=now, by=actor))
-        out = Outcome(ticket=ticket, changes=[TicketRated(ticket.id, score)])
-        self._event(s, out, "rated", ticket, actor, now, counter=ticket.counter, score=score)
-        return out
-
-    def rateable(self, s: Session, counter: int, now: datetime, grace_s: int = 0) -> Ticket | None:
-        """The ticket the counter's rating tablet may rate now: finished here moments ago, not yet rated."""
-        if self.config.counter(counter) is None:
-            raise NotFound("unknown_counter", counter=counter)
-        ticket_id = s.execute(
-            select(TicketEvent.ticket_id).where(TicketEvent.kind == "finished", TicketEvent.counter == counter)
-            .order_by(TicketEvent.seq.desc()).limit(1)).scalar_one_or_none()
-        ticket = s.get(Ticket, ticket_id) if ticket_id else None
-        if ticket is None or ticket.status != DONE or ticket.finished_at is None:
-            return None
-        if (now - ticket.finished_at).total_seconds() > self.config.rating.unlock_seconds + grace_s:
-            return None
-        return None if s.get(Rating, ticket.id) is not None else ticket
-
-    def rate_at_counter(self, s: Session, counter: int, *, score: int, reason: str | None, comment: str | None,
-                        actor: str, now: datetime) -> Outcome:
-        """The rating tablet's rating of the ticket the counter has just finished."""
-        # A citizen who started choosing a reason before the tablet locked may still finish.
-        ticket = self.rateable(s, counter, now, grace_s=self.config.rating.grace_seconds)
-        if ticket is None:
-            raise Conflict("nothing_to_rate", counter=counter)
-        return self.rate(s, ticket, score=score, comment=comment, reason=reason, actor=actor, now=now)
 
 
 def stamp(s: Session, out: Outcome) -> list[int]:

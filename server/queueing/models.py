@@ -139,7 +139,8 @@ class Rating(Base):
 class User(Base):
     __tablename__ = "users"
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    username: Mapped[str] = mapped_column(String(64), unique=True)
+    username: Mapped[str] = mapped_column(String(64), unique=True)  # the login: ASCII letters, digits, . _ -
+    full_name: Mapped[str | None] = mapped_column(String(100))  # "Nguyễn Văn Bảo"; None: shown as the username
     role: Mapped[str] = mapped_column(String(16))
     password_hash: Mapped[str] = mapped_column(String(200))
     active: Mapped[bool] = mapped_column(Boolean, default=True)

@@ -11,6 +11,7 @@ from ..config import HallConfig
 from ..queueing.clock import business_day, local_time
 from ..queueing.models import WAITING, CounterState, Hall, Ticket
 from ..state import iso
+from ..people import full_names
 from .facts import person, ticket_facts
 from .summary import Row, add, empty_row, figures, summarize
 
@@ -42,6 +43,9 @@ def dashboard(s: Session, config: HallConfig, now: datetime, printers: list[dict
             oldest[service] = t
     states = {c.number: c for c in s.execute(select(CounterState)).scalars()}
     local = local_time(now, tz)
+    stuck = dict(s.execute(  # tickets sent to one counter, per service: no other counter calls them
+        select(Ticket.service, func.count()).where(Ticket.status == WAITING, Ticket.business_day == day,
+                                                   Ticket.target_counter.is_not(None)).group_by(Ticket.service)).all())
 
     services = []
     alerts = []
@@ -64,9 +68,13 @@ def dashboard(s: Session, config: HallConfig, now: datetime, printers: list[dict
         if level == "over":
             alerts.append({"kind": "wait_over_target", "level": "danger", "service": svc.code,
                            "name": svc.name.model_dump(), "longest_wait_s": longest,
-                           "target_wait_s": svc.target_wait_s, "waiting": n})
+                           "target_wait_s": svc.target_wait_s, "waiting": n,
+                           # Nobody can call them: the supervisor must open a counter, not hurry one.
+                           "no_counter_open": not counters_open and n > stuck.get(svc.code, 0)})
+    alerts += _sent_to_closed(s, config, day, now, states)
 
     counters = []
+    names = full_names(s)
     for conf in config.counters:
         state = states.get(conf.number)
         current = s.get(Ticket, state.current_ticket_id) if state and state.current_ticket_id else None
@@ -77,6 +85,7 @@ def dashboard(s: Session, config: HallConfig, now: datetime, printers: list[dict
             "status": status, "pause_reason": state.pause_reason if state else None,
             "since": iso(state.since, config) if state else None,
             "staff": person(state.staff) if state else None,
+            "staff_name": names.get(person(state.staff) or "") if state else None,
             "current": {"number": current.number, "service": current.service, "status": current.status,
                         "called_at": iso(current.called_at, config),
                         "started_at": iso(current.started_at, config)} if current else None,
@@ -107,6 +116,28 @@ def dashboard(s: Session, config: HallConfig, now: datetime, printers: list[dict
         "services": services, "counters": counters, "printers": printers, "alerts": alerts,
         "pause_reasons": {c.code: c.name.model_dump() for c in _pause_reasons(config)},
     }
+
+
+def _sent_to_closed(s: Session, config: HallConfig, day, now: datetime,
+                    states: dict[int, CounterState]) -> list[dict[str, Any]]:
+    """Tickets transferred to a counter that is closed or paused, waiting past their service's target."""
+    alerts = []
+    for number, service, counter, queued_at in s.execute(
+        select(Ticket.number, Ticket.service, Ticket.target_counter, Ticket.queued_at)
+        .where(Ticket.status == WAITING, Ticket.business_day == day, Ticket.target_counter.is_not(None))
+        .order_by(Ticket.queued_at)
+    ):
+        state = states.get(counter)
+        status = state.status if state else "closed"
+        svc = config.service(service)
+        target = svc.target_wait_s if svc else 1800
+        waited = int((now - queued_at).total_seconds())
+        if status != "open" and waited > target:
+            alerts.append({"kind": "sent_to_closed_counter", "level": "danger", "number": number, "service": service,
+                           "name": svc.name.model_dump() if svc else {"vi": service, "en": service},
+                           "counter": counter, "counter_status": status, "waited_s": waited,
+                           "target_wait_s": target})
+    return alerts
 
 
 def _pause_reasons(config: HallConfig) -> list:

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from ..config import HallConfig
 from ..queueing.clock import business_day, utcnow
+from ..people import full_names
 from ..queueing.models import ServiceDay
 from .facts import ticket_facts
 from .summary import Row, add, empty_row, figures, summarize
@@ -142,13 +143,14 @@ def stats(s: Session, config: HallConfig, start: date, end: date, *, today: date
         conf = config.counter(n)
         return {"number": n, "name": conf.name.model_dump() if conf else {"vi": str(n), "en": str(n)}}
 
+    names = full_names(s)  # per-staff figures are shown by full name (the username stays the key)
     every_day = [start + timedelta(days=i) for i in range((end - start).days + 1)]
     return {
         "from": start.isoformat(), "to": end.isoformat(),
         "total": _entity(total),
         "services": {code: _entity(row, **service_about(code)) for code, row in services.items()},
         "counters": {str(n): _entity(row, **counter_about(n)) for n, row in sorted(counters.items())},
-        "staff": {name: _entity(row, username=name) for name, row in sorted(staff.items())},
+        "staff": {name: _entity(row, username=name, full_name=names.get(name)) for name, row in sorted(staff.items())},
         "by_hour": [{"hour": h, "tickets": total[name]} for h, name in enumerate(HOURS)],
         "by_day": [_day(d, days.get(d) or empty_row()) for d in every_day],
         "distribution_edges_s": list(DISTRIBUTION_EDGES),

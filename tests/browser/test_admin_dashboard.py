@@ -95,7 +95,7 @@ def test_a_wait_past_its_target_raises_an_alert(new_page, office):
 def test_staff_cannot_open_the_dashboard(new_page, office):
     page = new_page(1280, 900)
     log_in(page, f"{office.url}/admin", username="lan")
-    expect(page.locator("#admin-login-why")).to_contain_text("không có quyền")
+    expect(page.locator("#admin-login-why")).to_contain_text("Trang này dành cho giám sát viên (supervisor)")
     expect(page.locator("#admin-main")).to_be_hidden()
 
 

@@ -177,6 +177,9 @@ def test_transfer_to_a_service_and_to_a_counter(new_page, desk):
     there.keyboard.press("t")
     there.keyboard.type("13")
     there.keyboard.press("Enter")
+    # Nobody sits at counter 13: the console asks first (tests/browser/test_transfer_closed.py).
+    expect(there.locator("#confirm-text")).to_contain_text("Quầy 13 đang đóng")
+    there.keyboard.press("Enter")
     expect(there.locator("#message")).to_have_text(f"Đã chuyển số {ticket['number']} đến Quầy 13")
     waiting = desk.queue(13)["waiting"]
     assert [(t["number"], t["sent_here"]) for t in waiting] == [(ticket["number"], True)]

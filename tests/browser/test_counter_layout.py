@@ -76,7 +76,7 @@ def console_at_3(new_page, busy: Desk, width: int, height: int, name: str = "lan
     return page
 
 
-@pytest.mark.parametrize("width,height", [(480, 760), (800, 900)])
+@pytest.mark.parametrize("width,height", [(480, 760), (800, 900), (1280, 800)])
 def test_the_console_fits_a_small_window(new_page, busy, width, height):
     for code in ("TK", "LD", "TK"):
         busy.issue(code)
@@ -111,6 +111,12 @@ def test_console_screenshots(new_page, busy, shots):
     page.keyboard.press("t")
     page.keyboard.type("TP")
     save(page, shots, "counter-transfer")
+    page.locator("#transfer-input").fill("5")  # counter 5: nobody there
+    page.keyboard.press("Enter")
+    expect(page.locator("#confirm-text")).to_contain_text("Quầy 5 đang đóng")
+    save(page, shots, "counter-transfer-confirm")
+    page.keyboard.press("Escape")  # back to the choices
+    expect(page.locator("#dlg-transfer")).to_be_visible()
     page.keyboard.press("Escape")
     page.keyboard.press("p")
     save(page, shots, "counter-pause")

@@ -24,8 +24,15 @@ export const ADMIN = {
   "login.title": ["Đăng nhập", "Log in"],
   "login.why": ["Dành cho cán bộ giám sát và quản trị.", "For supervisors and administrators."],
   "login.expired": ["Phiên đăng nhập đã hết. Vui lòng đăng nhập lại.", "Your session has ended. Please log in again."],
-  "login.forbidden": ["Tài khoản {name} không có quyền xem trang này. Hãy đăng nhập bằng tài khoản giám sát.",
-                      "The account {name} may not see this page. Please log in as a supervisor."],
+  "page.for.supervisor": ["Trang này dành cho giám sát viên (supervisor) và quản trị viên (admin).",
+                          "This page is for supervisors (supervisor) and administrators (admin)."],
+  "page.for.admin": ["Trang này dành cho quản trị viên (admin).", "This page is for administrators (admin)."],
+  "login.forbidden": ["Tài khoản {name} là {role}. Hãy đăng nhập bằng tài khoản có quyền này.",
+                      "The account {name} is {role}. Please log in with an account that has this role."],
+  "login.back": ["Quay lại {page}", "Back to {page}"],
+  "role.staff.a": ["cán bộ (staff)", "staff (staff)"],
+  "role.supervisor.a": ["giám sát viên (supervisor)", "a supervisor (supervisor)"],
+  "role.admin.a": ["quản trị viên (admin)", "an administrator (admin)"],
   "login.username": ["Tên đăng nhập", "Username"],
   "login.password": ["Mật khẩu", "Password"],
   "login.submit": ["Đăng nhập", "Log in"],
@@ -57,11 +64,40 @@ export function startShell(i18n, { role = "supervisor", onReady = () => {}, onLa
     $("admin-main").hidden = view !== "main";
   }
 
+  let refused = null;  // who opened a page their role may not open: said on the login form
+
+  /** Only the pages this person's role may open are in the navigation. */
+  function renderNav(who) {
+    const rank = who && who.kind === "user" ? ROLES.indexOf(who.role) : -1;
+    for (const link of document.querySelectorAll(".a-nav [data-role]")) {
+      link.hidden = rank < ROLES.indexOf(link.dataset.role);
+    }
+  }
+
+  function renderWhy(why, params) {
+    $("admin-login-why").className = refused ? "hq-banner hq-banner--warn a-message" : "hq-muted";
+    if (!refused) {
+      $("admin-login-why").textContent = i18n.t(why, params);
+      $("admin-login-back").hidden = true;
+      return;
+    }
+    // "Trang này dành cho quản trị viên (admin). Tài khoản lan là giám sát viên (supervisor)…"
+    $("admin-login-why").textContent = `${i18n.t(`page.for.${role}`)} ${i18n.t("login.forbidden", {
+      name: refused.name, role: i18n.t(`role.${refused.role}.a`) })}`;
+    const home = [...document.querySelectorAll(".a-nav [data-role]")].find((link) => !link.hidden);
+    $("admin-login-back").hidden = !home;
+    if (home) $("admin-login-back-link").textContent = i18n.t("login.back", { page: home.textContent });
+    if (home) $("admin-login-back-link").href = home.getAttribute("href");
+  }
+
+  let lastWhy = ["login.why", {}];
   function loginAgain(why = "login.why", params = {}) {
     me = null;
+    lastWhy = [why, params];
     $("admin-user").hidden = true;
     $("admin-logout").hidden = true;
-    $("admin-login-why").textContent = i18n.t(why, params);
+    if (!refused) renderNav(null);
+    renderWhy(why, params);
     show("login");
     setTimeout(() => $("admin-username").focus(), 0);
   }
@@ -76,10 +112,14 @@ export function startShell(i18n, { role = "supervisor", onReady = () => {}, onLa
       return;
     }
     if (who.kind !== "user" || ROLES.indexOf(who.role) < ROLES.indexOf(role)) {
-      return loginAgain("login.forbidden", { name: who.name });
+      refused = who.kind === "user" ? who : null;
+      renderNav(who);
+      return loginAgain();
     }
+    refused = null;
     me = who;
-    $("admin-user").textContent = i18n.t("nav.user", { name: who.name, role: i18n.t(`role.${who.role}`) });
+    renderNav(who);
+    $("admin-user").textContent = i18n.t("nav.user", { name: who.display_name || who.name, role: i18n.t(`role.${who.role}`) });
     $("admin-user").hidden = false;
     $("admin-logout").hidden = false;
     show("main");
@@ -109,20 +149,22 @@ export function startShell(i18n, { role = "supervisor", onReady = () => {}, onLa
 
   $("admin-logout").addEventListener("click", async () => {
     try { await api("logout", { method: "POST", body: {}, lang: i18n.lang }); } catch { /* gone anyway */ }
+    refused = null;
     loginAgain();
   });
 
   $("admin-lang").addEventListener("click", () => i18n.toggle());
   i18n.onChange(() => {
     i18n.apply(document);
-    if (me) $("admin-user").textContent = i18n.t("nav.user", { name: me.name, role: i18n.t(`role.${me.role}`) });
+    if (me) $("admin-user").textContent = i18n.t("nav.user", { name: me.display_name || me.name, role: i18n.t(`role.${me.role}`) });
+    else renderWhy(...lastWhy);
     onLang();
   });
   i18n.apply(document);
   enter();
 
   return {
-    loginAgain: () => loginAgain("login.expired"),
+    loginAgain: () => { refused = null; loginAgain("login.expired"); },
     get me() { return me; },
     /** The live indicator in the bar: true, false, or null to hide it. */
     setLive(online) {

@@ -64,6 +64,12 @@ const DASH = {
   "printer.cover_open": ["nắp đang mở", "cover open"],
   "alert.wait_over_target": ["{service}: có công dân đã chờ {wait} (mục tiêu {target}); {waiting} người đang chờ.",
                              "{service}: someone has waited {wait} (target {target}); {waiting} waiting."],
+  "alert.wait_over_target.no_counter": ["{service}: chưa có quầy nào mở mà có công dân đã chờ {wait} (mục tiêu {target}); {waiting} người đang chờ.",
+                                        "{service}: no counter is open and someone has waited {wait} (target {target}); {waiting} waiting."],
+  "alert.sent_to_closed_counter": ["Số {number} ({service}) được chuyển đến quầy {counter} đang {state} và đã chờ {wait} (mục tiêu {target}).",
+                                   "Ticket {number} ({service}) was sent to counter {counter}, which is {state}, and has waited {wait} (target {target})."],
+  "state.closed": ["đóng", "closed"],
+  "state.paused": ["tạm nghỉ", "paused"],
   "alert.printer_offline": ["Máy in {printer} mất kết nối.", "Printer {printer} is offline."],
   "alert.printer_paper_out": ["Máy in {printer} đã hết giấy — cần thay cuộn giấy.", "Printer {printer} is out of paper — replace the roll."],
   "alert.printer_paper_near_end": ["Máy in {printer} sắp hết giấy.", "Printer {printer} is running low on paper."],
@@ -149,10 +155,11 @@ function renderAlerts(d) {
   const box = $("dash-alerts");
   box.replaceChildren(...d.alerts.map((a) => el("p", {
     class: `hq-banner hq-banner--${a.level === "danger" ? "danger" : "warn"} a-alert`, role: "alert",
-    dataset: { kind: a.kind, service: a.service || "", printer: a.printer || "" },
-  }, i18n.t(`alert.${a.kind}`, {
+    dataset: { kind: a.kind, service: a.service || "", printer: a.printer || "", number: a.number || "" },
+  }, i18n.t(`alert.${a.kind}${a.no_counter_open ? ".no_counter" : ""}`, {
     service: a.name ? i18n.name(a.name) : a.service, printer: a.printer, waiting: a.waiting,
-    wait: fmt.duration(a.longest_wait_s), target: fmt.duration(a.target_wait_s),
+    wait: fmt.duration(a.longest_wait_s ?? a.waited_s), target: fmt.duration(a.target_wait_s),
+    number: a.number, counter: a.counter, state: a.counter_status ? i18n.t(`state.${a.counter_status}`) : "",
   }))));
 }
 
@@ -212,7 +219,8 @@ function counterCard(c, d) {
     lines.push(el("span", { class: "a-counter__line", dataset: { field: "paused" } },
       i18n.t("counter.paused_for", { reason, time: fmt.time(c.since) })));
   }
-  lines.push(el("span", { class: "a-counter__line" }, c.staff ? i18n.t("counter.staff", { name: c.staff }) : i18n.t("counter.nobody")));
+  lines.push(el("span", { class: "a-counter__line", dataset: { field: "staff" } },
+    c.staff ? i18n.t("counter.staff", { name: c.staff_name || c.staff }) : i18n.t("counter.nobody")));
   lines.push(el("span", { class: "a-counter__line" }, i18n.t("counter.served", { n: fmt.number(c.served) })));
   return el("article", { class: "a-counter", dataset: { counter: c.number, status } },
     el("div", { class: "a-counter__head" },

@@ -10,6 +10,7 @@ export const PEOPLE = {
   "people.refresh": ["Làm mới", "Refresh"],
 
   "col.username": ["Tên đăng nhập", "Username"],
+  "col.full_name": ["Họ và tên", "Full name"],
   "col.role": ["Vai trò", "Role"],
   "col.counter": ["Quầy", "Counter"],
   "col.state": ["Trạng thái", "State"],
@@ -42,6 +43,12 @@ export const PEOPLE = {
   "user.reset_done": ["Đã đặt mật khẩu mới cho {name}.", "{name} has a new password."],
   "user.generate": ["Tạo ngẫu nhiên", "Generate"],
   "user.you": ["(bạn)", "(you)"],
+  "user.full_name_example": ["Ví dụ: Nguyễn Văn Bảo", "E.g. Nguyễn Văn Bảo"],
+  "user.full_name_none": ["Chưa nhập", "Not set"],
+  "user.full_name_label": ["Họ và tên của {name}", "Full name of {name}"],
+  "user.username_rule": ["Tên đăng nhập: chữ không dấu, số và . _ - (ví dụ: nguyenvanbao). Họ và tên hiện trên bàn làm việc, màn hình quầy và báo cáo.",
+                         "Username: letters without accents, digits and . _ - (e.g. nguyenvanbao). The full name shows on consoles, counter screens and reports."],
+  "user.renamed": ["Đã lưu họ và tên của {name}.", "Saved the full name of {name}."],
 
   "device.add": ["Thêm thiết bị", "Add a device"],
   "device.printer_hint": ["Máy in (chỉ cho kiosk, không bắt buộc)", "Printer (kiosks only, optional)"],
@@ -80,7 +87,6 @@ export const PEOPLE = {
   "error.last_admin": ["Không thể bỏ quyền hoặc khoá quản trị viên cuối cùng.", "The last active admin cannot be demoted or disabled."],
   "error.already_exists": ["Tên này đã có.", "That name is already taken."],
   "error.weak_password": ["Mật khẩu cần ít nhất 8 ký tự.", "The password needs at least 8 characters."],
-  "error.invalid_value": ["Giá trị không hợp lệ.", "Invalid value."],
   "error.missing_field": ["Vui lòng điền đủ các ô bắt buộc.", "Please fill in the required fields."],
   "error.unknown_counter": ["Không có quầy này.", "There is no such counter."],
   "error.forbidden": ["Bạn không có quyền thực hiện thao tác này.", "You are not allowed to do this."],

@@ -30,15 +30,30 @@ function say(text, kind = "ok") {
   if (text) messageTimer = setTimeout(() => { box.hidden = true; }, kind === "ok" ? 6000 : 15000);
 }
 
+// The server's own message (in the page's language) names the field and the rule for these.
+const SERVER_WORDS = new Set(["invalid_username", "invalid_full_name", "invalid_value", "forbidden"]);
+
+/** An API error in words: this page's catalog, else the server's message, else the generic text. */
+function errorText(err) {
+  if (!(err instanceof ApiError)) return i18n.error("network");
+  if (SERVER_WORDS.has(err.code) && err.message && err.message !== err.code) return err.message;
+  return i18n.has(`error.${err.code}`) || !err.message ? i18n.error(err.code) : err.message;
+}
+
 /** Run an API call; a 401 brings the login back, other errors are said in words. */
 async function call(path, options = {}) {
   try {
     return await api(path, { lang: i18n.lang, ...options });
   } catch (err) {
     if (err instanceof ApiError && err.status === 401) shell.loginAgain();
-    else say(err instanceof ApiError ? i18n.error(err.code) : i18n.error("network"), "danger");
+    else say(errorText(err), "danger");
     throw err;
   }
+}
+
+/** "Nguyễn Văn Bảo" → "nguyenvanbao": the username offered while a full name is typed. */
+export function loginFrom(fullName) {
+  return fullName.replace(/[đĐ]/g, "d").normalize("NFD").replace(/[^A-Za-z0-9._-]/g, "").toLowerCase().slice(0, 64);
 }
 
 function cell(content) {
@@ -98,6 +113,14 @@ function renderUsers() {
     name.textContent = u.username;
     const nameCell = cell(name);
     if (state.me && u.username === state.me.name) nameCell.append(` ${i18n.t("user.you")}`);
+    const fullName = document.createElement("input");
+    fullName.className = "p-name";
+    fullName.maxLength = 100;
+    fullName.spellcheck = false;
+    fullName.value = u.full_name || "";
+    fullName.placeholder = i18n.t("user.full_name_none", { name: u.username });
+    fullName.dataset.fullName = u.username;
+    fullName.setAttribute("aria-label", i18n.t("user.full_name_label", { name: u.username }));
     const actions = document.createElement("div");
     actions.className = "p-actions";
     actions.append(
@@ -106,6 +129,7 @@ function renderUsers() {
     );
     tr.append(
       nameCell,
+      cell(fullName),
       cell(select(roleOptions(), u.role, { role: u.username })),
       cell(select(counterOptions(), u.counter == null ? "" : String(u.counter), { counter: u.username })),
       cell(chip(i18n.t(u.active ? "user.active" : "user.disabled"), u.active ? "ok" : "off")),
@@ -133,8 +157,15 @@ async function change(username, patch, doneKey = "user.changed") {
 
 $("users").addEventListener("change", (event) => {
   const el = event.target;
-  if (el.dataset.role) change(el.dataset.role, { role: el.value });
+  if (el.dataset.fullName) {
+    const user = state.users.find((u) => u.username === el.dataset.fullName);
+    if (user && el.value.trim() !== (user.full_name || "")) change(user.username, { full_name: el.value.trim() || null }, "user.renamed");
+  } else if (el.dataset.role) change(el.dataset.role, { role: el.value });
   else if (el.dataset.counter) change(el.dataset.counter, { counter: el.value ? Number(el.value) : null });
+});
+
+$("users").addEventListener("keydown", (event) => {
+  if (event.key === "Enter" && event.target.dataset.fullName) event.target.blur();  // saves, by its change event
 });
 
 $("users").addEventListener("click", (event) => {
@@ -148,15 +179,31 @@ $("users").addEventListener("click", (event) => {
   }
 });
 
+// While the username was not typed by hand, it follows the full name ("Nguyễn Văn Bảo" → nguyenvanbao).
+let usernameTyped = false;
+$("new-username").addEventListener("input", () => { usernameTyped = $("new-username").value !== ""; });
+$("new-full-name").addEventListener("input", () => {
+  if (!usernameTyped) $("new-username").value = loginFrom($("new-full-name").value);
+});
+
+const FIELD_OF = { invalid_username: "new-username", invalid_full_name: "new-full-name", weak_password: "new-password",
+  already_exists: "new-username" };
+
 $("user-add").addEventListener("submit", async (event) => {
   event.preventDefault();
+  for (const id of Object.values(FIELD_OF)) $(id).removeAttribute("aria-invalid");
   const body = { username: $("new-username").value.trim(), role: $("new-role").value, password: $("new-password").value };
+  const fullName = $("new-full-name").value.trim();
+  if (fullName) body.full_name = fullName;
   if ($("new-counter").value) body.counter = Number($("new-counter").value);
   try {
     await call("users", { method: "POST", body });
-  } catch {
+  } catch (err) {
+    const field = err instanceof ApiError ? FIELD_OF[err.code] || (err.code === "missing_field" && emptyField()) : null;
+    if (field) { $(field).setAttribute("aria-invalid", "true"); $(field).focus(); }
     return;
   }
+  usernameTyped = false;
   say(i18n.t("user.added", { name: body.username }));
   $("user-add").reset();
   fillAddForms();
@@ -164,6 +211,10 @@ $("user-add").addEventListener("submit", async (event) => {
   refreshAudit();
   $("new-username").focus();
 });
+
+function emptyField() {
+  return ["new-username", "new-password"].find((id) => !$(id).value.trim()) || null;
+}
 
 // -- password reset -------------------------------------------------------------------------
 
@@ -207,6 +258,7 @@ for (const dialog of document.querySelectorAll(".p-dialog")) {
 // -- start ----------------------------------------------------------------------------------
 
 function fillAddForms() {
+  $("new-full-name").placeholder = i18n.t("user.full_name_example");
   const role = $("new-role").value || "staff";
   $("new-role").replaceChildren(...select(roleOptions(), role).options);
   $("new-role").value = role;

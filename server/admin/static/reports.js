@@ -5,8 +5,9 @@ import { api, ApiError } from "/static/api.js";
 import { adminI18n, makeFormat, startShell } from "./admin-shell.js";
 import { addDays, attachPicker, monday, parseDay, showDay } from "./datepicker.js";
 import { REP } from "./reports-i18n.js";
+import { RATINGS, setupRatings } from "./reports-ratings.js";
 
-const i18n = adminI18n(REP);
+const i18n = adminI18n(REP, RATINGS);
 const timeZone = document.body.dataset.timezone || "Asia/Ho_Chi_Minh";
 const fmt = makeFormat(i18n, timeZone);
 const $ = (id) => document.getElementById(id);
@@ -14,7 +15,9 @@ const charts = {};
 let report = null;
 let serverToday = null;
 
-const shell = startShell(i18n, { role: "supervisor", onReady: start, onLang: () => report && render(report) });
+const shell = startShell(i18n, {
+  role: "supervisor", onReady: start, onLang: () => { if (report) render(report); ratings.render(); },
+});
 
 function today() {
   if (serverToday) return serverToday;
@@ -104,6 +107,7 @@ async function load() {
     $("rep-xlsx").title = tooLong ? i18n.t("rep.xlsx_too_long") : "";
     $("rep-summary").href = `/api/v1/reports/summary.xlsx?${q}`;
     render(report);
+    await ratings.load(report.from, report.to);
     document.body.dataset.loaded = `${report.from}..${report.to}`;
   } catch (err) {
     if (err instanceof ApiError && (err.status === 401 || err.status === 403)) return shell.loginAgain();
@@ -135,8 +139,16 @@ function render(r) {
   renderCharts(r);
   renderTable("rep-services", "services", Object.values(r.services).map((f) => [f.code, i18n.name(f.name), f]), r.total);
   renderTable("rep-counters", "counters", Object.values(r.counters).map((f) => [String(f.number), i18n.name(f.name), f]), r.total);
-  renderTable("rep-staff", "staff", Object.values(r.staff).map((f) => [f.username, f.username, f]), null);
+  // People by full name; the username beside it (as a service's code is), for those who have one.
+  renderTable("rep-staff", "staff", Object.values(r.staff).map((f) => [f.username, f.full_name || f.username, f]), null);
 }
+
+function serviceName(code) {
+  const svc = report && report.services[code];
+  return svc ? i18n.name(svc.name) : code;
+}
+
+const ratings = setupRatings({ i18n, fmt, el, serviceName, showDay });
 
 function kpi(id, label, value, sub) {
   return el("div", { class: "a-kpi", id }, el("span", { class: "a-kpi__label" }, label),
@@ -263,6 +275,11 @@ function renderCharts(r) {
   });
 }
 
+/** "mean / median / p90", breakable only after a slash (no-break spaces before them). */
+function triple(times) {
+  return [times.mean, times.median, times.p90].map((v) => fmt.mmss(v)).join("\u00a0/ ");
+}
+
 function renderTable(id, kind, rows, total) {
   const table = $(id);
   const head = el("tr", {},
@@ -277,14 +294,14 @@ function renderTable(id, kind, rows, total) {
     el("td", { class: "num", dataset: { field: "served" } }, fmt.number(f.served)),
     el("td", { class: "num" }, fmt.number(f.no_shows)),
     el("td", { class: "num" }, fmt.number(f.transferred)),
-    el("td", { class: "num" }, `${fmt.mmss(f.wait_s.mean)} / ${fmt.mmss(f.wait_s.median)} / ${fmt.mmss(f.wait_s.p90)}`),
-    el("td", { class: "num" }, `${fmt.mmss(f.service_s.mean)} / ${fmt.mmss(f.service_s.median)} / ${fmt.mmss(f.service_s.p90)}`),
+    el("td", { class: "num a-wrap" }, triple(f.wait_s)),
+    el("td", { class: "num a-wrap" }, triple(f.service_s)),
     el("td", { class: "num" }, fmt.percent(f.within_target.share, 1)),
     el("td", { class: "num" }, fmt.number(f.rating.count)),
     el("td", { class: "num" }, f.rating.mean == null ? i18n.t("none") : fmt.number(f.rating.mean, 2)),
     el("td", { class: "num" }, fmt.percent(f.rating.satisfied_share)));
   const body = rows.length
-    ? rows.map(([key, name, f]) => line(key, name, f, kind === "services" ? key : null))
+    ? rows.map(([key, name, f]) => line(key, name, f, kind === "services" || (kind === "staff" && name !== key) ? key : null))
     : [el("tr", {}, el("td", { colspan: "12", class: "hq-muted" }, i18n.t("table.empty")))];
   const parts = [el("thead", {}, head), el("tbody", {}, body)];
   if (total && rows.length) parts.push(el("tfoot", {}, line("total", i18n.t("table.total"), total)));
