@@ -22,7 +22,7 @@ def average_service_s(s: Session, config: HallConfig, service: str, day: date) -
         .order_by(Ticket.finished_at.desc())
         .limit(RECENT)
     ).all()
-    spans = [(f - st).total_seconds() for st, f in rows if f and st and f >= st]
+    spans = [(f - st).total_seconds() for st, f in rows if f and st and f > st]  # a finish without a start says nothing
     if not spans:
         return float(config.service(service).default_service_time_s)
     return sum(spans) / len(spans)
@@ -50,7 +50,7 @@ def wait_s(ahead: int, avg_s: float, counters: int) -> int | None:
         return None
     if ahead <= 0:
         return 0
-    return 60 * math.ceil(ahead * avg_s / counters / 60)
+    return 60 * max(1, math.ceil(ahead * avg_s / counters / 60))
 
 
 def waiting_counts(s: Session, day: date, service: str | None = None) -> dict[tuple[str, bool], int]:

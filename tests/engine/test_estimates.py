@@ -33,6 +33,7 @@ def services(db, config, now) -> dict[str, dict]:
     (1, 300, 1, 300),
     (1, 10, 1, 60),          # never under a minute while someone is ahead
     (2, 20, 4, 60),          # "2 người" is never "Không phải chờ"
+    (18, 0, 2, 60),          # even when today's service times are all instants
     (3, 100, 2, 180),        # 150 s rounded up to a whole minute
     (5, 300, 0, None),       # no counter open: no estimate at all
     (0, 300, 0, None),
