@@ -61,6 +61,15 @@ PAUSE = """() => {
 
 SEEK = "(t) => { for (const a of window.__flash) a.currentTime = t; return window.__flash.length; }"
 
+# How far the newest number's glyphs reach past its card at this moment (the pulse scales it).
+SPILL = """() => {
+  const card = document.getElementById('hero').getBoundingClientRect();
+  const range = document.createRange();
+  range.selectNodeContents(document.getElementById('hero-number'));
+  const r = range.getBoundingClientRect();
+  return Math.max(card.left - r.left, r.right - card.right, card.top - r.top, r.bottom - card.bottom);
+}"""
+
 
 def luminance(rgb) -> float:
     def channel(v: float) -> float:
@@ -102,6 +111,8 @@ def test_every_frame_of_the_call_animation_keeps_the_text_readable(display_hall,
     for i in range(STEPS + 1):
         t = end * i / STEPS
         assert page.evaluate(SEEK, t) > 0
+        spill = page.evaluate(SPILL)
+        assert spill <= 0, f"the number spills {spill:.0f} px out of its card at {t:.0f} ms"
         for sample in page.evaluate(COLOURS):
             worst.append((contrast(sample["ink"], sample["bg"]), t, sample["where"]))
         if i % 6 == 0:  # photographed too: what a camera in the hall would see
