@@ -276,6 +276,10 @@ def test_no_estimate_before_a_counter_opens_then_a_real_one(new_page, start_hall
     expect(stats).not_to_contain_text("Dự kiến")
     expect(stats).not_to_contain_text("Không phải chờ")
     expect(tile(page, "XD")).to_contain_text("Chưa có quầy mở")  # nobody waits, nobody serves either
+    tile(page, "XD").click()  # the ticket says the same, never "0 người · Không phải chờ"
+    expect(page.locator("#t-ahead")).to_have_text("0 người")
+    expect(page.locator("#t-wait")).to_have_text("Chưa có quầy mở")
+    page.locator("#t-done").click()
 
     assert hall.counter(7, "take").status_code == 200  # counter 7 serves TP first; 360 s each
     expect(stats).to_contain_text("Dự kiến: ~12 phút")   # live, without a reload
