@@ -96,24 +96,24 @@ function applyEvent(name, payload) {
     flash($("recent").firstElementChild);
     flash(counterTiles.get(payload.counter));
   } else if (name === "counter_changed") {
+    // A counter that opens, pauses or closes carries its services' new estimates, which
+    // matter to this board even when the counter itself is not on it.
+    if ((payload.queues || []).map(applyQueue).some(Boolean)) renderServices();  // every one applied
     if (!payload.state || !counterShown(payload.counter)) return;
     state.counters.set(payload.counter, payload.state);
     renderCounters();
   } else if (name === "queue_changed") {
-    const service = state.services.get(payload.service);
-    if (!service) return;
-    service.waiting = payload.waiting;
-    if (payload.estimated_wait_s !== undefined) service.estimated_wait_s = payload.estimated_wait_s;
-    renderServices();
+    if (applyQueue(payload)) renderServices();
   }
-  if (name === "counter_changed" && payload.queues) {
-    // A counter that opens, pauses or closes carries its services' new estimates.
-    for (const queue of payload.queues) {
-      const service = state.services.get(queue.service);
-      if (service) Object.assign(service, { waiting: queue.waiting, estimated_wait_s: queue.estimated_wait_s });
-    }
-    renderServices();
-  }
+}
+
+/** A service's new count and estimate; false when the service is not on this board. */
+function applyQueue(queue) {
+  const service = state.services.get(queue.service);
+  if (!service) return false;
+  service.waiting = queue.waiting;
+  if (queue.estimated_wait_s !== undefined) service.estimated_wait_s = queue.estimated_wait_s;
+  return true;
 }
 
 // -- output -----------------------------------------------------------------------------
