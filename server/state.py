@@ -73,12 +73,20 @@ class HallView:
         prio = self._waiting.get((service, True), 0)
         return prio if priority_only else prio + self._waiting.get((service, False), 0)
 
-    def wait_for(self, service: str, ahead: int) -> int:
-        """Estimated seconds for `ahead` people, from recent service times and open counters."""
+    def wait_for(self, service: str, ahead: int, target: int | None = None) -> int | None:
+        """Estimated seconds for `ahead` people (estimate.wait_s): None while no counter serving it is open.
+
+        `target`: the ticket waits for that counter only (sent there by a transfer).
+        """
         avg = _RECENT.get((id(self.config), "avg", service, self.day), lambda: estimate.average_service_s(
             self.s, self.config, service, self.day))
-        counters = _RECENT.get((id(self.config), "open", service), lambda: estimate.open_counters(self.config, self.states, service))
-        return estimate.wait_s(ahead, avg, counters)
+        # Not cached: a counter that opens or closes changes every estimate of its services at once.
+        return estimate.wait_s(ahead, avg, estimate.open_counters(self.config, self.states, service, target))
+
+    def queues(self, codes: list[str]) -> list[dict[str, Any]]:
+        """The waiting count and a newcomer's estimate of each service, as `queue_changed` carries them."""
+        return [{"service": code, "waiting": self.waiting(code), "estimated_wait_s": self.wait_for(code, self.waiting(code))}
+                for code in codes]
 
     # -- pieces ----------------------------------------------------------
 
@@ -94,7 +102,7 @@ class HallView:
             "number": t.number, "service": t.service, "status": t.status, "priority": t.priority,
             "issued_at": iso(t.issued_at, self.config), "called_at": iso(t.called_at, self.config),
             "counter": t.counter, "waiting_ahead": ahead,
-            "estimated_wait_s": self.wait_for(t.service, ahead) if ahead is not None else None,
+            "estimated_wait_s": self.wait_for(t.service, ahead, t.target_counter) if ahead is not None else None,
             "priority_category": t.priority_category, "service_issued": t.service_issued,
             "started_at": iso(t.started_at, self.config), "finished_at": iso(t.finished_at, self.config),
             "business_day": t.business_day.isoformat(), "lang": t.lang,
@@ -218,8 +226,11 @@ class HallView:
                 }))
             elif isinstance(change, CounterChanged):
                 self._states = None
+                conf = self.config.counter(change.counter)
                 events.append((seq, "counter_changed", {
                     "seq": seq, "counter": change.counter, "state": self.counter(change.counter),
+                    # A counter that opens, pauses or closes changes its services' estimates.
+                    "queues": self.queues(list(conf.services) if conf else []),
                 }))
             elif isinstance(change, TicketFinished):
                 t = self.s.get(Ticket, change.ticket_id)

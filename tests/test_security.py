@@ -46,6 +46,7 @@ WHO: dict[tuple[str, str], frozenset] = {
     ("GET", "/api/v1/state"): ANYONE,
     ("GET", "/api/v1/openapi.json"): ANYONE,
     ("GET", "/api/v1/display-settings"): ANYONE,
+    ("GET", "/api/v1/kiosk-settings"): ANYONE,
     ("POST", "/api/v1/login"): ANYONE,
     ("POST", "/api/v1/logout"): STAFF,
     ("GET", "/api/v1/me"): _role(*DEVICES, base=STAFF),

@@ -2,11 +2,14 @@
 // people waiting per service, the clock and a scrolling notice. Live from /hall; speaks calls.
 //
 // Memory stays flat for weeks: the lists are capped, DOM nodes are made once per counter,
-// service and recent-call row and then only their text changes.
+// service and recent-call row and then only their text changes. Counters and services that
+// do not fit at their readable size turn pages every PAGE_MS.
 
 import { flash, startStation } from "./display-station.js";
 
-const RECENT_ROWS = 5;     // below the newest call, which the hero shows
+const RECENT_ROWS = 4;     // beside the newest call, which the hero shows
+const COUNTERS_PER_PAGE = 10;
+const PAGE_MS = 10000;
 const KEEP_CALLS = 24;     // calls remembered (then shown, after the board's filter)
 const NOTICE_PX_PER_S = 110;
 
@@ -93,16 +96,24 @@ function applyEvent(name, payload) {
     flash($("recent").firstElementChild);
     flash(counterTiles.get(payload.counter));
   } else if (name === "counter_changed") {
+    // A counter that opens, pauses or closes carries its services' new estimates, which
+    // matter to this board even when the counter itself is not on it.
+    if ((payload.queues || []).map(applyQueue).some(Boolean)) renderServices();  // every one applied
     if (!payload.state || !counterShown(payload.counter)) return;
     state.counters.set(payload.counter, payload.state);
     renderCounters();
   } else if (name === "queue_changed") {
-    const service = state.services.get(payload.service);
-    if (!service) return;
-    service.waiting = payload.waiting;
-    if (payload.estimated_wait_s !== undefined) service.estimated_wait_s = payload.estimated_wait_s;
-    renderServices();
+    if (applyQueue(payload)) renderServices();
   }
+}
+
+/** A service's new count and estimate; false when the service is not on this board. */
+function applyQueue(queue) {
+  const service = state.services.get(queue.service);
+  if (!service) return false;
+  service.waiting = queue.waiting;
+  if (queue.estimated_wait_s !== undefined) service.estimated_wait_s = queue.estimated_wait_s;
+  return true;
 }
 
 // -- output -----------------------------------------------------------------------------
@@ -159,10 +170,7 @@ function flashHero() { flash($("hero")); }
 // One tile per counter, made once and kept while the counter is on the board.
 const counterTiles = new Map();
 
-function pauseText(reason) {
-  const key = `pause.${reason}`;
-  return i18n.has(key) ? i18n.t(key) : i18n.t("pause.other");
-}
+let counterPage = 0;
 
 function renderCounters() {
   const grid = $("counters");
@@ -184,19 +192,39 @@ function renderCounters() {
     let value = i18n.t("board.idle");
     let status = "idle";
     if (current) { value = current.number; status = current.status; }
-    else if (c.status === "paused") { value = pauseText(c.pause_reason); status = "paused"; }
+    else if (c.status === "paused") { value = i18n.t("pause.other"); status = "paused"; }  // the reason is the console's
     else if (c.status === "closed") { value = i18n.t("status.closed_short"); status = "closed"; }
     tile.dataset.status = status;
     tile.children[0].textContent = i18n.t("counter", { counter: number });
     tile.children[1].textContent = value;
   });
   const count = numbers.length;
-  const cols = count <= 4 ? Math.max(count, 1) : count <= 10 ? Math.ceil(count / 2) : Math.ceil(count / 3);
+  const perPage = Math.min(count, COUNTERS_PER_PAGE);
+  const cols = perPage <= 4 ? Math.max(perPage, 1) : Math.ceil(perPage / 2);
   grid.style.setProperty("--cols", cols);
-  grid.style.setProperty("--rows", Math.max(1, Math.ceil(count / cols)));
+  showCounterPage();
+}
+
+/** Ten counters at a time; a hall with more turns the page. */
+function showCounterPage() {
+  const tiles = [...$("counters").children];
+  const pages = Math.max(1, Math.ceil(tiles.length / COUNTERS_PER_PAGE));
+  counterPage %= pages;
+  tiles.forEach((tile, i) => { tile.hidden = Math.floor(i / COUNTERS_PER_PAGE) !== counterPage; });
+  $("counters-page").hidden = pages < 2;
+  $("counters-page").textContent = `${counterPage + 1}/${pages}`;
 }
 
 const serviceRows = new Map();
+let servicePage = 0;
+
+/** What the board says beside a service's count: its wait, or why there is none. */
+function waitText(s) {
+  if (s.open === false) return i18n.t("board.out_of_hours");
+  if (s.estimated_wait_s === null) return i18n.t("wait.no_counter");
+  // Nobody waiting: the count says it all. Otherwise the server's estimate is a minute or more.
+  return s.waiting && s.estimated_wait_s ? i18n.wait(s.estimated_wait_s) : "";
+}
 
 function renderServices() {
   const list = $("services");
@@ -209,24 +237,62 @@ function renderServices() {
     if (!row) {
       row = document.createElement("li");
       row.className = "b-service";
-      row.innerHTML = '<span class="b-service__name"></span><span class="b-service__wait"></span>'
-        + '<span class="b-service__count"></span>';
+      row.innerHTML = '<span class="b-service__main"><span class="b-service__name"></span>'
+        + '<span class="b-service__wait"></span></span><span class="b-service__count"></span>';
       serviceRows.set(code, row);
     }
     if (list.children[i] !== row) list.insertBefore(row, list.children[i] || null);
     const s = state.services.get(code);
     row.dataset.open = String(s.open !== false);
-    row.children[0].textContent = i18n.name(s.name);
-    // An estimate under a minute with people waiting reads as a promise: say nothing then.
-    row.children[1].textContent = s.open === false ? i18n.t("board.out_of_hours")
-      : s.waiting && s.estimated_wait_s >= 60 ? i18n.wait(s.estimated_wait_s) : "";
-    row.children[2].textContent = String(s.waiting ?? 0);
+    row.querySelector(".b-service__name").textContent = i18n.name(s.name);
+    row.querySelector(".b-service__wait").textContent = waitText(s);
+    row.querySelector(".b-service__count").textContent = String(s.waiting ?? 0);
   });
-  // Up to 8 services in one column; more in two, in a smaller size.
-  const columns = codes.length > 8 ? 2 : 1;
-  list.dataset.columns = String(columns);
-  list.style.setProperty("--rows", Math.max(1, Math.ceil(codes.length / columns)));
+  paginateServices();
 }
+
+/**
+ * Split the rows into pages that fit the list's height (rows are one or two lines high, so
+ * they are measured), then show the current page.
+ */
+let servicePages = [];
+function paginateServices() {
+  const list = $("services");
+  const rows = [...list.children];
+  for (const row of rows) row.classList.remove("is-other-page");
+  const height = list.clientHeight;
+  servicePages = [];
+  let start = null;
+  for (const row of rows) {
+    const top = row.offsetTop - list.offsetTop;
+    const style = getComputedStyle(row);  // a row's last rule and padding may be cut: no text there
+    const bottom = top + row.offsetHeight - parseFloat(style.paddingBottom) - parseFloat(style.borderBottomWidth);
+    if (start === null || (bottom - start > height + 0.5 && servicePages.at(-1).length)) {
+      servicePages.push([]);
+      start = top;
+    }
+    servicePages.at(-1).push(row);
+  }
+  if (!servicePages.length) servicePages = [[]];
+  showServicePage();
+}
+
+function showServicePage() {
+  servicePage %= servicePages.length;
+  servicePages.forEach((rows, i) => rows.forEach((row) => row.classList.toggle("is-other-page", i !== servicePage)));
+  $("services-page").hidden = servicePages.length < 2;
+  $("services-page").textContent = `${servicePage + 1}/${servicePages.length}`;
+}
+
+setInterval(() => {
+  counterPage += 1;
+  showCounterPage();
+  servicePage += 1;
+  showServicePage();
+}, PAGE_MS);
+// Pages are measured: again whenever the list's box or the rows' font changes.
+new ResizeObserver(() => paginateServices()).observe($("services"));
+document.fonts.addEventListener("loadingdone", () => paginateServices());
 
 /** The notice crawls right to left, at the same speed whatever its length. */
 let noticeKey = "";

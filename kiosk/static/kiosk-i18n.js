@@ -13,8 +13,7 @@ export const KIOSK = {
   "kiosk.hours": ["Giờ làm việc: {hours}", "Opening hours: {hours}"],
   "kiosk.full": ["Đã hết số hôm nay", "No numbers left today"],
   "kiosk.no_priority": ["Không có số ưu tiên", "No priority tickets"],
-  "kiosk.priority.open": ["Ưu tiên: người cao tuổi, người khuyết tật, phụ nữ mang thai, người có con nhỏ",
-                          "Priority: elderly, disability, pregnancy, small children"],
+  "kiosk.priority.open": ["Ưu tiên: {categories}", "Priority: {categories}"],
   "kiosk.priority.title": ["Ông/Bà thuộc diện ưu tiên nào?", "Which priority applies to you?"],
   "kiosk.priority.note": ["Số ưu tiên được gọi trước. Cán bộ có thể đề nghị xuất trình giấy tờ.",
                           "Priority numbers are called first. Staff may ask to see a document."],
@@ -22,6 +21,8 @@ export const KIOSK = {
   "kiosk.priority.chosen": ["Số ưu tiên: {category}", "Priority ticket: {category}"],
   "kiosk.priority.cancel": ["Bỏ ưu tiên", "Cancel priority"],
   "kiosk.priority.pick": ["Chọn lĩnh vực để lấy số ưu tiên", "Choose a service for your priority number"],
+  "kiosk.group.count": ["{count} lĩnh vực", "{count} services"],
+  "kiosk.group.back": ["‹ Tất cả lĩnh vực", "‹ All services"],
 
   "ticket.your_number": ["Số thứ tự của Ông/Bà", "Your number"],
   "ticket.ahead": ["Số người chờ trước Ông/Bà", "People ahead of you"],

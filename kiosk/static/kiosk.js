@@ -1,17 +1,22 @@
-// The touch kiosk: pairing, the service buttons, issuing a ticket, the offline state.
+// The touch kiosk: pairing, the service and group buttons, priority, issuing a ticket, the offline state.
 
 import { api, ApiError, Backoff, NetworkError, pairedToken, randomId, sleep } from "/static/api.js";
 import { COMMON, clockText, createI18n } from "/static/i18n.js";
 import { connectHall } from "/static/live.js";
 import { KIOSK } from "./kiosk-i18n.js";
-import { blockedReason, refreshTile, renderServices } from "./kiosk-services.js";
+import { PriorityCategories } from "./kiosk-priority.js";
+import { blockedReason, entries, fitTiles, groupServices, refreshTile, renderTiles } from "./kiosk-services.js";
 import { TicketScreen } from "./kiosk-ticket.js";
 
 const TOKEN_KEY = "hallq.kiosk.token";
 const SERVICES_REFRESH_MS = 60000;   // opening hours turn over; counts come live
 const FULL_FOR_MS = 10 * 60000;      // a service that said daily_cap_reached stays greyed this long
 const INTENT_REUSE_MS = 120000;      // a failed tap's key is reused when the same choice is tapped again
-const ISSUE_RETRY_FOR_MS = 12000;
+// A tap is retried with the same idempotency key while the server cannot answer (no answer,
+// or a 5xx: a dropped database connection, a held lock's 503 after its 5 s busy timeout), so
+// the citizen never taps twice and never gets two numbers.
+const ISSUE_RETRY_FOR_MS = 20000;
+const ISSUE_ATTEMPTS = 5;
 
 const $ = (id) => document.getElementById(id);
 const body = document.body;
@@ -25,10 +30,11 @@ const config = {
 const i18n = createI18n([COMMON, KIOSK], { lang: "vi" });
 const state = {
   token: null, services: [], center: null, timezone: "Asia/Ho_Chi_Minh", clockOffsetMs: 0,
-  page: 0, pages: 1, priority: null, fullUntil: new Map(),
+  page: 0, pages: 1, priority: null, fullUntil: new Map(), group: null,
   socketOnline: null, httpOnline: true, busy: false, intent: null, paired: true,
 };
 let hall = null;
+const categories = new PriorityCategories(i18n);
 const ticketScreen = new TicketScreen({
   i18n, token: () => state.token, returnS: config.returnS, returnFailedS: config.returnFailedS,
   onDone: () => { goHome(); },
@@ -53,21 +59,66 @@ function showPairing(reasonKey) {
 function show(name) {
   body.dataset.screen = name;
   for (const section of document.querySelectorAll(".k-screen")) section.hidden = section.id !== `screen-${name}`;
+  if (name === "home") fitTiles($("services"));  // measured only once they are on screen
+  if (name === "priority") fitTiles($("priority-choices"));
   updateOffline();
 }
 
+/** The first screen (groups and lone services), or the services of the open group. */
+function homeList() {
+  if (state.group !== null) {
+    const services = groupServices(state.services, state.group);
+    if (services) return services;
+    state.group = null;  // the group is gone from config.yaml
+  }
+  return entries(state.services);
+}
+
 function renderHome() {
-  state.pages = renderServices($("services"), state.services, i18n,
+  const list = homeList();
+  state.pages = renderTiles($("services"), list, i18n,
     { page: state.page, pageSize: config.pageSize, priority: state.priority, fullUntil: state.fullUntil });
   state.page = Math.min(state.page, state.pages - 1);
   $("pager").hidden = state.pages < 2;
   $("page-label").textContent = i18n.t("kiosk.page", { page: state.page + 1, pages: state.pages });
   $("page-prev").disabled = state.page === 0;
   $("page-next").disabled = state.page >= state.pages - 1;
-  $("priority-off").hidden = Boolean(state.priority) || !state.services.some((s) => s.priority_allowed);
+  const inGroup = state.group !== null;
+  $("home-heading").hidden = inGroup;
+  $("group-bar").hidden = !inGroup;
+  if (inGroup) {
+    const group = state.services.find((s) => s.group && s.group.vi === state.group);
+    $("group-title").textContent = group ? i18n.name(group.group) : "";
+  }
+  const offered = categories.offered && state.services.some((s) => s.priority_allowed);
+  $("priority-off").hidden = Boolean(state.priority) || !offered;
   $("priority-on").hidden = !state.priority;
   if (state.priority) {
-    $("priority-chosen").textContent = i18n.t("kiosk.priority.chosen", { category: i18n.t(`priority.${state.priority}`) });
+    $("priority-chosen").textContent = i18n.t("kiosk.priority.chosen", { category: categories.name(state.priority) });
+  }
+  fitTiles($("services"));  // now that the bars above and the pager below have their size
+}
+
+function renderPriority() {
+  $("priority-open-text").textContent = categories.summary();
+  categories.render($("priority-choices"));
+}
+
+/** The kiosk's settings (the priority categories); their names join the catalog. */
+async function loadSettings() {
+  try {
+    const settings = await api("kiosk-settings", { token: state.token });
+    categories.set(settings.priority_categories);
+    if (settings.center) {
+      state.center = settings.center.name;
+      state.timezone = settings.center.timezone || state.timezone;
+    }
+    renderPriority();
+    renderTop();
+    if (body.dataset.screen === "home") renderHome();
+    return true;
+  } catch {
+    return false;  // asked again with the services (probe) and on every reconnect
   }
 }
 
@@ -81,13 +132,15 @@ function renderTop() {
 function renderAll() {
   i18n.apply();
   renderTop();
+  renderPriority();
   if (state.services.length || body.dataset.screen === "home") renderHome();
   if (ticketScreen.active) ticketScreen.render();
 }
 
-/** Back to the start: Vietnamese, first page, no priority, nothing pending. */
+/** Back to the start: Vietnamese, first page, no group open, no priority, nothing pending. */
 function goHome() {
   state.priority = null;
+  state.group = null;
   state.page = 0;
   hideMessage();
   i18n.setLang("vi");
@@ -130,7 +183,7 @@ async function probe() {
   const backoff = new Backoff({ minMs: 1000, maxMs: 10000 });
   while (!state.httpOnline && state.paired) {
     await sleep(backoff.next());
-    await loadServices();
+    if (await loadServices() && !categories.offered) await loadSettings();
   }
   probing = false;
 }
@@ -165,14 +218,17 @@ function connectLive() {
       renderTop();
     },
     onEvent(name, payload) {
-      if (name !== "queue_changed") return;
-      const service = state.services.find((s) => s.code === payload.service);
-      if (!service) return;
-      service.waiting = payload.waiting;
-      if (payload.estimated_wait_s !== undefined) service.estimated_wait_s = payload.estimated_wait_s;
-      refreshTile($("services"), service, i18n, { priority: state.priority, fullUntil: state.fullUntil });
+      // A counter that opens, pauses or closes carries its services' new estimates.
+      const queues = name === "queue_changed" ? [payload] : name === "counter_changed" ? payload.queues || [] : [];
+      for (const queue of queues) {
+        const service = state.services.find((s) => s.code === queue.service);
+        if (!service) continue;
+        service.waiting = queue.waiting;
+        if (queue.estimated_wait_s !== undefined) service.estimated_wait_s = queue.estimated_wait_s;
+        refreshTile($("services"), state.services, service, i18n, { priority: state.priority, fullUntil: state.fullUntil });
+      }
     },
-    onOnline() { state.socketOnline = true; updateOffline(); loadServices(); },
+    onOnline() { state.socketOnline = true; updateOffline(); loadServices(); loadSettings(); },
     onOffline() { state.socketOnline = false; updateOffline(); },
   });
 }
@@ -200,7 +256,7 @@ async function issue(service) {
   const backoff = new Backoff({ minMs: 500, maxMs: 4000 });
   const until = Date.now() + ISSUE_RETRY_FOR_MS;
   try {
-    for (;;) {
+    for (let attempt = 1; ; attempt += 1) {
       try {
         const data = await api("tickets", { method: "POST", body: request, token: state.token, lang: i18n.lang });
         state.intent = null;
@@ -209,7 +265,8 @@ async function issue(service) {
         ticketScreen.show(data.ticket, data.print, service);
         return;
       } catch (err) {
-        if (err instanceof NetworkError && Date.now() < until) { await sleep(backoff.next()); continue; }
+        const again = err instanceof NetworkError || (err instanceof ApiError && err.status >= 500);
+        if (again && attempt < ISSUE_ATTEMPTS && Date.now() < until) { await sleep(backoff.next()); continue; }
         throw err;
       }
     }
@@ -223,6 +280,12 @@ async function issue(service) {
 }
 
 function handleIssueError(err, service) {
+  if (err instanceof ApiError && err.status >= 500) {
+    // The server could not answer in time: the ticket may yet exist, so the same choice
+    // tapped again keeps its key (and gets that ticket, never a second one).
+    showMessage(i18n.error(err.code));
+    return;
+  }
   if (err instanceof ApiError) {
     state.intent = null;  // the server said no; a new tap is a new intent
     if (err.status === 401 || err.status === 403) { showPairing("pairing.rejected"); return; }
@@ -239,9 +302,18 @@ function handleIssueError(err, service) {
 
 // -- touch handling ------------------------------------------------------------------------
 
-function onServiceTap(event) {
+function onTileTap(event) {
+  if (state.busy) return;
+  const group = event.target.closest(".k-group");
+  if (group) {
+    state.group = group.dataset.group;
+    state.page = 0;
+    hideMessage();
+    renderHome();
+    return;
+  }
   const tile = event.target.closest(".k-service");
-  if (!tile || state.busy) return;
+  if (!tile) return;
   const service = state.services.find((s) => s.code === tile.dataset.code);
   if (!service) return;
   const reason = blockedReason(service, { priority: state.priority, fullUntil: state.fullUntil });
@@ -257,7 +329,7 @@ function touched() {
   ticketScreen.touched();
   idleTimer = setTimeout(() => {
     const screen = body.dataset.screen;
-    const changed = i18n.lang !== "vi" || state.priority || state.page || screen === "priority";
+    const changed = i18n.lang !== "vi" || state.priority || state.page || state.group !== null || screen === "priority";
     if ((screen === "home" || screen === "priority") && changed && !state.busy) goHome();
   }, config.idleS * 1000);
 }
@@ -268,22 +340,27 @@ function wire() {
     document.addEventListener(type, (e) => e.preventDefault());
   }
   document.addEventListener("pointerdown", touched, { passive: true });
-  $("services").addEventListener("click", onServiceTap);
+  $("services").addEventListener("click", onTileTap);
   $("lang").addEventListener("click", () => i18n.toggle());
   $("page-prev").addEventListener("click", () => { state.page -= 1; renderHome(); });
   $("page-next").addEventListener("click", () => { state.page += 1; renderHome(); });
+  $("group-back").addEventListener("click", () => { state.group = null; state.page = 0; hideMessage(); renderHome(); });
   $("priority-open").addEventListener("click", () => show("priority"));
   $("priority-back").addEventListener("click", () => show("home"));
   $("priority-cancel").addEventListener("click", () => { state.priority = null; renderHome(); });
-  for (const choice of document.querySelectorAll(".k-choice")) {
-    choice.addEventListener("click", () => {
-      state.priority = choice.dataset.category;
-      state.page = 0;
-      renderHome();
-      show("home");
-    });
-  }
+  $("priority-choices").addEventListener("click", (event) => {
+    const choice = event.target.closest(".k-choice");
+    if (!choice) return;
+    state.priority = choice.dataset.category;
+    state.page = 0;
+    renderHome();
+    show("home");
+  });
   i18n.onChange(renderAll);
+  // Text is fitted to its tiles: again when the screen turns or the font arrives.
+  const refit = () => { fitTiles($("services")); fitTiles($("priority-choices")); };
+  window.addEventListener("resize", refit);
+  document.fonts.ready.then(refit);
 }
 
 function start() {
@@ -294,6 +371,7 @@ function start() {
   renderTop();
   setInterval(renderTop, 5000);
   if (!readToken()) { showPairing("pairing.missing"); return; }
+  loadSettings();
   loadServices();
   setInterval(() => { if (body.dataset.screen === "home" && !state.busy) loadServices(); }, SERVICES_REFRESH_MS);
   connectLive();

@@ -117,4 +117,4 @@ def body() -> dict[str, Any]:
     return data
 
 
-from . import admin, errors, hall_views, tickets, counters, people, reports  # noqa: E402,F401  (register routes)
+from . import admin, errors, hall_views, kiosk_settings, tickets, counters, people, reports  # noqa: E402,F401  (register routes)

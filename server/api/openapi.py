@@ -72,6 +72,7 @@ ENDPOINTS: list[tuple[str, str, str, str, dict[str, Any] | None, int]] = [
      None, 200),
     ("get", "/display-settings", "anyone; a display token selects its board", "What a board shows and says",
      None, 200),
+    ("get", "/kiosk-settings", "anyone", "What a kiosk offers: the priority categories and their names", None, 200),
     ("get", "/users", "admin", "People", None, 200),
     ("post", "/users", "admin", "Add a person", {"username": {"type": "string"}, "role": {"type": "string"},
                                                   "password": {"type": "string"}, "counter": {"type": "integer"},

@@ -1,6 +1,7 @@
 """Estimated waits from recent service times and the counters open for a service."""
 from __future__ import annotations
 
+import math
 from datetime import date
 
 from sqlalchemy import and_, func, or_, select
@@ -21,21 +22,35 @@ def average_service_s(s: Session, config: HallConfig, service: str, day: date) -
         .order_by(Ticket.finished_at.desc())
         .limit(RECENT)
     ).all()
-    spans = [(f - st).total_seconds() for st, f in rows if f and st and f >= st]
+    spans = [(f - st).total_seconds() for st, f in rows if f and st and f > st]  # a finish without a start says nothing
     if not spans:
         return float(config.service(service).default_service_time_s)
     return sum(spans) / len(spans)
 
 
-def open_counters(config: HallConfig, states: dict[int, CounterState], service: str) -> int:
-    """Counters taking this service now; when none is open, those that could open."""
-    serving = [c.number for c in config.counters if service in c.services]
-    open_now = [n for n in serving if n in states and states[n].status == "open"]
-    return max(1, len(open_now) or len(serving))
+def open_counters(config: HallConfig, states: dict[int, CounterState], service: str,
+                  target: int | None = None) -> int:
+    """Counters taking this service now: open, not paused or closed; only `target` when given.
+
+    Counters that merely could open do not count: a wait promised before anyone sits down
+    would be a guess, and the pages say "no counter open yet" instead.
+    """
+    numbers = [target] if target is not None else [c.number for c in config.counters if service in c.services]
+    return sum(1 for n in numbers if n in states and states[n].status == "open")
 
 
-def wait_s(ahead: int, avg_s: float, counters: int) -> int:
-    return int(round(ahead * avg_s / max(1, counters)))
+def wait_s(ahead: int, avg_s: float, counters: int) -> int | None:
+    """Seconds until a newcomer behind `ahead` people is called; None while no counter is open.
+
+    Never 0 while someone is ahead (a wait under a minute reads as "no wait" beside
+    "2 people"): each person ahead takes an average service time, shared by the open
+    counters, and the sum is rounded up to a whole minute.
+    """
+    if counters < 1:
+        return None
+    if ahead <= 0:
+        return 0
+    return 60 * max(1, math.ceil(ahead * avg_s / counters / 60))
 
 
 def waiting_counts(s: Session, day: date, service: str | None = None) -> dict[tuple[str, bool], int]:

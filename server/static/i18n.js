@@ -20,6 +20,7 @@ export const COMMON = {
   "offline.short": ["Mất kết nối — đang thử lại…", "Connection lost — retrying…"],
   "lang.label": ["Chọn ngôn ngữ / Language", "Language / Chọn ngôn ngữ"],
   "wait.none": ["Không phải chờ", "No wait"],
+  "wait.no_counter": ["Chưa có quầy mở", "No counter open yet"],
   "wait.minutes": ["~{minutes} phút", "~{minutes} min"],
   "wait.hours": ["~{hours} giờ {minutes} phút", "~{hours} h {minutes} min"],
   "service.waiting": ["Đang chờ: {waiting}", "Waiting: {waiting}"],
@@ -84,6 +85,9 @@ export function createI18n(catalogs, { lang = "vi", storageKey = null } = {}) {
 
     has(key) { return key in table; },
 
+    /** Add or replace entries, e.g. names that come from config.yaml ({key: ["vi", "en"]}). */
+    extend(catalog) { Object.assign(table, catalog); },
+
     /** A {vi, en} object from the server (service and center names) in the current language. */
     name(obj) {
       if (obj == null) return "";
@@ -91,9 +95,13 @@ export function createI18n(catalogs, { lang = "vi", storageKey = null } = {}) {
       return obj[current] || obj.vi || obj.en || "";
     },
 
-    /** A human estimate of a wait given in seconds: "~15 phút", "Không phải chờ". */
+    /**
+     * A human estimate of a wait given in seconds: "~15 phút", "Không phải chờ"; the server's
+     * null (no counter serving the service is open) reads "Chưa có quầy mở".
+     */
     wait(seconds) {
-      if (seconds == null || Number.isNaN(seconds)) return "";
+      if (seconds === null) return i18n.t("wait.no_counter");
+      if (seconds === undefined || Number.isNaN(seconds)) return "";
       const minutes = Math.round(seconds / 60);
       if (minutes < 1) return i18n.t("wait.none");
       if (minutes < 60) return i18n.t("wait.minutes", { minutes });

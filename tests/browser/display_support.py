@@ -181,7 +181,7 @@ def paths(urls: list[str]) -> list[str]:
 
 
 __all__ = ["DisplayHall", "Screen", "display_config", "display_hall", "expected_clips", "expected_speech",
-           "open_screen", "paths", "sound_browser", "start_display_hall", "SPEAK_MS", "WAIT_MS"]
+           "open_screen", "paths", "sound_browser", "stage_scene", "start_display_hall", "SPEAK_MS", "WAIT_MS"]
 
 
 # -- docs/screenshots/display-*.png -------------------------------------------------------------
@@ -192,8 +192,24 @@ SCENE = [  # (service, tickets issued, counters that call one each)
 ]
 
 
+def stage_scene(hall: DisplayHall) -> None:
+    """Mid-morning: people waiting in every service, nine counters serving, one on a break."""
+    for service, count, counters in SCENE:
+        for _ in range(count):
+            hall.issue(service)
+    for service, count, counters in SCENE:
+        for counter in counters:
+            for _ in range(count // 4 if counter != counters[-1] else 1):
+                hall.clear(counter)
+                hall.act(counter, "call-next")
+    hall.act(6, "resume")
+    hall.act(6, "pause", {"reason": "break"})
+    hall.act(2, "finish")
+    hall.act(2, "call-next")  # the newest call: DD at counter 2
+
+
 def take_screenshots(out: Path) -> None:
-    """A hall in mid-morning on the board (1920×1080) and on counter 5's screen (1280×720)."""
+    """A hall in mid-morning on the board (1920×1080 and portrait 1080×1920) and on counter 5's screen (1280×720)."""
     import tempfile
 
     from playwright.sync_api import sync_playwright
@@ -201,20 +217,10 @@ def take_screenshots(out: Path) -> None:
     with tempfile.TemporaryDirectory(prefix="hallq-shots-") as tmp, sync_playwright() as pw:
         hall = start_display_hall(Path(tmp))
         try:
-            for service, count, counters in SCENE:
-                for _ in range(count):
-                    hall.issue(service)
-            for service, count, counters in SCENE:
-                for counter in counters:
-                    for _ in range(count // 4 if counter != counters[-1] else 1):
-                        hall.clear(counter)
-                        hall.act(counter, "call-next")
-            hall.act(6, "resume")
-            hall.act(6, "pause", {"reason": "break"})
-            hall.act(2, "finish")
-            hall.act(2, "call-next")  # the newest call: DD at counter 2
+            stage_scene(hall)
             browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
             for url, size, name in ((f"{hall.url}/display?voice=off", (1920, 1080), "display-board.png"),
+                                    (f"{hall.url}/display?voice=off", (1080, 1920), "display-board-portrait.png"),
                                     (f"{hall.url}/display/counter/5", (1280, 720), "display-counter.png")):
                 page = browser.new_page(viewport={"width": size[0], "height": size[1]})
                 page.goto(url)

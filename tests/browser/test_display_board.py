@@ -146,3 +146,18 @@ def test_without_a_public_board_an_unpaired_screen_asks_for_pairing(tmp_path, op
         expect(paired.page.locator(".d-pairing")).to_be_hidden()
     finally:
         hall.server.stop()
+
+
+def test_the_board_gives_no_estimate_before_a_counter_opens(display_hall, open_screen):
+    """No counter serving a service is open: the board says so instead of a wait; then a real one."""
+    board = open_screen(f"{display_hall.url}/display?voice=off")
+    row = board.page.locator(".b-service").filter(has=board.page.get_by_text("Đăng ký kinh doanh", exact=True))
+    waiting = int(row.locator(".b-service__count").text_content())
+    for _ in range(2):
+        display_hall.issue("DKKD")  # counters 5 and 9 serve it, neither open yet; 480 s a ticket
+    expect(row.locator(".b-service__count")).to_have_text(str(waiting + 2))
+    expect(row.locator(".b-service__wait")).to_have_text("Chưa có quầy mở")
+    display_hall.act(5, "take")
+    expect(row.locator(".b-service__wait")).to_have_text(f"~{(waiting + 2) * 8} phút")
+    display_hall.act(5, "leave")
+    expect(row.locator(".b-service__wait")).to_have_text("Chưa có quầy mở")

@@ -32,11 +32,14 @@ FITS = """() => {
 
 @pytest.fixture(scope="module")
 def busy_hall(start_hall):
-    """A hall with people waiting, so the screens show real numbers."""
+    """A hall with people waiting and some counters open, so the screens show real numbers
+    (and "Chưa có quầy mở" where no counter serving the service is open yet)."""
     hall = start_hall(browser_hall(capped=False))
     for code, count in (("DD", 12), ("HT", 5), ("TP", 3), ("TK", 21), ("LD", 2)):
         for _ in range(count):
             hall.issue(code)
+    for n in (1, 3, 9):
+        assert hall.counter(n, "take").status_code == 200
     return hall
 
 
