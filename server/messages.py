@@ -47,6 +47,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "last_admin": ("Không thể bỏ quyền hoặc khoá quản trị viên cuối cùng.",
                    "The last active admin cannot be demoted or disabled."),
     "internal_error": ("Lỗi máy chủ.", "Server error."),
+    "json_too_deep": ("Dữ liệu JSON lồng nhau quá sâu (tối đa {limit} cấp).",
+                      "The JSON is nested too deeply (at most {limit} levels)."),
+    "invalid_text": ("Văn bản chứa ký tự Unicode không hợp lệ.", "The text holds characters that are not valid Unicode."),
+    "too_many_connections": ("Quá nhiều kết nối từ cùng một địa chỉ; vui lòng thử lại sau.",
+                             "Too many connections from one address; please try again later."),
+    "bad_request": ("Yêu cầu không hợp lệ.", "Bad request."),
 }
 
 

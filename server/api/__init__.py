@@ -11,6 +11,7 @@ from flask import Blueprint, g, request, session
 from ..auth import ANONYMOUS, Principal, device_seen, resolve, token_hash
 from ..context import hall
 from ..queueing.errors import QueueError
+from .parse import json_object
 
 api = Blueprint("api", __name__, url_prefix="/api/v1")
 PRINCIPAL_CACHE_S = 10.0  # a revoked token stops working within this long
@@ -25,7 +26,7 @@ class ApiError(QueueError):
         self.status = status
 
 
-def _principal_for(token: str, via_cookie: bool) -> Principal | None:
+def principal_for(token: str, via_cookie: bool) -> Principal | None:
     h = hall()
     digest = token_hash(token)
     cached = h.principals.get(digest)
@@ -56,12 +57,12 @@ def authenticate() -> None:
         scheme, _, token = header.partition(" ")
         if scheme.lower() != "bearer" or not token.strip():
             raise ApiError(401, "unauthenticated")
-        principal = _principal_for(token.strip(), via_cookie=False)
+        principal = principal_for(token.strip(), via_cookie=False)
         if principal is None:
             raise ApiError(401, "unauthenticated")
         g.principal = principal
     elif session.get("token"):
-        principal = _principal_for(session["token"], via_cookie=True)
+        principal = principal_for(session["token"], via_cookie=True)
         if principal is not None:
             if request.method not in ("GET", "HEAD", "OPTIONS") and not _same_site():
                 raise ApiError(403, "csrf_failed")
@@ -104,14 +105,25 @@ def base_url() -> str:
     return hall().config.server.public_url or request.host_url
 
 
-def body() -> dict[str, Any]:
-    """The JSON object of the request, or a 400."""
-    data = request.get_json(silent=True)
-    if data is None and not request.get_data():
-        return {}
-    if not isinstance(data, dict):
+@api.before_request
+def read_body() -> None:
+    """Every request's body, read once for every endpoint: empty, or one well-formed JSON object.
+
+    A view that takes no body still refuses a malformed one, so nothing ever acts on a request
+    it could not read. (Chunked bodies arrive whole: see server/serving.py.)
+    """
+    raw = request.get_data(cache=True)
+    g.body = {}
+    if not raw:
+        return
+    if not request.is_json:
         raise ApiError(400, "malformed_request")
-    return data
+    g.body = json_object(raw)
+
+
+def body() -> dict[str, Any]:
+    """The JSON object of the request ({} when it has no body)."""
+    return g.body
 
 
 from . import admin, errors, hall_views, tickets, counters, people, reports  # noqa: E402,F401  (register routes)
