@@ -112,10 +112,16 @@ def read_body() -> None:
     A view that takes no body still refuses a malformed one, so nothing ever acts on a request
     it could not read. (Chunked bodies arrive whole: see server/serving.py.)
     """
-    raw = request.get_data(cache=True)
+    try:
+        raw = request.get_data(cache=True)
+    except (ValueError, OSError):  # a broken chunked encoding, or the client gave up half-way
+        raise ApiError(400, "malformed_request") from None
     g.body = {}
     if not raw:
         return
+    limit = request.max_content_length
+    if limit is not None and len(raw) >= limit:  # a chunked body is cut at the limit, not refused
+        raise ApiError(413, "malformed_request")
     if not request.is_json:
         raise ApiError(400, "malformed_request")
     g.body = json_object(raw)
