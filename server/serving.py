@@ -103,8 +103,8 @@ class Guard:
             if environ.get("PATH_INFO", "").startswith(SOCKETIO_PATH):
                 # Engine.IO lets what a malformed packet (or a post to a closing session) raises
                 # escape: one line each, and the client's request ends there.
-                log.warning("%s from %s: %s", "WebSocket closed" if self._upgrade(environ) else "Engine.IO request",
-                            environ.get("REMOTE_ADDR", "?"), one_line(err))
+                log.warning("malformed Engine.IO %s from %s: %s", "packet; WebSocket closed" if self._upgrade(environ)
+                            else "request", environ.get("REMOTE_ADDR", "?"), one_line(err))
                 if self._upgrade(environ):
                     return self.websocket_over()
                 if not started:

@@ -17,6 +17,7 @@ import pytest
 
 from tests.support.hall import hall_config
 
+pytestmark = pytest.mark.slow  # real servers, hundreds of sockets, idle timeouts
 MODES = ("eventlet", "threading")
 IDLE_S = 8.0
 CAP = 40
@@ -76,7 +77,6 @@ HOSTILE = {
 }
 
 
-@pytest.mark.slow
 @pytest.mark.parametrize("what", sorted(HOSTILE))
 def test_no_traceback_reaches_a_client(hall, what):
     server, _ = hall
@@ -89,7 +89,6 @@ def test_no_traceback_reaches_a_client(hall, what):
         assert set(json.loads(body)["error"]) == {"code", "message"}
 
 
-@pytest.mark.slow
 def test_a_websocket_upgrade_without_a_key_is_a_json_400(hall):
     server, _ = hall
     status, body = status_and_body(exchange(server, HOSTILE["websocket upgrade without a key"]))
@@ -107,7 +106,6 @@ def chunked(path: str, token: str, chunks: list[bytes]) -> bytes:
             f"Content-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n").encode() + body
 
 
-@pytest.mark.slow
 def test_a_chunked_body_is_read_whole(hall):
     server, hall_auth = hall
     staff = hall_auth.staff("chunky")
@@ -120,7 +118,6 @@ def test_a_chunked_body_is_read_whole(hall):
     assert server.post("counters/3/resume", {}, token=staff).status_code == 200
 
 
-@pytest.mark.slow
 def test_a_chunked_body_past_the_size_limit_is_refused_and_changes_nothing(hall):
     server, hall_auth = hall
     staff = hall_auth.staff("chunky")
@@ -166,7 +163,6 @@ def wait_until(predicate, timeout: float, what: str) -> None:
         time.sleep(0.2)
 
 
-@pytest.mark.slow
 def test_hundreds_of_idle_connections_neither_stall_the_api_nor_stay(hall):
     server, hall_auth = hall
     kiosk = hall_auth.kiosk("slow-kiosk")
@@ -190,7 +186,6 @@ def test_hundreds_of_idle_connections_neither_stall_the_api_nor_stay(hall):
             sock.close()
 
 
-@pytest.mark.slow
 def test_a_request_head_sent_a_byte_at_a_time_is_cut_off(live_server, auth):
     """eventlet bounds the whole head, not only each read (Werkzeug's threads cannot: see server/serving.py)."""
     server = live_server(hall_config(server={"idle_timeout_s": 2}), async_mode="eventlet", name="trickle")
