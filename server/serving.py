@@ -27,7 +27,8 @@ from .messages import message
 log = logging.getLogger(__name__)
 SOCKETIO_PATH = "/socket.io/"
 MAX_GREENTHREADS = 4096  # eventlet's connection pool: every open connection holds one
-LISTEN_BACKLOG = 1024  # connections the kernel holds until accepted (the OS caps it at somaxconn)
+LISTEN_BACKLOG = 1024
+ENGINEIO_PING_S = 25  # Flask-SocketIO's ping interval: a live client answers this often  # connections the kernel holds until accepted (the OS caps it at somaxconn)
 
 
 def _error_body(environ: dict[str, Any], code: str) -> bytes:
@@ -162,6 +163,13 @@ def _too_many() -> bytes:
             + b"\r\n\r\n" + body)
 
 
+def _check_idle(settings: Any) -> None:
+    if settings.idle_timeout_s < ENGINEIO_PING_S + 5:
+        log.warning("server.idle_timeout_s is %gs: live connections hear from their clients only every %ds "
+                    "and will be dropped; keep it above %ds", settings.idle_timeout_s, ENGINEIO_PING_S,
+                    ENGINEIO_PING_S + 5)
+
+
 def _address(client_address: Any) -> str:
     return client_address[0] if isinstance(client_address, tuple) else str(client_address)
 
@@ -174,6 +182,7 @@ def serve_eventlet(app: Callable, host: str, port: int, settings: Any, access_lo
 
     idle = settings.idle_timeout_s
     cap = AddressCap(settings.max_connections_per_address)
+    _check_idle(settings)
 
     class Protocol(eventlet.wsgi.HttpProtocol):
         def handle(self) -> None:
@@ -225,6 +234,7 @@ def serve_threading(app: Callable, host: str, port: int, settings: Any, access_l
     from werkzeug.serving import ThreadedWSGIServer, WSGIRequestHandler
 
     cap = AddressCap(settings.max_connections_per_address)
+    _check_idle(settings)
 
     class Handler(WSGIRequestHandler):
         timeout = settings.idle_timeout_s  # socketserver sets it on the connection's socket
