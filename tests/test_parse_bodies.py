@@ -35,6 +35,7 @@ def app(tmp_path_factory):
     db.write(lambda s: auth.add_user(s, "boss", "admin", PASSWORD, utcnow()))
     db.write(lambda s: auth.add_user(s, "clerk", "staff", PASSWORD, utcnow()))
     db.write(lambda s: auth.add_device(s, "kiosk-a", "kiosk", None, utcnow()))
+    app.config["rating-token"] = db.write(lambda s: auth.add_device(s, "tablet-1", "rating", None, utcnow()))
     return app
 
 
@@ -56,26 +57,35 @@ def ticket(app, admin) -> str:
 
 
 @pytest.fixture(scope="module")
-def routes(app, ticket) -> list[tuple[str, str]]:
-    """Every API route that takes a body, with its placeholders pointing at things that exist."""
+def routes(app, ticket, admin) -> list[tuple[str, str, dict[str, str]]]:
+    """Every API route that takes a body, with its placeholders pointing at things that exist,
+    and the credentials of someone it lets through (an admin; the rating tablet where only it may)."""
     args = {"<int:n>": "1", "<token>": ticket, "<username>": "clerk", "<name>": "kiosk-a"}
+    tablet = {"Authorization": f"Bearer {app.config['rating-token']}"}
     found = []
     for rule in app.url_map.iter_rules():
         if not rule.rule.startswith("/api/v1"):
             continue
+        allowed = app.view_functions[rule.endpoint].allowed
+        who = admin if allowed["role"] or allowed["anonymous"] else tablet
         for method in sorted(rule.methods & {"POST", "PUT", "PATCH", "DELETE"}):
             path = rule.rule
             for placeholder, value in args.items():
                 path = path.replace(placeholder, value)
-            found.append((method, path))
-    assert ("POST", "/api/v1/counters/1/call-next") in found and ("PATCH", "/api/v1/users/clerk") in found
-    return sorted(found)
+            found.append((method, path, who))
+    paths = {(m, p) for m, p, _ in found}
+    assert ("POST", "/api/v1/counters/1/call-next") in paths and ("PATCH", "/api/v1/users/clerk") in paths
+    return sorted(found, key=lambda r: r[:2])
 
 
 def everything(app) -> dict[str, list[Any]]:
-    """Every row of every table: what "changes nothing" is checked against."""
+    """Every row of every table: what "changes nothing" is checked against.
+
+    Except when a device was last seen: bookkeeping of who called, not a change the call made.
+    """
     def read(s):
-        return {t.name: sorted(map(repr, s.execute(select(t)).all())) for t in Base.metadata.sorted_tables}
+        return {t.name: sorted(map(repr, s.execute(select(*(c for c in t.columns if c.name != "last_seen_at"))).all()))
+                for t in Base.metadata.sorted_tables}
     return app.extensions["hallq"].db.read(read)
 
 
@@ -100,8 +110,8 @@ def test_every_endpoint_refuses_a_bad_body_and_changes_nothing(app, admin, route
     client = app.test_client()
     before = everything(app)
     wrong = []
-    for method, path in routes:
-        resp = client.open(path, method=method, data=raw.encode(), headers={**admin, "Content-Type": "application/json"})
+    for method, path, who in routes:
+        resp = client.open(path, method=method, data=raw.encode(), headers={**who, "Content-Type": "application/json"})
         got = (resp.get_json(silent=True) or {}).get("error", {}).get("code")
         if (resp.status_code, got) != (status, code):
             wrong.append(f"{method} {path}: {resp.status_code} {resp.get_data(as_text=True)[:120]}")
@@ -116,6 +126,12 @@ def test_a_body_that_is_not_json_is_refused_even_where_none_is_read(app, admin):
                        content_type="application/x-www-form-urlencoded")
     assert (resp.status_code, resp.get_json()["error"]["code"]) == (400, "malformed_request")
     assert everything(app) == before
+
+
+def test_who_may_call_is_checked_before_the_body(app):
+    resp = app.test_client().post("/api/v1/counters/1/call-next", data="service=DD",
+                                  content_type="application/x-www-form-urlencoded")
+    assert (resp.status_code, resp.get_json()["error"]["code"]) == (401, "unauthenticated")
 
 
 def test_good_bodies_still_work(app, admin, ticket):

@@ -92,6 +92,7 @@ def allow(*, role: str | None = None, devices: tuple[str, ...] = (), anonymous: 
             if not ok:
                 raise ApiError(401 if p.kind == "anonymous" else 403,
                                "unauthenticated" if p.kind == "anonymous" else "forbidden")
+            read_body()  # who may call comes first: a refused caller learns nothing about its body
             return view(*args, **kwargs)
 
         guarded.allowed = {"role": role, "devices": devices, "anonymous": anonymous}  # for the role tests
@@ -105,9 +106,8 @@ def base_url() -> str:
     return hall().config.server.public_url or request.host_url
 
 
-@api.before_request
 def read_body() -> None:
-    """Every request's body, read once for every endpoint: empty, or one well-formed JSON object.
+    """Every request's body, read once for every view (by `allow`): empty, or one well-formed JSON object.
 
     A view that takes no body still refuses a malformed one, so nothing ever acts on a request
     it could not read. (Chunked bodies arrive whole: see server/serving.py.)
