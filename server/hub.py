@@ -41,8 +41,8 @@ class Hub:
         self.last_seq = 0
         self._snapshot: tuple[tuple[int, int], dict[str, Any], dict[str, Any]] | None = None
         self._building = threading.Lock()
-        self._built = 0  # snapshots read so far; a caller that waited for a build takes the newer one
-        self._latest: tuple[dict[str, Any], dict[str, Any]] | None = None
+        self._started = 0  # snapshot reads begun so far; a caller may share one begun after it asked
+        self._latest: tuple[int, tuple[dict[str, Any], dict[str, Any]]] | None = None
         self._outbox: Any = None
         self.audience: dict[str, str] = {}  # sid -> the room it is in
         self.resyncs = RateLimiter(RESYNCS_PER_MINUTE, burst=RESYNC_BURST)
@@ -109,14 +109,16 @@ class Hub:
         cached = self._snapshot
         if cached is not None and cached[0] == key:
             return cached[1] if audience == STAFF else cached[2]
-        built = self._built
+        asked = self._started
         with self._building:  # one database read at a time, however many clients ask at once
-            if self._built != built and self._latest is not None:
-                pair = self._latest  # read while we waited, so after we asked: fresh enough
+            if self._latest is not None and self._latest[0] > asked:
+                pair = self._latest[1]  # a read that began after we asked: as fresh as our own
             else:
+                self._started += 1
+                began = self._started
                 snap = self.hall.db.read(lambda s: HallView(s, self.hall.config, self.hall.clock()).snapshot())
                 pair = (snap, for_audience("snapshot", snap, PUBLIC))
-                self._latest, self._built = pair, self._built + 1
+                self._latest = (began, pair)
                 if snap["seq"] == key[0]:
                     self._snapshot = (key, *pair)
         return pair[0] if audience == STAFF else pair[1]
