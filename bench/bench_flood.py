@@ -185,8 +185,10 @@ A real `hallq serve` per async mode (SQLite, default login limits: 10 a minute p
 for {args.seconds:g} s while {args.attackers} clients from {args.attackers} loopback addresses post
 `POST /login` with random usernames, each as fast as it is answered ("flood"). RSS is `VmRSS` sampled
 every 20 ms; "other work" is CPU used meanwhile by processes that are neither the server nor
-the flood (the machine is shared). "before" is the same bench run against the code before
-the fix (`--label before`, see the script's docstring).
+the flood. The machine is shared with other jobs: figures move with their CPU and disk use, and
+issuing (an fsync per commit, `synchronous=FULL`) is the most sensitive to disk contention.
+"before" is the same bench run against the code before the fix (`--label before`, see the
+script's docstring).
 
 {head}
 {chr(10).join(lines)}
