@@ -15,6 +15,7 @@ from .announce import announcement
 from .config import ConfigError, config_path, database_url, load_config
 from .context import Hall
 from .extensions import socketio
+from .hashing import Hasher
 from .hub import Hub, register
 from .closing import start_daily_close
 from .printing import Printers
@@ -59,7 +60,8 @@ def create_app(config_file: str | Path | None = None, overrides: dict[str, Any] 
     hall = Hall(config=config, config_path=path, db=db, engine=Engine(config), hub=None,  # type: ignore[arg-type]
                 printers=None,  # type: ignore[arg-type]
                 issue_limiter=RateLimiter(config.server.kiosk_tickets_per_minute),
-                login_limiter=RateLimiter(config.server.login_attempts_per_minute))
+                login_limiter=RateLimiter(config.server.login_attempts_per_minute),
+                login_total=RateLimiter(config.server.login_total_per_minute), hasher=Hasher(config.server.hash_threads))
     hall.hub = Hub(socketio, hall)
     hall.printers = Printers(config, db, hall.clock)
     app.extensions["hallq"] = hall

@@ -249,3 +249,8 @@ class RateLimiter:
             if len(self._buckets) > 10000:  # forget idle keys rather than grow forever
                 self._buckets = {k: v for k, v in self._buckets.items() if now - v[1] < 120}
             return True
+
+    def forget(self, key: str) -> None:
+        """Drop a key's bucket (its client is gone)."""
+        with self._lock:
+            self._buckets.pop(key, None)

@@ -4,7 +4,6 @@ from __future__ import annotations
 import argparse
 import getpass
 import logging
-import socket
 import sys
 from pathlib import Path
 
@@ -34,7 +33,6 @@ def serve(args: argparse.Namespace, mode: str) -> None:
     """Run the hall server until interrupted."""
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     from .app import create_app
-    from .extensions import socketio
 
     try:
         app = create_app(config_path(args.config), {"ASYNC_MODE": mode})
@@ -42,23 +40,12 @@ def serve(args: argparse.Namespace, mode: str) -> None:
         fail(f"config: {err}")
     except (SQLAlchemyError, ImportError) as err:
         fail(f"database: {str(getattr(err, 'orig', None) or err).splitlines()[0]}")
-    try:
-        if mode == "eventlet":
-            import eventlet
-            import eventlet.wsgi
+    from .serving import serve_eventlet, serve_threading
 
-            # eventlet.listen sets SO_REUSEPORT by default: a second server on the same
-            # port would silently share it. Refuse instead.
-            sock = eventlet.listen((args.host, args.port), reuse_port=False)
-            _ready(args, mode)
-            eventlet.wsgi.server(sock, app, log_output=args.access_log, max_size=4096)
-        else:
-            with socket.socket() as probe:  # one clear line, before werkzeug's own banner
-                probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-                probe.bind((args.host, args.port))
-            _ready(args, mode)
-            socketio.run(app, host=args.host, port=args.port, use_reloader=False, log_output=args.access_log,
-                         allow_unsafe_werkzeug=True)
+    run = serve_eventlet if mode == "eventlet" else serve_threading
+    try:
+        run(app, args.host, args.port, app.extensions["hallq"].config.server, args.access_log,
+            ready=lambda: _ready(args, mode))
     except OSError as err:
         fail(f"cannot listen on {args.host}:{args.port}: {err.strerror or err}")
 

@@ -189,11 +189,23 @@ class ServerSettings(Strict):
     database_url: str | None = None
     public_url: str = ""
     kiosk_tickets_per_minute: int = Field(default=30, ge=1)
-    login_attempts_per_minute: int = Field(default=10, ge=1)
+    login_attempts_per_minute: int = Field(default=10, ge=1)  # per client address
+    # All addresses together: a flood from many addresses still hashes at most this many a minute.
+    # Unset: six times the per-address limit, and at least 60.
+    login_attempts_per_minute_total: int | None = Field(default=None, ge=1)
+    hash_threads: int = Field(default=2, ge=1, le=8)  # password hashes at once (64 MiB each)
+    # A connection that sends nothing for this long, or not a whole request head, is closed.
+    idle_timeout_s: float = Field(default=60, ge=1, le=3600)
+    # Open connections from one address; 0: no cap. A NAT'd Wi-Fi puts every phone behind one.
+    max_connections_per_address: int = Field(default=256, ge=0)
     recent_calls: int = Field(default=8, ge=1, le=50)
     token_ttl_hours: int = Field(default=12, ge=1)
     db_threads: int = Field(default=3, ge=2, le=32)
     sqlite_synchronous: Literal["full", "normal"] = "full"
+
+    @property
+    def login_total_per_minute(self) -> int:
+        return self.login_attempts_per_minute_total or max(60, 6 * self.login_attempts_per_minute)
 
 
 class Voice(Strict):

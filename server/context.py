@@ -15,6 +15,7 @@ from .queueing.engine import Engine
 from .storage import Database
 
 if TYPE_CHECKING:
+    from .hashing import Hasher
     from .hub import Hub
     from .printing import Printers
 
@@ -28,7 +29,9 @@ class Hall:
     hub: "Hub"
     printers: "Printers"
     issue_limiter: RateLimiter
-    login_limiter: RateLimiter
+    login_limiter: RateLimiter  # per client address
+    login_total: RateLimiter  # every address together
+    hasher: "Hasher"
     clock: Callable[[], datetime] = utcnow
     principals: dict[str, Any] = field(default_factory=dict)  # token hash -> (principal, until)
     seen: dict[int, float] = field(default_factory=dict)  # device id -> monotonic time last recorded

@@ -75,6 +75,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "nothing_to_amend": ("Không còn sửa được đánh giá của số {number} (chỉ người đã đánh giá, trong {seconds} giây).",
                          "The rating of ticket {number} can no longer be changed (only by who gave it, "
                          "within {seconds} s)."),
+    "json_too_deep": ("Dữ liệu JSON lồng nhau quá sâu (tối đa {limit} cấp).",
+                      "The JSON is nested too deeply (at most {limit} levels)."),
+    "invalid_text": ("Văn bản chứa ký tự Unicode không hợp lệ.", "The text holds characters that are not valid Unicode."),
+    "too_many_connections": ("Quá nhiều kết nối từ cùng một địa chỉ; vui lòng thử lại sau.",
+                             "Too many connections from one address; please try again later."),
+    "bad_request": ("Yêu cầu không hợp lệ.", "Bad request."),
 }
 
 # Names of what a refusal needs, in each language (filled into `forbidden.role` / `.device`).

@@ -90,8 +90,12 @@ def _active_admins(s: Session) -> int:
 
 def change_user(s: Session, username: str, *, actor: str, now: datetime, role: str | None = None,
                 active: bool | None = None, password: str | None = None, counter: int | None | str = "keep",
-                counters: list[int] | None = None, full_name: str | None = "keep") -> User:
-    """Change a person's role, state, password, counter or full name; the last admin always stays an admin."""
+                counters: list[int] | None = None, full_name: str | None = "keep",
+                password_hash: str | None = None) -> User:
+    """Change a person's role, state, password, counter or full name; the last admin always stays an admin.
+
+    A server passes `password_hash`, made beforehand off the writer thread; the CLI lets it be made here.
+    """
     user = _user(s, username)
     name = validate_full_name(full_name) if full_name != "keep" else None
     losing_admin = user.role == "admin" and user.active and (
@@ -107,7 +111,7 @@ def change_user(s: Session, username: str, *, actor: str, now: datetime, role: s
         user.active = changed["active"] = active
     if password is not None:
         auth.validate_password(password)
-        user.password_hash = auth.hash_password(password)
+        user.password_hash = password_hash or auth.hash_password(password)
         changed["password"] = "reset"
     if counter != "keep":
         if counter is not None and counters is not None and counter not in counters:

@@ -46,6 +46,43 @@ def iso(moment: datetime | None, config: HallConfig) -> str | None:
     return moment.astimezone(config.center.tz).isoformat(timespec="seconds") if moment else None
 
 
+# -- who sees what ---------------------------------------------------------------
+# The one place that decides what is private. Staff consoles and supervisors see the whole
+# hall; the public feed (boards, kiosks, phones, anyone on the hall's Wi-Fi) sees neither the
+# served citizen's priority category (elderly, disability, pregnant…) nor the login name of
+# the person at a counter. The live hub sends each audience its own copy (server/hub.py).
+STAFF, PUBLIC = "staff", "public"
+AUDIENCES = (STAFF, PUBLIC)
+_PRIVATE_TICKET = frozenset({"priority_category"})
+_PRIVATE_COUNTER = frozenset({"staff"})
+
+
+def public_ticket(ticket: dict[str, Any] | None) -> dict[str, Any] | None:
+    return None if ticket is None else {k: v for k, v in ticket.items() if k not in _PRIVATE_TICKET}
+
+
+def public_counter(counter: dict[str, Any]) -> dict[str, Any]:
+    out = {k: v for k, v in counter.items() if k not in _PRIVATE_COUNTER}
+    if "current" in out:
+        out["current"] = public_ticket(out["current"])
+    return out
+
+
+def public_snapshot(snap: dict[str, Any]) -> dict[str, Any]:
+    return {**snap, "counters": [public_counter(c) for c in snap["counters"]]}
+
+
+def for_audience(name: str, payload: dict[str, Any], audience: str) -> dict[str, Any]:
+    """What `audience` may see of a live event (the same object when nothing in it is private)."""
+    if audience == STAFF:
+        return payload
+    if name == "snapshot":
+        return public_snapshot(payload)
+    if name == "counter_changed" and isinstance(payload.get("state"), dict):
+        return {**payload, "state": public_counter(payload["state"])}
+    return payload
+
+
 class HallView:
     """Reads the hall for one transaction, caching what several answers share."""
 

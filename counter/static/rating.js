@@ -262,6 +262,7 @@ setInterval(tick, 250);
 // -- live -----------------------------------------------------------------------------------
 
 connectHall({
+  token: state.token,  // the live feed is closed to anonymous clients when the public board is off
   events: [...HALL_EVENTS, "ticket_finished"],
   onSnapshot(snap) {
     const c = (snap.counters || []).find((x) => x.number === counter);

@@ -205,6 +205,7 @@ async function loadServices() {
 
 function connectLive() {
   hall = connectHall({
+    token: state.token,  // the live feed is closed to anonymous clients when the public board is off
     onSnapshot(snap) {
       if (snap.center) {
         state.center = snap.center.name;

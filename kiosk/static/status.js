@@ -146,6 +146,7 @@ function relevant(name, payload) {
 }
 
 const hall = connectHall({
+  ticket: token,  // this ticket's holder may follow the hall even when the public board is off
   onSnapshot(snap) {
     if (snap.center) state.center = snap.center.name;
     if (Array.isArray(snap.services)) state.services = new Map(snap.services.map((s) => [s.code, s]));

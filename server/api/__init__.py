@@ -11,6 +11,7 @@ from flask import Blueprint, g, request, session
 from ..auth import ANONYMOUS, Principal, device_seen, resolve, token_hash
 from ..context import hall
 from ..queueing.errors import QueueError
+from .parse import json_object
 
 api = Blueprint("api", __name__, url_prefix="/api/v1")
 PRINCIPAL_CACHE_S = 10.0  # a revoked token stops working within this long
@@ -25,7 +26,7 @@ class ApiError(QueueError):
         self.status = status
 
 
-def _principal_for(token: str, via_cookie: bool) -> Principal | None:
+def principal_for(token: str, via_cookie: bool) -> Principal | None:
     h = hall()
     digest = token_hash(token)
     cached = h.principals.get(digest)
@@ -56,12 +57,12 @@ def authenticate() -> None:
         scheme, _, token = header.partition(" ")
         if scheme.lower() != "bearer" or not token.strip():
             raise ApiError(401, "unauthenticated")
-        principal = _principal_for(token.strip(), via_cookie=False)
+        principal = principal_for(token.strip(), via_cookie=False)
         if principal is None:
             raise ApiError(401, "unauthenticated")
         g.principal = principal
     elif session.get("token"):
-        principal = _principal_for(session["token"], via_cookie=True)
+        principal = principal_for(session["token"], via_cookie=True)
         if principal is not None:
             if request.method not in ("GET", "HEAD", "OPTIONS") and not _same_site():
                 raise ApiError(403, "csrf_failed")
@@ -94,6 +95,7 @@ def allow(*, role: str | None = None, devices: tuple[str, ...] = (), anonymous: 
                 # The refusal says what it needs: a role (people), else a kind of device.
                 need = {"role": role} if role else {"device": devices[0]} if devices else {}
                 raise ApiError(403, "forbidden", **need)
+            read_body()  # who may call comes first: a refused caller learns nothing about its body
             return view(*args, **kwargs)
 
         guarded.allowed = {"role": role, "devices": devices, "anonymous": anonymous}  # for the role tests
@@ -107,14 +109,30 @@ def base_url() -> str:
     return hall().config.server.public_url or request.host_url
 
 
-def body() -> dict[str, Any]:
-    """The JSON object of the request, or a 400."""
-    data = request.get_json(silent=True)
-    if data is None and not request.get_data():
-        return {}
-    if not isinstance(data, dict):
+def read_body() -> None:
+    """Every request's body, read once for every view (by `allow`): empty, or one well-formed JSON object.
+
+    A view that takes no body still refuses a malformed one, so nothing ever acts on a request
+    it could not read. (Chunked bodies arrive whole: see server/serving.py.)
+    """
+    try:
+        raw = request.get_data(cache=True)
+    except (ValueError, OSError):  # a broken chunked encoding, or the client gave up half-way
+        raise ApiError(400, "malformed_request") from None
+    g.body = {}
+    if not raw:
+        return
+    limit = request.max_content_length
+    if limit is not None and len(raw) >= limit:  # a chunked body is cut at the limit, not refused
+        raise ApiError(413, "malformed_request")
+    if not request.is_json:
         raise ApiError(400, "malformed_request")
-    return data
+    g.body = json_object(raw)
+
+
+def body() -> dict[str, Any]:
+    """The JSON object of the request ({} when it has no body)."""
+    return g.body
 
 
 from . import admin, errors, hall_views, kiosk_settings, tickets, counters, people, reports  # noqa: E402,F401  (register routes)

@@ -4,8 +4,8 @@ from __future__ import annotations
 from flask import g, jsonify
 
 from ..context import hall
-from ..state import HallView
-from . import allow, api
+from ..state import PUBLIC, STAFF, HallView, public_counter
+from . import ApiError, allow, api
 from .openapi import document
 
 
@@ -22,14 +22,23 @@ def services():
 def counters():
     """Counters, their status and the ticket each serves (without its token)."""
     h = hall()
-    return jsonify(h.db.read(lambda s: HallView(s, h.config, h.clock()).counters()))
+    counters = h.db.read(lambda s: HallView(s, h.config, h.clock()).counters())
+    return jsonify(counters if _audience() == STAFF else [public_counter(c) for c in counters])
 
 
 @api.get("/state")
 @allow(anonymous=True)
 def state():
-    """The hall snapshot: the same body as the Socket.IO `snapshot` event."""
-    return jsonify(hall().hub.snapshot())
+    """The hall snapshot: the same body as the Socket.IO `snapshot` event (closed to anonymous callers
+    when the public board is off)."""
+    if g.principal.kind == "anonymous" and not hall().config.display.public:
+        raise ApiError(401, "unauthenticated")
+    return jsonify(hall().hub.snapshot(_audience()))
+
+
+def _audience() -> str:
+    """Staff and up see the whole hall; devices and anyone else the public part (see server/state.py)."""
+    return STAFF if g.principal.at_least("staff") else PUBLIC
 
 
 @api.get("/openapi.json")

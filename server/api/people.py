@@ -1,16 +1,20 @@
 """Logging in and out."""
 from __future__ import annotations
 
+import time
 from datetime import timedelta
+from typing import NoReturn
 
 from flask import g, jsonify, request, session
 
 from .. import auth
 from ..context import hall
+from ..hashing import HashersBusy
 from ..people import audit, full_name_of
-from ..storage import offload
 from . import ApiError, allow, api, body
 from .parse import required_str
+
+REFUSED_PAUSE_S = 1.0
 
 
 @api.post("/login")
@@ -21,14 +25,20 @@ def login():
     data = body()
     username = required_str(data, "username", 64)
     password = required_str(data, "password", 200)
-    if not h.login_limiter.allow(f"{request.remote_addr}|{username.lower()}"):
-        raise ApiError(429, "rate_limited")
+    address = request.remote_addr
+    # Limits first, per address and for everyone together: a refused attempt costs no hash.
+    if not h.login_limiter.allow(address or "") or not h.login_total.allow("all"):
+        _refused()
     now = h.clock()
     ttl = timedelta(hours=h.config.server.token_ttl_hours)
-    user = h.db.read(lambda s: auth.find_user(s, username))
-    # argon2 is deliberately slow: keep it off the hub and off the database threads.
-    address = request.remote_addr
-    if not offload(auth.verify_login, user, password):
+    try:
+        with h.hasher.slot():  # or refused now, before the database is asked anything
+            user = h.db.read(lambda s: auth.find_user(s, username))
+            # argon2 is deliberately slow: on the hashing threads, never on the hub or the database's.
+            ok = h.hasher.run(auth.verify_login, user, password)
+    except HashersBusy:
+        _refused()
+    if not ok:
         h.db.write_later(lambda s: audit(s, f"user:{username}", "login_failed", username, now, address))
         raise ApiError(401, "invalid_credentials")
 
@@ -41,6 +51,16 @@ def login():
     session["token"] = token
     session.permanent = True
     return jsonify({"token": token, "user": {"username": user[1], "role": user[2]}})
+
+
+def _refused() -> NoReturn:
+    """A 429, after a pause: a client that retries at once (a flood does) is slowed to the pause's pace.
+
+    The pause costs a sleeping greenthread (or thread), no CPU; without it, instant 429s let a
+    few dozen clients keep the server busy answering them.
+    """
+    time.sleep(REFUSED_PAUSE_S)
+    raise ApiError(429, "rate_limited")
 
 
 @api.post("/logout")

@@ -16,6 +16,7 @@ from ..storage import offload
 from . import allow, api
 
 MAX_RANGE_DAYS = 400
+FIRST_DAY, LAST_DAY = date(2000, 1, 1), date(2999, 12, 31)  # past these, day arithmetic overflows
 XLSX_MAX_DAYS = 92  # a quarter: ~300,000 rows at most, well inside Excel's 1,048,576
 CSV_CHUNK_DAYS = 31  # the CSV streams a month at a time, so a year never sits in memory
 DASHBOARD_CACHE_S = 5.0  # several supervisors' pages share one answer while nothing changes
@@ -32,6 +33,8 @@ def _range(max_days: int = MAX_RANGE_DAYS) -> tuple[date, date]:
         end = date.fromisoformat(request.args["to"]) if request.args.get("to") else start
     except ValueError:
         raise Invalid("invalid_value", field="from/to", allowed="YYYY-MM-DD") from None
+    if not FIRST_DAY <= start <= LAST_DAY or not FIRST_DAY <= end <= LAST_DAY:
+        raise Invalid("invalid_value", field="from/to", allowed=f"days from {FIRST_DAY} to {LAST_DAY}")
     if end < start or (end - start).days + 1 > max_days:
         raise Invalid("invalid_value", field="from/to", allowed=f"from ≤ to, at most {max_days} days")
     return start, end

@@ -21,7 +21,8 @@ export const HALL_EVENTS = ["ticket_called", "queue_changed", "counter_changed",
 export function connectHall({
   url = "",                 // same origin by default
   namespace = "/hall",
-  token = null,             // a display/kiosk token, sent as the Socket.IO auth payload
+  token = null,             // a device token (or a person's bearer token), sent as the Socket.IO auth
+  ticket = null,            // a citizen's ticket token (the phone page), when there is no device token
   events = HALL_EVENTS,
   onSnapshot = () => {},
   onEvent = () => {},
@@ -31,7 +32,9 @@ export function connectHall({
   resyncTimeoutMs = 8000,
 } = {}) {
   const socket = io(url + namespace, {
-    auth: token ? { token } : undefined,
+    // Without either, the connection is anonymous: it gets the public feed while the public
+    // board is on, and is refused when it is off. Staff pages are told apart by their cookie.
+    auth: token ? { token } : ticket ? { ticket } : undefined,
     reconnection: true,
     reconnectionAttempts: Infinity,
     reconnectionDelay: 500,

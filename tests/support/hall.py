@@ -45,7 +45,7 @@ def service(code: str, *, numbers: str, hours: list[str] | None = None, daily_ca
 def hall_config(*, server: dict[str, Any] | None = None, services: list[dict[str, Any]] = (),
                 counters: list[dict[str, Any]] = (),
                 edit: Callable[[dict[str, Any]], None] | None = None) -> dict[str, Any]:
-    """The demo hall, open all day, no kiosk rate limit to speak of, plus the given changes.
+    """The demo hall, open all day, no kiosk or login rate limit to speak of, plus the given changes.
 
     `server` updates the `server:` section, `services` and `counters` are appended,
     and `edit(data)` may change anything else in place.
@@ -53,6 +53,7 @@ def hall_config(*, server: dict[str, Any] | None = None, services: list[dict[str
     data = demo_config()
     data.setdefault("server", {})
     data["server"]["kiosk_tickets_per_minute"] = 100_000
+    data["server"]["login_attempts_per_minute"] = 100_000  # every test logs in from 127.0.0.1
     data["server"].update(server or {})
     data["services"].extend(copy.deepcopy(list(services)))
     data["counters"].extend(copy.deepcopy(list(counters)))

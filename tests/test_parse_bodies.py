@@ -1,0 +1,155 @@
+"""Bad request bodies get a 4xx JSON error from one shared parser, on every endpoint, and change nothing.
+
+In process (Flask's test client over the real app and database): what is checked here is the
+API's own reading of bodies; the framing of chunked bodies is the server's, in
+tests/integration/test_security_http.py.
+"""
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+import yaml
+from sqlalchemy import select
+
+from server import auth
+from server.app import create_app
+from server.queueing.clock import utcnow
+from server.queueing.models import Base
+from tests.conftest import demo_config_data
+
+PASSWORD = "correct horse 2024"
+LONE = "\\ud800"  # as it travels in JSON: a valid escape, but not a character on its own
+FIELDS = ("service", "username", "password", "number", "comment", "reason", "name", "kind", "role", "printer",
+          "idempotency_key", "lang", "priority")
+
+
+@pytest.fixture(scope="module")
+def app(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("bodies")
+    data = demo_config_data(async_mode="threading", login_attempts_per_minute=1000)
+    (folder / "config.yaml").write_text(yaml.safe_dump(data), encoding="utf-8")
+    app = create_app(folder / "config.yaml", {"ASYNC_MODE": "threading"})
+    db = app.extensions["hallq"].db
+    db.write(lambda s: auth.add_user(s, "boss", "admin", PASSWORD, utcnow()))
+    db.write(lambda s: auth.add_user(s, "clerk", "staff", PASSWORD, utcnow()))
+    db.write(lambda s: auth.add_device(s, "kiosk-a", "kiosk", None, utcnow()))
+    app.config["rating-token"] = db.write(lambda s: auth.add_device(s, "tablet-1", "rating", None, utcnow()))
+    return app
+
+
+@pytest.fixture(scope="module")
+def admin(app) -> dict[str, str]:
+    resp = app.test_client().post("/api/v1/login", json={"username": "boss", "password": PASSWORD})
+    assert resp.status_code == 200, resp.get_data(as_text=True)
+    return {"Authorization": f"Bearer {resp.get_json()['token']}"}
+
+
+@pytest.fixture(scope="module")
+def ticket(app, admin) -> str:
+    """A waiting ticket, and counter 1 open: a call-next that ran would change the hall."""
+    client = app.test_client()
+    assert client.post("/api/v1/counters/1/take", json={}, headers=admin).status_code == 200
+    resp = client.post("/api/v1/tickets", json={"service": "DD"}, headers=admin)
+    assert resp.status_code == 201, resp.get_data(as_text=True)
+    return resp.get_json()["ticket"]["token"]
+
+
+@pytest.fixture(scope="module")
+def routes(app, ticket, admin) -> list[tuple[str, str, dict[str, str]]]:
+    """Every API route that takes a body, with its placeholders pointing at things that exist,
+    and the credentials of someone it lets through (an admin; the rating tablet where only it may)."""
+    args = {"<int:n>": "1", "<token>": ticket, "<username>": "clerk", "<name>": "kiosk-a"}
+    tablet = {"Authorization": f"Bearer {app.config['rating-token']}"}
+    found = []
+    for rule in app.url_map.iter_rules():
+        if not rule.rule.startswith("/api/v1"):
+            continue
+        allowed = app.view_functions[rule.endpoint].allowed
+        who = admin if allowed["role"] or allowed["anonymous"] else tablet
+        for method in sorted(rule.methods & {"POST", "PUT", "PATCH", "DELETE"}):
+            path = rule.rule
+            for placeholder, value in args.items():
+                path = path.replace(placeholder, value)
+            found.append((method, path, who))
+    paths = {(m, p) for m, p, _ in found}
+    assert ("POST", "/api/v1/counters/1/call-next") in paths and ("PATCH", "/api/v1/users/clerk") in paths
+    return sorted(found, key=lambda r: r[:2])
+
+
+def everything(app) -> dict[str, list[Any]]:
+    """Every row of every table: what "changes nothing" is checked against.
+
+    Except when a device was last seen: bookkeeping of who called, not a change the call made.
+    """
+    def read(s):
+        return {t.name: sorted(map(repr, s.execute(select(*(c for c in t.columns if c.name != "last_seen_at"))).all()))
+                for t in Base.metadata.sorted_tables}
+    return app.extensions["hallq"].db.read(read)
+
+
+def nested(depth: int) -> str:
+    return '{"service": ' + "[" * depth + "]" * depth + "}"
+
+
+BODIES = {
+    # a lone surrogate in every string field any endpoint reads
+    "surrogate": ("{" + ", ".join(f'"{f}": "A{LONE}"' for f in FIELDS) + ', "score": 4}', 400, "invalid_text"),
+    "surrogate_key": ('{"service": "DD", "x' + LONE + '": 1}', 400, "invalid_text"),
+    "deep": (nested(40), 400, "json_too_deep"),
+    "deeper_than_python": (nested(20000), 400, "json_too_deep"),
+    "not_an_object": ('["service", "DD"]', 400, "malformed_request"),
+    "nan": ('{"score": NaN}', 400, "malformed_request"),
+}
+
+
+@pytest.mark.parametrize("kind", sorted(BODIES))
+def test_every_endpoint_refuses_a_bad_body_and_changes_nothing(app, admin, routes, kind):
+    raw, status, code = BODIES[kind]
+    client = app.test_client()
+    before = everything(app)
+    wrong = []
+    for method, path, who in routes:
+        resp = client.open(path, method=method, data=raw.encode(), headers={**who, "Content-Type": "application/json"})
+        got = (resp.get_json(silent=True) or {}).get("error", {}).get("code")
+        if (resp.status_code, got) != (status, code):
+            wrong.append(f"{method} {path}: {resp.status_code} {resp.get_data(as_text=True)[:120]}")
+    assert wrong == []
+    assert everything(app) == before
+
+
+def test_a_body_that_is_not_json_is_refused_even_where_none_is_read(app, admin):
+    client = app.test_client()
+    before = everything(app)
+    resp = client.post("/api/v1/counters/1/call-next", data="service=DD", headers=admin,
+                       content_type="application/x-www-form-urlencoded")
+    assert (resp.status_code, resp.get_json()["error"]["code"]) == (400, "malformed_request")
+    assert everything(app) == before
+
+
+def test_who_may_call_is_checked_before_the_body(app):
+    resp = app.test_client().post("/api/v1/counters/1/call-next", data="service=DD",
+                                  content_type="application/x-www-form-urlencoded")
+    assert (resp.status_code, resp.get_json()["error"]["code"]) == (401, "unauthenticated")
+
+
+def test_good_bodies_still_work(app, admin, ticket):
+    client = app.test_client()
+    assert client.post("/api/v1/counters/1/pause", json={"reason": "meeting"}, headers=admin).get_json()[
+        "counter"]["pause_reason"] == "meeting"
+    assert client.post("/api/v1/counters/1/resume", headers=admin).status_code == 200  # no body at all
+    assert client.post("/api/v1/tickets", json={"service": "DD", "lang": "en"}, headers=admin).status_code == 201
+    # Vietnamese is well-formed Unicode, of course
+    resp = client.post(f"/api/v1/tickets/{ticket}/cancel", data=json.dumps({"note": "Người cao tuổi"}),
+                       headers={**admin, "Content-Type": "application/json"})
+    assert resp.status_code == 200
+
+
+@pytest.mark.parametrize("query", ["from=9999-12-31", "from=0001-01-01", "to=9999-12-31&from=9999-12-30",
+                                   "from=2026-01-01&to=9999-12-31"])
+@pytest.mark.parametrize("path", ["stats", "reports/tickets.csv", "reports/tickets.xlsx", "reports/summary.xlsx"])
+def test_report_dates_at_the_ends_of_the_calendar_are_refused(app, admin, path, query):
+    resp = app.test_client().get(f"/api/v1/{path}?{query}", headers=admin)
+    assert resp.status_code == 422, resp.get_data(as_text=True)[:300]
+    assert resp.get_json()["error"]["code"] == "invalid_value"
