@@ -34,8 +34,8 @@ def app(tmp_path_factory):
     db = app.extensions["hallq"].db
     db.write(lambda s: auth.add_user(s, "boss", "admin", PASSWORD, utcnow()))
     db.write(lambda s: auth.add_user(s, "clerk", "staff", PASSWORD, utcnow()))
-    db.write(lambda s: auth.add_device(s, "kiosk-a", "kiosk", None, utcnow()))
-    app.config["rating-token"] = db.write(lambda s: auth.add_device(s, "tablet-1", "rating", None, utcnow()))
+    db.write(lambda s: auth.add_device(s, auth.NewDevice("kiosk-a", "kiosk", None), utcnow()))
+    app.config["rating-token"] = db.write(lambda s: auth.add_device(s, auth.NewDevice("tablet-1", "rating", None), utcnow()))
     return app
 
 
