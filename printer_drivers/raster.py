@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import functools
 import json
-import threading
 from dataclasses import dataclass
 from importlib import resources
 
 from PIL import Image, ImageDraw, ImageFont
 
+from printer_drivers import osthreads
 from printer_drivers.ticket import Style
 
 #: Bitmap style -> (font weight, size in dots). Sized for 203 dpi: 22 dots ~ the printer's Font A
@@ -23,7 +23,8 @@ STYLES: dict[str, tuple[int, int]] = {
     "date": (500, 22),
 }
 #: FreeType faces are not safe to share between threads; printer workers render under this lock.
-RENDER_LOCK = threading.RLock()
+#: A real lock (osthreads): the workers are OS threads, whatever eventlet has patched. Not reentrant.
+RENDER_LOCK = osthreads.Lock()
 #: Anti-aliased coverage darker than this becomes a dot; a little bolder than 50 % suits thermal heads.
 INK_THRESHOLD = 150
 
