@@ -77,6 +77,11 @@ class PrinterModel:
                     self.ops.append(Op("text", data=op.data) if op.name == "char" else op)
         return bytes(replies)
 
+    def power_cycle(self) -> None:
+        """Switch off and on: a half-received command (a ticket cut short) is forgotten."""
+        with self.lock:
+            self._buffer.clear()
+
     def count(self, name: str) -> int:
         """How many ops of this name were printed."""
         with self.lock:
