@@ -21,7 +21,7 @@ export class TicketScreen {
     $("t-reprint").addEventListener("click", () => this.reprint());
   }
 
-  /** Show an issued ticket; `print` is the POST answer's {status, message?}. */
+  /** Show an issued ticket; `print` is the POST answer's {status, code?}. */
   show(ticket, print, service) {
     this.ticket = ticket;
     this.service = service;
@@ -54,7 +54,7 @@ export class TicketScreen {
 
   renderPrint() {
     const { i18n } = this;
-    const { status, message } = this.print;
+    const { status, code } = this.print;
     const failed = status === "failed";
     const box = $("t-print-box");
     box.dataset.status = status;
@@ -64,9 +64,10 @@ export class TicketScreen {
                   unknown: "ticket.print.unknown" }[status];
     $("t-print").textContent = failed ? "" : i18n.t(key || "ticket.print.unknown");
     $("t-print").hidden = failed;
-    // The printer's reason: from the catalog when the server names it with a code, else its text.
-    const codeKey = this.print.code ? `print.${this.print.code}` : "";
-    const reason = failed ? (codeKey && i18n.has(codeKey) ? i18n.t(codeKey) : message || "") : "";
+    // Only the catalog's words for the failure's code, in the citizen's language; never the server's
+    // text (a printer's raw reason is for supervisors: GET /printers and the log).
+    const codeKey = `print.${code}`;
+    const reason = failed ? i18n.t(code && i18n.has(codeKey) ? codeKey : "print.failed") : "";
     const detail = $("t-print-detail");
     detail.hidden = !reason;
     detail.textContent = reason;
