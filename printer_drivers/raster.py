@@ -21,7 +21,9 @@ STYLES: dict[str, tuple[int, int]] = {
     "body": (500, 22),
     "small": (500, 20),
     "date": (500, 22),
+    "band": (700, 24),
 }
+BAND_PAD = 6  # black rows above and below the band's text
 #: FreeType faces are not safe to share between threads; printer workers render under this lock.
 #: A real lock (osthreads): the workers are OS threads, whatever eventlet has patched. Not reentrant.
 RENDER_LOCK = osthreads.Lock()
@@ -132,6 +134,20 @@ def render_line(text: str, style: Style) -> Bitmap:
 def render_text(text: str, style: Style, max_width: int) -> list[Bitmap]:
     """Wrap and draw text; one Bitmap per printed line."""
     return [render_line(line, style) for line in wrap(text, style, max_width)]
+
+
+def render_band(text: str, width: int) -> Bitmap:
+    """White text on a black band ``width`` dots wide: the priority mark, unmistakable on paper."""
+    width = width // 8 * 8
+    lines = [render_line(line, "band") for line in wrap(text, "band", width - 4 * BAND_PAD)]
+    height = BAND_PAD * 2 + sum(b.gap_above + b.image.height + b.gap_below for b in lines)
+    band = Image.new("1", (width, height), 0)
+    y = BAND_PAD
+    for line in lines:
+        ink = line.image.convert("L").point(lambda v: 255 - v)  # the letters, as a mask
+        band.paste(255, ((width - line.image.width) // 2, y + line.gap_above), ink)
+        y += line.gap_above + line.image.height + line.gap_below
+    return Bitmap(band, gap_above=10, gap_below=6)
 
 
 def load_logo(path: str, max_width: int, max_height: int = 120) -> Image.Image:

@@ -56,6 +56,14 @@ SEEN_BY_STATUS = frozenset({"paper_out", "cover_open", "printer_offline", "print
 PUBLIC = ("name", "url", "online", "paper", "cover_open", "last_error")
 
 
+def priority_name(config: HallConfig, category: str | None, lang: str) -> str:
+    """A priority category's name in lang, from config; "" for a priority ticket without one."""
+    for choice in config.priority_categories:
+        if choice.code == category:
+            return choice.name.get(lang)
+    return ""
+
+
 def ticket_view(config: HallConfig, ticket: Ticket, ahead: int, wait_s: int | None, base_url: str) -> dict[str, Any]:
     """What a printed ticket shows, decided at issue time (JSON, stored on the job)."""
     lang = ticket.lang
@@ -66,6 +74,7 @@ def ticket_view(config: HallConfig, ticket: Ticket, ahead: int, wait_s: int | No
         "issued_at": ticket.issued_at.astimezone(config.center.tz).isoformat(), "people_ahead": ahead,
         "estimated_wait_s": wait_s, "counters": [c.number for c in config.counters if ticket.service in c.services],
         "qr_url": f"{base_url.rstrip('/')}/t/{ticket.token}", "footer": footer, "lang": lang,
+        "priority": ticket.priority, "priority_name": priority_name(config, ticket.priority_category, lang),
     }
 
 

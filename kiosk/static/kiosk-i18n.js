@@ -42,6 +42,8 @@ export const KIOSK = {
   "print.fault": ["Máy in báo lỗi.", "The printer reports a fault."],
   "print.server_restarted": ["Hệ thống khởi động lại trước khi in phiếu.", "The system restarted before printing."],
   "print.failed": ["Không in được phiếu.", "The ticket could not be printed."],
+  "ticket.priority_band": ["ƯU TIÊN · {category}", "PRIORITY · {category}"],
+  "ticket.priority_only": ["ƯU TIÊN", "PRIORITY"],
   "ticket.reprint": ["In lại phiếu", "Print again"],
   "ticket.qr_hint": ["Quét mã QR để theo dõi lượt của Ông/Bà trên điện thoại", "Scan the QR code to follow your turn on your phone"],
   "ticket.qr_label": ["Mã QR của số thứ tự {number}", "QR code for ticket {number}"],

@@ -39,17 +39,23 @@ export class TicketScreen {
     if (!ticket) return;
     $("t-number").textContent = ticket.number;
     $("t-service").textContent = this.service ? i18n.name(this.service.name) : ticket.service;
-    const priority = $("t-priority");
-    priority.hidden = !ticket.priority;
-    if (ticket.priority) {
-      const key = `priority.${ticket.priority_category || "other"}`;
-      priority.textContent = i18n.t("kiosk.priority.chosen", { category: i18n.t(i18n.has(key) ? key : "priority.other") });
-    }
+    const band = $("t-priority");
+    band.hidden = !ticket.priority;
+    if (ticket.priority) band.textContent = this.priorityBand(ticket);
     const ahead = ticket.waiting_ahead ?? 0;
     $("t-ahead").textContent = i18n.t("ticket.ahead_value", { count: ahead });
     $("t-wait").textContent = i18n.wait(ticket.estimated_wait_s) || i18n.t("wait.none");
     $("t-qr").innerHTML = qrSvg(this.statusUrl, { label: i18n.t("ticket.qr_label", { number: ticket.number }) });
     this.renderPrint();
+  }
+
+  /** "ƯU TIÊN · Người cao tuổi": the category's name from the hall's config, as on the paper ticket. */
+  priorityBand(ticket) {
+    const { i18n } = this;
+    const key = `priority.${ticket.priority_category}`;
+    const name = ticket.priority_name ? i18n.name(ticket.priority_name)
+      : ticket.priority_category && i18n.has(key) ? i18n.t(key) : "";
+    return name ? i18n.t("ticket.priority_band", { category: name }) : i18n.t("ticket.priority_only");
   }
 
   renderPrint() {
