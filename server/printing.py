@@ -30,7 +30,7 @@ from sqlalchemy.orm import Session
 
 import printer_drivers as drivers
 from printer_drivers import osthreads
-from printer_drivers.errors import PrinterError
+from printer_drivers.errors import PrinterConfigError, PrinterError
 from printer_drivers.settings import PrinterSettings, resolve_printer
 
 from .config import HallConfig
@@ -359,7 +359,29 @@ def _healthy(status: Any) -> bool:
                 and status.cover_open is False and not status.error)
 
 
-def print_test(config: HallConfig, url: str, lang: str) -> None:
+def sample_view(config: HallConfig, lang: str, priority: str | None) -> Any:
+    """The sample ticket, with the band of a priority category from config (any code it lists)."""
+    name = None
+    if priority is not None:
+        codes = [c.code for c in config.priority_categories]
+        if priority not in codes:
+            raise PrinterConfigError(f"--priority must be one of {', '.join(codes)} (config priority_categories)")
+        name = priority_name(config, priority, lang)
+    return drivers.sample_ticket(lang, qr_url="http://hallq.local/t/print-test", priority=name)
+
+
+def print_test(config: HallConfig, url: str, lang: str, priority: str | None = None) -> None:
     """`hallq print-test URL`: the sample ticket, with the settings config.yaml has for that printer."""
     target, settings = resolve_printer(url, config.printers)
-    drivers.print_test(target, settings, lang)
+    drivers.print_ticket(target, settings, sample_view(config, lang, priority))
+
+
+def preview_test(config: HallConfig, url: str, lang: str, priority: str | None, path: str) -> None:
+    """`hallq print-test URL --preview FILE.png`: draw the sample ticket as that printer would print it."""
+    target, settings = resolve_printer(url, config.printers)
+    drivers.transport_for(target, settings.flow_control)  # a URL no printer can have is an error here too
+    image = drivers.render_png(sample_view(config, lang, priority), settings)
+    try:
+        image.save(path, format="PNG")
+    except OSError as err:
+        raise PrinterConfigError(f"cannot write {path}: {err.strerror or err}") from None
