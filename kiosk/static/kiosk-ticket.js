@@ -28,7 +28,7 @@ export class TicketScreen {
     this.print = print || { status: "none" };
     this.statusUrl = ticket.status_url || `${location.origin}/t/${encodeURIComponent(ticket.token)}`;
     this.render();
-    this.startCountdown();
+    this.countdown();
     if (this.print.status === "queued") this.pollPrint();
   }
 
@@ -114,10 +114,22 @@ export class TicketScreen {
   }
 
   setPrint(print) {
-    const wasFailed = this.print.status === "failed";
+    const was = this.print.status;
     this.print = print;
     this.renderPrint();
-    if (print.status === "failed" && !wasFailed) this.startCountdown();  // longer, from now
+    // From the outcome on (a failure keeps the number and QR longer); not again for the same one.
+    if (print.status === "queued" || print.status !== was) this.countdown();
+  }
+
+  /** While the ticket is printing the screen stays (the citizen waits for the paper, and a
+   *  failure must still find them here); the countdown back to the start runs once it is out. */
+  countdown() {
+    if (this.print.status !== "queued") {
+      this.startCountdown();
+      return;
+    }
+    clearInterval(this.timer);
+    $("t-countdown").textContent = this.i18n.t("ticket.back_in", { seconds: this.returnS });
   }
 
   startCountdown() {
@@ -134,7 +146,7 @@ export class TicketScreen {
 
   /** Any touch on the ticket screen gives the citizen the full time again. */
   touched() {
-    if (this.active) this.startCountdown();
+    if (this.active) this.countdown();
   }
 
   finish() {

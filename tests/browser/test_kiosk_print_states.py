@@ -2,6 +2,8 @@
 and a dashboard alert that names the kiosk. Takes docs/screenshots/kiosk-ticket-priority-*.png."""
 from __future__ import annotations
 
+import os
+
 import pytest
 from playwright.sync_api import expect
 
@@ -9,6 +11,7 @@ from tests.printers.hall_printing import issue, settled_print
 from tests.printers.virtual_printer import PtyPrinter
 from tests.support.auth import PASSWORD
 
+from .conftest import browser_hall
 from .test_kiosk import open_kiosk, tile
 from .test_layout import check_fits, save
 
@@ -42,6 +45,33 @@ def test_a_failing_printer_shows_catalog_words_never_the_raw_reason(new_page, ha
     expect(page.locator("#t-print-detail")).to_have_text(words)
     shown = page.locator("body").inner_text()
     assert "cannot open" not in shown and "No such file" not in shown and "lp0" not in shown
+
+
+@pytest.fixture(scope="module")
+def hung_hall(start_hall, tmp_path_factory):
+    """A hall with a kiosk whose printer hangs in its driver (a FIFO nobody reads), given up after 2 s."""
+    fifo = tmp_path_factory.mktemp("hung") / "lp.fifo"
+    os.mkfifo(fifo)
+    data = browser_hall()
+    data["printers"] = {"hung": {"url": f"file://{fifo}", "job_timeout_s": 2}}
+    hall = start_hall(data)
+    yield hall, hall.auth.device("kiosk-treo", "kiosk", printer="hung")
+    try:  # let the driver call stuck in open() return
+        os.close(os.open(fifo, os.O_RDONLY | os.O_NONBLOCK))
+    except OSError:
+        pass
+
+
+def test_the_ticket_screen_waits_for_a_hung_printer_and_says_it_failed(new_page, hung_hall):
+    hall, token = hung_hall
+    page = new_page(1080, 1920)
+    page.goto(f"{hall.url}/kiosk?return=1&failed=60#token={token}")  # back to the start 1 s after the paper
+    tile(page, "DD").click()
+    expect(page.locator("#t-print-box")).to_have_attribute("data-status", "queued")
+    expect(page.locator("#t-print-box")).to_have_attribute("data-status", "failed")  # the job's deadline
+    expect(page.locator("#t-print-detail")).to_have_text("Máy in không phản hồi kịp.")
+    expect(page.locator("#t-number")).to_be_visible()
+    expect(page.locator("#t-qr svg")).to_be_visible()
 
 
 @pytest.mark.parametrize("name,width,height", [("portrait", 1080, 1920), ("landscape", 1920, 1080)])
