@@ -152,7 +152,9 @@ class PtyPrinter(_Link):
                 ready, _, _ = select.select([self.master], [], [], 0.05)
                 if not ready:
                     continue
-                data = os.read(self.master, 64 if self.throttle else 4096)
+                # Throttled, it reads about 25 ms of line at a time: smaller reads cost more Python than
+                # the wire time they stand for once several printers share a busy machine.
+                data = os.read(self.master, max(16, self.baudrate // 400) if self.throttle else 4096)
                 if self.throttle:
                     line_free_at = max(line_free_at, time.monotonic()) + len(data) * 10 / self.baudrate
                     time.sleep(max(0.0, line_free_at - time.monotonic()))
