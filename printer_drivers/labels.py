@@ -11,7 +11,7 @@ LABELS: dict[str, dict[str, str]] = {
         "wait": "Thời gian chờ dự kiến: {t}",
         "counters": "Quầy phục vụ: {c}",
         "counter": "Quầy phục vụ: {c}",
-        "scan": "Quét mã QR để theo dõi lượt của Ông/Bà",
+        "scan": "Quét mã QR để theo dõi lượt",
         "priority": "ƯU TIÊN",
         "minutes": "{m} phút",
         "hours": "{h} giờ {m} phút",
