@@ -9,7 +9,7 @@ from typing import Literal
 import qrcode
 from PIL import Image
 
-from printer_drivers.raster import RENDER_LOCK, Bitmap, load_logo, render_text
+from printer_drivers.raster import RENDER_LOCK, Bitmap, load_logo, render_band, render_text
 from printer_drivers.settings import PrinterSettings
 from printer_drivers.ticket import Line, Style, TicketView, ticket_lines
 
@@ -26,6 +26,7 @@ NATIVE_STYLE: dict[str, tuple[bool, int, int]] = {
     "body": (False, 1, 1),
     "small": (False, 1, 1),
     "date": (False, 1, 1),
+    "band": (True, 1, 2),  # printed reversed (GS B), white on black, across the whole line
 }
 
 
@@ -33,7 +34,7 @@ NATIVE_STYLE: dict[str, tuple[bool, int, int]] = {
 class Placement:
     """One thing printed, at a vertical position in dots (x only for rasters and QR codes)."""
 
-    kind: Literal["raster", "text", "number", "qr", "feed"]
+    kind: Literal["raster", "text", "band", "number", "qr", "feed"]
     y: int
     height: int
     x: int = 0
@@ -117,6 +118,8 @@ def _place(comp: Composition, line: Line, settings: PrinterSettings) -> None:
     elif line.kind == "number" and line.text.isascii():
         scale = max(1, min(settings.number_scale, width // (FONT_A[0] * max(1, len(line.text)))))
         comp.add("number", FONT_A[1] * scale + 8, text=line.text, scale=scale)
+    elif line.kind == "band":
+        _place_band(comp, line, settings)
     elif line.kind == "qr":
         size = len(qr_matrix(line.text)) * settings.qr_module_dots
         comp.add("qr", size + 8, x=(width - size) // 2, text=line.text)
@@ -129,6 +132,17 @@ def _place(comp: Composition, line: Line, settings: PrinterSettings) -> None:
         columns = width // (FONT_A[0] * wide)
         for chunk in textwrap.wrap(line.text, columns) or [""]:
             comp.add("text", NATIVE_LINE * tall, text=chunk, style=line.style, scale=tall)
+
+
+def _place_band(comp: Composition, line: Line, settings: PrinterSettings) -> None:
+    """A black band: drawn in bitmap mode; reversed printer text padded to the full line otherwise."""
+    if settings.text_mode == "bitmap":
+        comp.add_bitmap(render_band(line.text, comp.width - 2 * MARGIN))
+        return
+    _, wide, tall = NATIVE_STYLE["band"]
+    columns = comp.width // (FONT_A[0] * wide)
+    for chunk in textwrap.wrap(line.text, columns - 2) or [""]:
+        comp.add("band", NATIVE_LINE * tall, text=chunk.center(columns), style="band", scale=tall)
 
 
 def _place_rule(comp: Composition, settings: PrinterSettings) -> None:

@@ -78,8 +78,12 @@ def _emit(printer: Dummy, item: Placement, settings: PrinterSettings, encoder, s
         printer._raw(item.text.encode("ascii") + b"\n")
     elif item.kind == "qr":
         printer.qr(item.text, ec=QR_ECLEVEL_M, size=settings.qr_module_dots, native=True)
-    elif item.kind == "text":
+    elif item.kind in ("text", "band"):
         bold, wide, tall = NATIVE_STYLE[item.style]
         state.style(bold, wide, tall)
         data = encoder.encode(item.text) if encoder else item.text.encode("ascii", "replace")
-        printer._raw(data + b"\n")
+        if item.kind == "band":  # GS B 1: white on black, spaces included, so the line is one black band
+            data = GS + b"B\x01" + data + b"\n" + GS + b"B\x00"
+        else:
+            data += b"\n"
+        printer._raw(data)

@@ -34,25 +34,34 @@ def render_png(view: TicketView, settings: PrinterSettings) -> Image.Image:
                         draw.rectangle((x, y, x + module - 1, y + module - 1), fill=0)
         elif item.kind == "number":
             _draw_native(page, item.text, item.y, comp.width, bold=True, height=FONT_A[1] * item.scale)
-        elif item.kind == "text":
+        elif item.kind in ("text", "band"):
             bold, _, tall = NATIVE_STYLE[item.style]
-            _draw_native(page, item.text, item.y, comp.width, bold=bold, height=FONT_A[1] * tall)
+            if item.kind == "band":
+                draw.rectangle((0, item.y, comp.width - 1, item.y + item.height - 1), fill=0)
+            _draw_native(page, item.text, item.y, comp.width, bold=bold, height=FONT_A[1], tall=tall,
+                         ink=1 if item.kind == "band" else 0)
     return page
 
 
-def _draw_native(page: Image.Image, text: str, y: int, width: int, bold: bool, height: int) -> None:
-    """Stand-in for the printer's Font A: the bundled font at the same height, centred."""
+def _draw_native(page: Image.Image, text: str, y: int, width: int, bold: bool, height: int, tall: int = 1,
+                 ink: int = 0) -> None:
+    """Stand-in for the printer's Font A: the bundled font at the same height, centred.
+
+    ``tall`` stretches it upwards only, as GS ! double height does (the letters keep their width)."""
     size = max(8, round(height * 0.92))
-    layer = Image.new("L", page.size, 255)
+    room = height // 2  # above the line, for stacked marks over capitals (Ố, Ễ)
+    layer = Image.new("L", (width, room + height), 255)
     draw = ImageDraw.Draw(layer)
     with RENDER_LOCK:
         runs = _runs(text, 700 if bold else 500, size)
         x = (width - sum(face.getlength(chunk) for face, chunk in runs)) / 2
         for face, chunk in runs:
-            draw.text((x, y + round(height * 0.8)), chunk, font=face, fill=0, anchor="ls")
+            draw.text((x, room + round(height * 0.8)), chunk, font=face, fill=0, anchor="ls")
             x += face.getlength(chunk)
+    if tall > 1:
+        layer = layer.resize((width, (room + height) * tall), Image.Resampling.BILINEAR)
     mask = layer.point(lambda v: 255 if v < 150 else 0, mode="1")
-    page.paste(0, (0, 0), mask)
+    page.paste(ink, (0, y - room * tall), mask)
 
 
 def render_html(view: TicketView) -> str:
@@ -63,6 +72,8 @@ def render_html(view: TicketView) -> str:
             parts.append(f'<p class="hq-ticket__{line.style}">{html.escape(line.text)}</p>')
         elif line.kind == "number":
             parts.append(f'<p class="hq-ticket__number">{html.escape(line.text)}</p>')
+        elif line.kind == "band":
+            parts.append(f'<p class="hq-ticket__band">{html.escape(line.text)}</p>')
         elif line.kind == "rule":
             parts.append('<hr class="hq-ticket__rule">')
         elif line.kind == "qr":

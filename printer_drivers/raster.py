@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import functools
 import json
-import threading
 from dataclasses import dataclass
 from importlib import resources
 
 from PIL import Image, ImageDraw, ImageFont
 
+from printer_drivers import osthreads
 from printer_drivers.ticket import Style
 
 #: Bitmap style -> (font weight, size in dots). Sized for 203 dpi: 22 dots ~ the printer's Font A
@@ -21,9 +21,13 @@ STYLES: dict[str, tuple[int, int]] = {
     "body": (500, 22),
     "small": (500, 20),
     "date": (500, 22),
+    "band": (700, 22),
 }
+BAND_PAD = 6  # black rows above and below the band's text
+BAND_SIDE = 16  # black dots left and right of it
 #: FreeType faces are not safe to share between threads; printer workers render under this lock.
-RENDER_LOCK = threading.RLock()
+#: A real lock (osthreads): the workers are OS threads, whatever eventlet has patched. Not reentrant.
+RENDER_LOCK = osthreads.Lock()
 #: Anti-aliased coverage darker than this becomes a dot; a little bolder than 50 % suits thermal heads.
 INK_THRESHOLD = 150
 
@@ -131,6 +135,24 @@ def render_line(text: str, style: Style) -> Bitmap:
 def render_text(text: str, style: Style, max_width: int) -> list[Bitmap]:
     """Wrap and draw text; one Bitmap per printed line."""
     return [render_line(line, style) for line in wrap(text, style, max_width)]
+
+
+def render_band(text: str, max_width: int) -> Bitmap:
+    """White text on a black band: the priority mark, unmistakable on paper.
+
+    As wide as its text plus a margin, not the whole paper: a raster costs its area in bytes,
+    and a ticket must stay quick to send on a 9600-baud line."""
+    lines = [render_line(line, "band") for line in wrap(text, "band", max_width - 2 * BAND_SIDE)]
+    width = min(max_width // 8, (max(b.image.width for b in lines) + 2 * BAND_SIDE + 7) // 8) * 8
+    top = min(b.gap_above for b in lines)  # the letters' own white rows count as the band's padding
+    height = BAND_PAD * 2 + sum(b.gap_above + b.image.height + b.gap_below for b in lines) - top - lines[-1].gap_below
+    band = Image.new("1", (width, height), 0)
+    y = BAND_PAD - top
+    for line in lines:
+        ink = line.image.convert("L").point(lambda v: 255 - v)  # the letters, as a mask
+        band.paste(255, ((width - line.image.width) // 2, y + line.gap_above), ink)
+        y += line.gap_above + line.image.height + line.gap_below
+    return Bitmap(band, gap_above=10, gap_below=6)
 
 
 def load_logo(path: str, max_width: int, max_height: int = 120) -> Image.Image:

@@ -47,6 +47,9 @@ class PrinterSettings(BaseModel):
     cut: bool = True
     logo_path: Path | None = None
     flow_control: Literal["none", "rtscts", "dsrdtr", "xonxoff"] = "none"
+    job_timeout_s: float = Field(
+        10.0, gt=0, le=60, description="a whole ticket (open, status, send, status); past it the job fails"
+    )
     write_timeout_s: float = Field(5.0, gt=0, le=30)
     status_timeout_s: float = Field(0.5, gt=0, le=5, description="wait for one DLE EOT reply")
     require_status: bool | None = Field(

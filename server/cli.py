@@ -63,9 +63,12 @@ def _parser() -> argparse.ArgumentParser:
     drevoke.add_argument("name", help="the name as listed by `hallq device list`")
     drevoke.add_argument("--config")
 
-    pt = sub.add_parser("print-test", help="print a sample ticket")
-    pt.add_argument("url")
+    pt = sub.add_parser("print-test", help="print a sample ticket (or draw it: --preview FILE.png)")
+    pt.add_argument("url", help="printer URL or a printer name from config.yaml")
     pt.add_argument("--lang", choices=("vi", "en"), default="vi")
+    pt.add_argument("--preview", metavar="FILE.png", help="write the ticket as a PNG, with the printer's settings, "
+                                                            "instead of printing")
+    pt.add_argument("--priority", metavar="CATEGORY", help="a priority_categories code: show the priority band")
     pt.add_argument("--config")
     return parser
 

@@ -146,14 +146,18 @@ def _device(args: argparse.Namespace) -> None:
 
 
 def _print_test(args: argparse.Namespace) -> None:
-    from .printing import print_test
+    from .printing import preview_test, print_test
 
     config, path, db = _open(args)
     try:
-        print_test(config, args.url, args.lang)
+        if args.preview:
+            preview_test(config, args.url, args.lang, args.priority, args.preview)
+        else:
+            print_test(config, args.url, args.lang, args.priority)
     except Exception as err:  # the printer layer's errors carry a one-line reason
         fail(f"print-test {args.url}: {err}")
-    print(f"printed a sample ticket on {args.url}")
+    print(f"wrote the sample ticket for {args.url} to {args.preview}" if args.preview
+          else f"printed a sample ticket on {args.url}")
 
 
 def run(args: argparse.Namespace) -> None:

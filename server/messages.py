@@ -57,6 +57,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
                                   "hãy dùng địa chỉ máy in.",
                                   "The \"agent\" printer (one on the kiosk's own PC) is not available in this "
                                   "version; use a printer address."),
+    # A print failure as a kiosk may tell a citizen (print.code); the printer's own reason is for supervisors.
+    "print_paper_out": ("Máy in hết giấy.", "The printer is out of paper."),
+    "print_cover_open": ("Nắp máy in đang mở.", "The printer cover is open."),
+    "print_offline": ("Máy in không phản hồi.", "The printer does not answer."),
+    "print_timeout": ("Máy in không phản hồi kịp.", "The printer did not answer in time."),
+    "print_fault": ("Máy in báo lỗi.", "The printer reports a fault."),
+    "print_server_restarted": ("Hệ thống khởi động lại trước khi in phiếu.", "The system restarted before printing."),
+    "print_failed": ("Không in được phiếu.", "The ticket could not be printed."),
     "wrong_counter": ("Bạn được phân công ở quầy {counter}.", "You are assigned to counter {counter}."),
     "call_specific_forbidden": ("Trung tâm không cho phép gọi số theo ý muốn.",
                                 "This center does not allow calling a chosen number."),

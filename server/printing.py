@@ -1,9 +1,22 @@
-"""Print jobs: issuing never waits for paper.
+"""Print jobs: issuing never waits for paper, and no job waits for ever.
 
 A job row (pending → sent → done | failed) is written in the same transaction as
-its ticket. One worker thread per printer alone owns the device, prints its jobs
-in order, and keeps the printer's last status for GET /printers. A stuck printer
-costs its own worker at most the driver's 10 s deadline per job; nothing else waits.
+its ticket. One worker per printer alone owns the device, prints its jobs in
+order, and keeps the printer's last status for GET /printers. Workers and the
+sweeper are real OS threads (printer_drivers.osthreads), whatever the async mode.
+
+Deadlines: the driver gives up on a ticket after the printer's ``job_timeout_s``
+(its watchdog fires even when a driver call hangs in C). The sweeper is the net
+under that: a job still `sent` past that time plus slack, or still `pending` after
+a minute, is failed with its reason, the printer shows the error, and a worker
+that stopped coming back is replaced. The kiosk learns `failed` either way.
+
+Alerts: a failure sets the printer's ``last_error``. It clears only when the printer
+has really recovered: a ticket printed, or a status check, begun after the failure,
+in which the printer itself answers healthy (online, paper in, cover shut, no error)
+and whose answer can see the failure's cause (paper, cover, offline, fault, an
+unreachable device). A stalled or hung printer, or one that never answers status,
+clears only by printing.
 """
 from __future__ import annotations
 
@@ -16,17 +29,39 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 import printer_drivers as drivers
-from printer_drivers.errors import PrinterError
+from printer_drivers import osthreads
+from printer_drivers.errors import PrinterConfigError, PrinterError
 from printer_drivers.settings import PrinterSettings, resolve_printer
 
 from .config import HallConfig
-from .queueing.models import PrintJob, Ticket
-from .storage import Database, _original
+from .messages import message
+from .queueing.models import Device, PrintJob, Ticket
+from .storage import Database
 
 log = logging.getLogger(__name__)
 IDLE_CHECK_S = 30.0  # ask an idle printer how it is, for the supervisors' view
 STALE_AFTER = timedelta(minutes=1)  # a job this old when the server restarts is not printed late
+PENDING_MAX_S = 60.0  # a job not begun within this is failed: a ticket printed later is no use
+SLACK_S = 5.0  # beyond the printer's job_timeout_s, for the job's database writes
+SWEEP_EVERY_S = 1.0
 STATUS_WORDS = {"pending": "queued", "sent": "queued", "done": "printed", "failed": "failed"}
+#: What a kiosk is told, by the driver's error code: a few stable codes its catalog knows.
+CITIZEN_CODES = {
+    "paper_out": "paper_out", "cover_open": "cover_open", "printer_offline": "offline",
+    "printer_unavailable": "offline", "printer_timeout": "timeout", "printer_fault": "fault",
+    "server_restarted": "server_restarted",
+}
+#: Failures a status reply can see the end of (see the module docstring).
+SEEN_BY_STATUS = frozenset({"paper_out", "cover_open", "printer_offline", "printer_fault", "printer_unavailable"})
+PUBLIC = ("name", "url", "online", "paper", "cover_open", "last_error")
+
+
+def priority_name(config: HallConfig, category: str | None, lang: str) -> str:
+    """A priority category's name in lang, from config; "" for a priority ticket without one."""
+    for choice in config.priority_categories:
+        if choice.code == category:
+            return choice.name.get(lang)
+    return ""
 
 
 def ticket_view(config: HallConfig, ticket: Ticket, ahead: int, wait_s: int | None, base_url: str) -> dict[str, Any]:
@@ -39,6 +74,7 @@ def ticket_view(config: HallConfig, ticket: Ticket, ahead: int, wait_s: int | No
         "issued_at": ticket.issued_at.astimezone(config.center.tz).isoformat(), "people_ahead": ahead,
         "estimated_wait_s": wait_s, "counters": [c.number for c in config.counters if ticket.service in c.services],
         "qr_url": f"{base_url.rstrip('/')}/t/{ticket.token}", "footer": footer, "lang": lang,
+        "priority": ticket.priority, "priority_name": priority_name(config, ticket.priority_category, lang),
     }
 
 
@@ -54,29 +90,43 @@ def add_job(s: Session, ticket: Ticket, printer: str, view: dict[str, Any], now:
 
 
 def job_status(s: Session, ticket_id: int) -> dict[str, Any]:
-    """The print state of a ticket's newest job, as the kiosk shows it."""
+    """The print state of a ticket's newest job, as a kiosk may show it to a citizen.
+
+    A failure carries a stable `code` and that code's catalog text in the ticket's
+    language; the printer's own reason goes to the log and GET /printers only.
+    """
     job = s.execute(select(PrintJob).where(PrintJob.ticket_id == ticket_id).order_by(PrintJob.id.desc())
                     .limit(1)).scalar_one_or_none()
     if job is None:
         return {"status": "none"}
-    body = {"status": STATUS_WORDS[job.status]}
-    if job.error:
-        body["message"] = job.error
-    if job.error_code:
-        body["code"] = job.error_code
+    body: dict[str, Any] = {"status": STATUS_WORDS[job.status]}
+    if job.status == "failed":
+        code = CITIZEN_CODES.get(job.error_code or "", "failed")
+        ticket = s.get(Ticket, ticket_id)
+        body.update(code=code, message=message(f"print_{code}", ticket.lang if ticket else "vi"))
     return body
 
 
+class _Open:
+    """A job handed to a worker whose outcome is not saved yet: what the sweeper watches."""
+
+    __slots__ = ("key", "submitted", "began")
+
+    def __init__(self, key: str, submitted: float) -> None:
+        self.key, self.submitted, self.began = key, submitted, None  # began: monotonic, once claimed
+
+
 class Printers:
-    """The hall's printers: one worker each, started on first use."""
+    """The hall's printers: one worker each, started on first use, and a sweeper."""
 
     def __init__(self, config: HallConfig, db: Database, clock) -> None:
         self.config, self.db, self.clock = config, db, clock
         self.entries = config.printers
-        self._threading = _original("threading")
-        self._queue_mod = _original("queue")
-        self._lock = self._threading.Lock()
-        self._workers: dict[str, Any] = {}
+        self._lock = osthreads.Lock()  # guards the tables below; never held across I/O
+        self._workers: dict[str, tuple[Any, int]] = {}  # key -> (its queue, the live worker's generation)
+        self._busy: dict[str, int] = {}  # key -> the job its worker is on
+        self._open: dict[int, _Open] = {}
+        self._sweeper: Any = None
         self.state: dict[str, dict[str, Any]] = {}
         for key in self.entries:
             self._state(key)
@@ -91,11 +141,20 @@ class Printers:
             except PrinterError:
                 url = key
             self.state[key] = {"name": key, "url": url, "online": None, "paper": "unknown", "cover_open": None,
-                               "last_error": None, "pending_jobs": 0, "checked_at": None}
+                               "last_error": None, "error_code": None, "failed_at": None}
         return self.state[key]
 
+    def _limit(self, key: str) -> float:
+        """Seconds a claimed job may take before the sweeper fails it."""
+        try:
+            return self.resolve(key)[1].job_timeout_s + SLACK_S
+        except PrinterError:
+            return PrinterSettings().job_timeout_s + SLACK_S
+
+    # -- jobs ----------------------------------------------------------------
+
     def recover(self) -> None:
-        """After a restart: fail jobs too old to print now, and requeue the fresh ones."""
+        """After a restart: fail jobs too old to print now, requeue the fresh ones; start the sweeper."""
         now = self.clock()
 
         def op(s: Session) -> list[tuple[int, str]]:
@@ -108,25 +167,37 @@ class Printers:
 
         for job_id, key in self.db.write(op):
             self.submit(job_id, key)
+        with self._lock:
+            if self._sweeper is None:
+                self._sweeper = osthreads.start(self._sweep_loop, name="hallq-printer-sweeper")
 
     def submit(self, job_id: int, key: str) -> None:
         """Hand a committed job to its printer's worker."""
         with self._lock:
             worker = self._workers.get(key)
             if worker is None:
-                queue = self._queue_mod.SimpleQueue()
-                thread = self._threading.Thread(target=self._work, args=(key, queue), daemon=True,
-                                                name=f"hallq-printer-{key[:30]}")
-                self._workers[key] = worker = (thread, queue)
-                thread.start()
-            self._state(key)["pending_jobs"] += 1
-        worker[1].put(job_id)
+                worker = self._start_worker(key, osthreads.SimpleQueue())
+            self._state(key)
+            self._open[job_id] = _Open(key, time.monotonic())
+        worker[0].put(job_id)
 
-    def _work(self, key: str, queue: Any) -> None:
-        while True:
+    def _start_worker(self, key: str, queue: Any) -> tuple[Any, int]:
+        """Start a worker on key's queue (under self._lock); an older one stops after its current job."""
+        generation = self._workers[key][1] + 1 if key in self._workers else 1
+        self._workers[key] = (queue, generation)
+        osthreads.start(self._work, key, queue, generation, name=f"hallq-printer-{key[:30]}")
+        return self._workers[key]
+
+    def _current(self, key: str, generation: int) -> bool:
+        with self._lock:
+            return self._workers[key][1] == generation
+
+    def _work(self, key: str, queue: Any, generation: int) -> None:
+        empty = osthreads.real("queue").Empty
+        while self._current(key, generation):
             try:
                 job_id = queue.get(timeout=IDLE_CHECK_S)
-            except self._queue_mod.Empty:
+            except empty:
                 self._check(key)
                 continue
             try:
@@ -135,55 +206,182 @@ class Printers:
                 log.exception("print job %s on %s", job_id, key)
             finally:
                 with self._lock:
-                    self._state(key)["pending_jobs"] -= 1
+                    if self._busy.get(key) == job_id:
+                        del self._busy[key]
 
     def _print(self, key: str, job_id: int) -> None:
         def claim(s: Session) -> dict[str, Any] | None:
             job = s.get(PrintJob, job_id)
             if job is None or job.status not in ("pending", "sent"):
-                return None
+                return None  # done already, or failed by the sweeper
             job.status, job.attempts, job.updated_at = "sent", job.attempts + 1, self.clock()
             return job.view
 
+        with self._lock:
+            if job_id not in self._open:
+                return  # the sweeper has failed it already
+            self._open[job_id].began = time.monotonic()
+            self._busy[key] = job_id
         view = self.db.write(claim)
         if view is None:
+            self._close(job_id)
             return
         error: str | None = None
         code: str | None = None
         try:
             url, settings = self.resolve(key)
             status = drivers.print_ticket(url, settings, _view(view))
-            self._record(key, status.as_dict(), None)
+            self._printed(key, status.as_dict())
         except PrinterError as err:
             error, code = str(err), err.code
-            self._record(key, err.status.as_dict() if err.status is not None else {}, error)
+            self._failed(key, err.status.as_dict() if err.status is not None else {}, error, code)
+        except Exception as err:  # a bug of ours: the job still ends, with the reason for supervisors
+            log.exception("print job %s on %s", job_id, key)
+            error, code = f"printing failed unexpectedly: {err}", "printer_error"
+            self._failed(key, {}, error, code)
         final = "failed" if error else "done"
-        self.db.write(lambda s: s.execute(update(PrintJob).where(PrintJob.id == job_id).values(
-            status=final, error=error[:300] if error else None, error_code=code, updated_at=self.clock())))
+        # Only from `sent`: a job the sweeper has failed meanwhile stays failed, as the kiosk was told.
+        self.db.write(lambda s: s.execute(update(PrintJob).where(PrintJob.id == job_id, PrintJob.status == "sent")
+                                          .values(status=final, error=error[:300] if error else None,
+                                                  error_code=code, updated_at=self.clock())))
+        self._close(job_id)  # not before: if that write failed, the sweeper still ends the job
+
+    def _close(self, job_id: int) -> None:
+        with self._lock:
+            self._open.pop(job_id, None)
+
+    # -- the sweeper ---------------------------------------------------------
+
+    def _sweep_loop(self) -> None:
+        while True:
+            osthreads.sleep(SWEEP_EVERY_S)
+            try:
+                self.sweep()
+            except Exception:  # the net under the workers must not fall itself
+                log.exception("printer sweeper")
+
+    def sweep(self) -> None:
+        """Fail jobs past their deadline, and replace a worker that stopped coming back."""
+        now = time.monotonic()
+        overdue: list[tuple[int, _Open, str]] = []
+        with self._lock:
+            for job_id, job in list(self._open.items()):
+                if job.began is None and now - job.submitted > PENDING_MAX_S:
+                    reason = f"not printed within {PENDING_MAX_S:g} s of issue"
+                elif job.began is not None and now - job.began > (limit := self._limit(job.key)):
+                    reason = f"not finished within {limit:g} s: the printer's worker is stuck"
+                    if self._busy.get(job.key) == job_id:  # its worker is still on it: start another
+                        del self._busy[job.key]
+                        self._start_worker(job.key, self._workers[job.key][0])
+                else:
+                    continue
+                overdue.append((job_id, self._open.pop(job_id), reason))  # a worker now skips it
+        for job_id, job, reason in overdue:
+            log.error("print job %s on %s: %s", job_id, job.key, reason)
+            try:
+                self.db.write(lambda s, j=job_id, r=reason: s.execute(
+                    update(PrintJob).where(PrintJob.id == j, PrintJob.status.in_(("pending", "sent")))
+                    .values(status="failed", error=r, error_code="printer_timeout", updated_at=self.clock())))
+            except Exception:
+                with self._lock:
+                    self._open.setdefault(job_id, job)  # the next sweep tries again
+                raise
+            self._failed(job.key, {}, reason, "printer_timeout")
+
+    # -- status --------------------------------------------------------------
 
     def _check(self, key: str) -> None:
+        started = time.monotonic()
         try:
             url, settings = self.resolve(key)
-            self._record(key, drivers.printer_status(url, settings).as_dict(), None)
+            status = drivers.printer_status(url, settings)
         except PrinterError as err:
-            self._record(key, {}, str(err))
-
-    def _record(self, key: str, status: dict[str, Any], error: str | None) -> None:
+            self._failed(key, {}, str(err), err.code)
+            return
         with self._lock:
             state = self._state(key)
-            for field in ("online", "paper", "cover_open"):
-                if field in status:
-                    state[field] = status[field]
-            state["last_error"] = error
-            state["checked_at"] = time.time()
+            self._fields(state, status.as_dict())
+            failed_at = state["failed_at"]
+            if state["error_code"] and failed_at is not None and started >= failed_at \
+                    and state["error_code"] in SEEN_BY_STATUS and _healthy(status):
+                self._clear(state)
+
+    def _printed(self, key: str, status: dict[str, Any]) -> None:
+        with self._lock:
+            state = self._state(key)
+            self._fields(state, status)
+            self._clear(state)
+
+    def _failed(self, key: str, status: dict[str, Any], error: str, code: str) -> None:
+        with self._lock:
+            state = self._state(key)
+            self._fields(state, status)
+            if code == "printer_unavailable":
+                state["online"] = False  # it could not be reached at all
+            state.update(last_error=error, error_code=code, failed_at=time.monotonic())
+
+    @staticmethod
+    def _fields(state: dict[str, Any], status: dict[str, Any]) -> None:
+        for field in ("online", "paper", "cover_open"):
+            if field in status:
+                state[field] = status[field]
+
+    @staticmethod
+    def _clear(state: dict[str, Any]) -> None:
+        state.update(last_error=None, error_code=None, failed_at=None)
 
     def listing(self) -> list[dict[str, Any]]:
-        """GET /printers."""
+        """GET /printers: every printer a kiosk uses or config names, with the kiosks that use it."""
+        rows = self.db.read(lambda s: s.execute(
+            select(Device.name, Device.printer).where(Device.revoked_at.is_(None), Device.printer.is_not(None))
+            .order_by(Device.name)).all())
+        kiosks: dict[str, list[str]] = {}
+        for name, printer in rows:
+            kiosks.setdefault(printer, []).append(name)
         with self._lock:
-            return [{k: v for k, v in state.items() if k != "checked_at"} for state in self.state.values()]
+            for key in kiosks:
+                self._state(key)
+            pending: dict[str, int] = {}  # queued, or being printed now
+            for job in self._open.values():
+                pending[job.key] = pending.get(job.key, 0) + 1
+            out = []
+            for key, state in self.state.items():
+                names = kiosks.get(key, [])
+                out.append({**{k: state[k] for k in PUBLIC}, "pending_jobs": pending.get(key, 0),
+                            "kiosk": ", ".join(names) or None, "kiosks": names, "via": "server",
+                            "error_code": state["error_code"]})
+            return out
 
 
-def print_test(config: HallConfig, url: str, lang: str) -> None:
+def _healthy(status: Any) -> bool:
+    """The printer itself said it can print: answered, online, paper in, cover shut, no error."""
+    return bool(status.answered and status.online is True and status.paper in ("ok", "near_end")
+                and status.cover_open is False and not status.error)
+
+
+def sample_view(config: HallConfig, lang: str, priority: str | None) -> Any:
+    """The sample ticket, with the band of a priority category from config (any code it lists)."""
+    name = None
+    if priority is not None:
+        codes = [c.code for c in config.priority_categories]
+        if priority not in codes:
+            raise PrinterConfigError(f"--priority must be one of {', '.join(codes)} (config priority_categories)")
+        name = priority_name(config, priority, lang)
+    return drivers.sample_ticket(lang, qr_url="http://hallq.local/t/print-test", priority=name)
+
+
+def print_test(config: HallConfig, url: str, lang: str, priority: str | None = None) -> None:
     """`hallq print-test URL`: the sample ticket, with the settings config.yaml has for that printer."""
     target, settings = resolve_printer(url, config.printers)
-    drivers.print_test(target, settings, lang)
+    drivers.print_ticket(target, settings, sample_view(config, lang, priority))
+
+
+def preview_test(config: HallConfig, url: str, lang: str, priority: str | None, path: str) -> None:
+    """`hallq print-test URL --preview FILE.png`: draw the sample ticket as that printer would print it."""
+    target, settings = resolve_printer(url, config.printers)
+    drivers.transport_for(target, settings.flow_control)  # a URL no printer can have is an error here too
+    image = drivers.render_png(sample_view(config, lang, priority), settings)
+    try:
+        image.save(path, format="PNG")
+    except OSError as err:
+        raise PrinterConfigError(f"cannot write {path}: {err.strerror or err}") from None

@@ -152,6 +152,8 @@ class HallView:
         if with_token:
             body["token"] = t.token
             body["status_url"] = f"{self.base_url}/t/{t.token}"
+            body["priority_name"] = next((c.name.model_dump() for c in self.config.priority_categories  # the band
+                                          if c.code == t.priority_category), None)
         return body
 
     def counter_status(self, number: int) -> str:

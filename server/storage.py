@@ -10,7 +10,6 @@ between OS threads (eventlet's patched locks are not safe across them).
 """
 from __future__ import annotations
 
-import importlib
 import logging
 import secrets
 import sys
@@ -21,6 +20,8 @@ from sqlalchemy import create_engine, event, select, text
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm import Session, configure_mappers
+
+from printer_drivers.osthreads import real as _original  # the one place that says what is real
 
 from .queueing.errors import QueueError
 from .queueing.models import CounterState, Hall
@@ -41,16 +42,6 @@ class DatabaseBusy(QueueError):
     """The database stayed locked past the busy timeout."""
 
     status = 503
-
-
-def _original(name: str) -> Any:
-    """The unpatched stdlib module when eventlet has monkey-patched it."""
-    if "eventlet" in sys.modules:
-        from eventlet import patcher
-
-        if patcher.is_monkey_patched("thread"):
-            return patcher.original(name)
-    return importlib.import_module(name)
 
 
 def make_engine(url: str, *, writer: bool, synchronous: str = "full") -> Engine:

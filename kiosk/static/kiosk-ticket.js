@@ -21,14 +21,14 @@ export class TicketScreen {
     $("t-reprint").addEventListener("click", () => this.reprint());
   }
 
-  /** Show an issued ticket; `print` is the POST answer's {status, message?}. */
+  /** Show an issued ticket; `print` is the POST answer's {status, code?}. */
   show(ticket, print, service) {
     this.ticket = ticket;
     this.service = service;
     this.print = print || { status: "none" };
     this.statusUrl = ticket.status_url || `${location.origin}/t/${encodeURIComponent(ticket.token)}`;
     this.render();
-    this.startCountdown();
+    this.countdown();
     if (this.print.status === "queued") this.pollPrint();
   }
 
@@ -39,12 +39,9 @@ export class TicketScreen {
     if (!ticket) return;
     $("t-number").textContent = ticket.number;
     $("t-service").textContent = this.service ? i18n.name(this.service.name) : ticket.service;
-    const priority = $("t-priority");
-    priority.hidden = !ticket.priority;
-    if (ticket.priority) {
-      const key = `priority.${ticket.priority_category || "other"}`;
-      priority.textContent = i18n.t("kiosk.priority.chosen", { category: i18n.t(i18n.has(key) ? key : "priority.other") });
-    }
+    const band = $("t-priority");
+    band.hidden = !ticket.priority;
+    if (ticket.priority) band.textContent = this.priorityBand(ticket);
     const ahead = ticket.waiting_ahead ?? 0;
     $("t-ahead").textContent = i18n.t("ticket.ahead_value", { count: ahead });
     $("t-wait").textContent = i18n.wait(ticket.estimated_wait_s) || i18n.t("wait.none");
@@ -52,9 +49,18 @@ export class TicketScreen {
     this.renderPrint();
   }
 
+  /** "ƯU TIÊN · Người cao tuổi": the category's name from the hall's config, as on the paper ticket. */
+  priorityBand(ticket) {
+    const { i18n } = this;
+    const key = `priority.${ticket.priority_category}`;
+    const name = ticket.priority_name ? i18n.name(ticket.priority_name)
+      : ticket.priority_category && i18n.has(key) ? i18n.t(key) : "";
+    return name ? i18n.t("ticket.priority_band", { category: name }) : i18n.t("ticket.priority_only");
+  }
+
   renderPrint() {
     const { i18n } = this;
-    const { status, message } = this.print;
+    const { status, code } = this.print;
     const failed = status === "failed";
     const box = $("t-print-box");
     box.dataset.status = status;
@@ -64,9 +70,10 @@ export class TicketScreen {
                   unknown: "ticket.print.unknown" }[status];
     $("t-print").textContent = failed ? "" : i18n.t(key || "ticket.print.unknown");
     $("t-print").hidden = failed;
-    // The printer's reason: from the catalog when the server names it with a code, else its text.
-    const codeKey = this.print.code ? `print.${this.print.code}` : "";
-    const reason = failed ? (codeKey && i18n.has(codeKey) ? i18n.t(codeKey) : message || "") : "";
+    // Only the catalog's words for the failure's code, in the citizen's language; never the server's
+    // text (a printer's raw reason is for supervisors: GET /printers and the log).
+    const codeKey = `print.${code}`;
+    const reason = failed ? i18n.t(code && i18n.has(codeKey) ? codeKey : "print.failed") : "";
     const detail = $("t-print-detail");
     detail.hidden = !reason;
     detail.textContent = reason;
@@ -107,10 +114,22 @@ export class TicketScreen {
   }
 
   setPrint(print) {
-    const wasFailed = this.print.status === "failed";
+    const was = this.print.status;
     this.print = print;
     this.renderPrint();
-    if (print.status === "failed" && !wasFailed) this.startCountdown();  // longer, from now
+    // From the outcome on (a failure keeps the number and QR longer); not again for the same one.
+    if (print.status === "queued" || print.status !== was) this.countdown();
+  }
+
+  /** While the ticket is printing the screen stays (the citizen waits for the paper, and a
+   *  failure must still find them here); the countdown back to the start runs once it is out. */
+  countdown() {
+    if (this.print.status !== "queued") {
+      this.startCountdown();
+      return;
+    }
+    clearInterval(this.timer);
+    $("t-countdown").textContent = this.i18n.t("ticket.back_in", { seconds: this.returnS });
   }
 
   startCountdown() {
@@ -127,7 +146,7 @@ export class TicketScreen {
 
   /** Any touch on the ticket screen gives the citizen the full time again. */
   touched() {
-    if (this.active) this.startCountdown();
+    if (this.active) this.countdown();
   }
 
   finish() {

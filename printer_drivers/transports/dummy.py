@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import threading
-
+from printer_drivers import osthreads
 from printer_drivers.transports.base import Transport, query_params
 
-_lock = threading.Lock()
+_lock = osthreads.Lock()  # printer workers are OS threads
 _outputs: dict[str, bytearray] = {}
 
 

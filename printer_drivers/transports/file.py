@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import errno
 import os
-import select
 import stat
 
+from printer_drivers import osthreads
 from printer_drivers.errors import PrinterConfigError, PrinterTimeout, PrinterUnavailable
 from printer_drivers.transports.base import Transport, query_params, remaining
 
@@ -33,11 +33,11 @@ class FileTransport(Transport):
         is_device = stat.S_ISCHR(mode)
         flags = (os.O_RDWR | os.O_NONBLOCK) if is_device else (os.O_WRONLY | os.O_CREAT | os.O_APPEND)
         try:
-            self.fd = os.open(self.path, flags | os.O_NOCTTY, 0o644)
+            self.fd = osthreads.real("os").open(self.path, flags | os.O_NOCTTY, 0o644)
         except OSError as exc:
             if is_device and exc.errno in (errno.EACCES, errno.EINVAL):
                 try:  # write-only devices (some lp drivers) still print
-                    self.fd = os.open(self.path, os.O_WRONLY | os.O_NONBLOCK | os.O_NOCTTY)
+                    self.fd = osthreads.real("os").open(self.path, os.O_WRONLY | os.O_NONBLOCK | os.O_NOCTTY)
                     return
                 except OSError:
                     pass
@@ -50,11 +50,11 @@ class FileTransport(Transport):
         view = memoryview(data)
         while view:
             left = remaining(deadline)
-            _, ready, _ = select.select([], [fd], [], left) if left else ((), (), ())
+            _, ready, _ = osthreads.select([], [fd], [], left) if left else ((), (), ())
             if not ready:
                 raise PrinterTimeout(f"printer stopped taking data after {len(data) - len(view)} bytes")
             try:
-                view = view[os.write(fd, view) :]
+                view = view[osthreads.real("os").write(fd, view) :]
             except BlockingIOError:
                 continue
             except OSError as exc:
@@ -65,11 +65,11 @@ class FileTransport(Transport):
         if not self.bidirectional:
             return b""
         fd = self._fd()
-        ready, _, _ = select.select([fd], [], [], max(0.0, timeout_s))
+        ready, _, _ = osthreads.select([fd], [], [], max(0.0, timeout_s))
         if not ready:
             return b""
         try:
-            return os.read(fd, size)
+            return osthreads.real("os").read(fd, size)
         except BlockingIOError:
             return b""
         except OSError as exc:

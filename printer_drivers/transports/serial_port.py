@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import os
-import select
 import termios
 import time
 
 import serial
 
+from printer_drivers import osthreads
 from printer_drivers.errors import PrinterConfigError, PrinterTimeout, PrinterUnavailable
 from printer_drivers.transports.base import Transport, query_params, remaining
 
@@ -52,7 +51,7 @@ class SerialTransport(Transport):
             except PrinterUnavailable as err:
                 if "temporarily unavailable" not in str(err) or time.monotonic() >= wait_until:
                     raise
-                time.sleep(0.05)
+                osthreads.sleep(0.05)
 
     def _open(self) -> None:
         try:
@@ -79,13 +78,13 @@ class SerialTransport(Transport):
         view = memoryview(data)
         while view:
             left = remaining(deadline)
-            _, ready, _ = select.select([], [fd], [], left) if left else ((), (), ())
+            _, ready, _ = osthreads.select([], [fd], [], left) if left else ((), (), ())
             if not ready:
                 raise PrinterTimeout(
                     f"printer stopped taking data (stalled) after {len(data) - len(view)} of {len(data)} bytes"
                 )
             try:
-                view = view[os.write(fd, view[:4096]) :]
+                view = view[osthreads.real("os").write(fd, view[:4096]) :]
             except BlockingIOError:
                 continue
             except OSError as exc:
@@ -94,11 +93,11 @@ class SerialTransport(Transport):
     def read(self, size: int, timeout_s: float) -> bytes:
         """Read what arrives within timeout_s."""
         fd = self._fd()
-        ready, _, _ = select.select([fd], [], [], max(0.0, timeout_s))
+        ready, _, _ = osthreads.select([fd], [], [], max(0.0, timeout_s))
         if not ready:
             return b""
         try:
-            chunk = os.read(fd, size)
+            chunk = osthreads.real("os").read(fd, size)
         except BlockingIOError:
             return b""
         except OSError as exc:
@@ -125,7 +124,7 @@ class SerialTransport(Transport):
                 return True  # the driver cannot tell; the status reply will
             if remaining(deadline) <= 0:
                 return False
-            time.sleep(0.01)
+            osthreads.sleep(0.01)
 
     def seconds_for(self, nbytes: int) -> float:
         """Start, 8 data bits, parity and stop bits per byte."""
@@ -155,4 +154,4 @@ class SerialTransport(Transport):
 
 def _reason(exc: BaseException) -> str:
     number = getattr(exc, "errno", None)
-    return os.strerror(number) if isinstance(number, int) else str(exc)
+    return osthreads.real("os").strerror(number) if isinstance(number, int) else str(exc)

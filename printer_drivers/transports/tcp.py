@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import socket
 
+from printer_drivers import osthreads
 from printer_drivers.errors import PrinterConfigError, PrinterTimeout, PrinterUnavailable
 from printer_drivers.transports.base import Transport, query_params, remaining
 
@@ -21,7 +22,8 @@ class TcpTransport(Transport):
     def open(self, deadline: float) -> None:
         """Connect, giving up at the deadline (a printer that is off never answers SYN)."""
         try:
-            self.sock = socket.create_connection((self.host, self.port), timeout=max(0.1, remaining(deadline)))
+            connect = osthreads.real("socket").create_connection  # a real socket: we run on an OS thread
+            self.sock = connect((self.host, self.port), timeout=max(0.1, remaining(deadline)))
         except TimeoutError:
             raise PrinterUnavailable(f"no answer from {self.host}:{self.port} (printer off or unplugged?)") from None
         except OSError as exc:

@@ -94,16 +94,20 @@ def dashboard(s: Session, config: HallConfig, now: datetime, printers: list[dict
         })
 
     for p in printers:
-        # online is None until the printer has answered a status request; an error then means unreachable.
-        if p.get("online") is False or (p.get("online") is None and p.get("last_error")):
-            alerts.append({"kind": "printer_offline", "level": "danger", "printer": p.get("name"),
-                           "error": p.get("last_error")})
-        elif p.get("paper") == "out":
-            alerts.append({"kind": "printer_paper_out", "level": "danger", "printer": p.get("name")})
+        # One alert per printer, its worst state first. A printer's error holds until it has really
+        # recovered (server/printing.py); an unknown status alone is no alert.
+        who = {"printer": p.get("name"), "kiosk": p.get("kiosk"), "url": p.get("url"), "error": p.get("last_error")}
+        code = p.get("error_code")
+        if p.get("paper") == "out" or code == "paper_out":
+            alerts.append({"kind": "printer_paper_out", "level": "danger", **who})
+        elif p.get("cover_open") or code == "cover_open":
+            alerts.append({"kind": "printer_cover_open", "level": "danger", **who})
+        elif p.get("online") is False or code in ("printer_offline", "printer_unavailable"):
+            alerts.append({"kind": "printer_offline", "level": "danger", **who})
+        elif p.get("last_error"):
+            alerts.append({"kind": "printer_failed", "level": "danger", **who})
         elif p.get("paper") == "near_end":
-            alerts.append({"kind": "printer_paper_near_end", "level": "warn", "printer": p.get("name")})
-        if p.get("cover_open"):
-            alerts.append({"kind": "printer_cover_open", "level": "danger", "printer": p.get("name")})
+            alerts.append({"kind": "printer_paper_near_end", "level": "warn", **who})
 
     f = figures(total)
     return {

@@ -70,7 +70,8 @@ def test_a_print_failure_keeps_the_number_longer_with_the_reason(new_page, hall)
 
     def poll(route):
         polls.append(route.request.url)
-        state = {"status": "queued"} if len(polls) < 2 else {"status": "failed", "message": "Hết giấy"}
+        state = {"status": "queued"} if len(polls) < 2 else {
+            "status": "failed", "code": "paper_out", "message": "printer failed: [Errno 1] Operation not permitted"}
         _with_print(state)(route)
 
     page.route("**/api/v1/tickets", _with_print({"status": "queued"}))
@@ -78,7 +79,7 @@ def test_a_print_failure_keeps_the_number_longer_with_the_reason(new_page, hall)
     tile(page, "HT").click()
     expect(page.locator("#t-print")).to_contain_text("Đang in phiếu")
     expect(page.locator("#t-take")).to_have_text("Máy in gặp sự cố — vui lòng chụp lại mã QR hoặc ghi nhớ số")
-    expect(page.locator("#t-print-detail")).to_have_text("Hết giấy")
+    expect(page.locator("#t-print-detail")).to_have_text("Máy in hết giấy.")  # the code's words, never `message`
     expect(page.locator("#t-print-box")).to_have_attribute("data-status", "failed")
     # The longer countdown for a failure, not the 2 s of a good print.
     expect(page.locator("#t-countdown")).to_have_text(re.compile(r"\((3\d|40) giây\)"))

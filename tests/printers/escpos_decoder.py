@@ -60,6 +60,9 @@ def decode_one(buf: bytes | bytearray, i: int = 0) -> tuple[Op, int]:
         if c == ord("!"):
             _need(buf, i + 3)
             return Op("size", (buf[i + 2],)), i + 3
+        if c == ord("B"):  # white on black on (1) or off (0)
+            _need(buf, i + 3)
+            return Op("reverse", (buf[i + 2],)), i + 3
         if c == ord("V"):
             _need(buf, i + 3)
             if buf[i + 2] in (65, 66):

@@ -77,6 +77,11 @@ class PrinterModel:
                     self.ops.append(Op("text", data=op.data) if op.name == "char" else op)
         return bytes(replies)
 
+    def power_cycle(self) -> None:
+        """Switch off and on: a half-received command (a ticket cut short) is forgotten."""
+        with self.lock:
+            self._buffer.clear()
+
     def count(self, name: str) -> int:
         """How many ops of this name were printed."""
         with self.lock:
@@ -147,7 +152,9 @@ class PtyPrinter(_Link):
                 ready, _, _ = select.select([self.master], [], [], 0.05)
                 if not ready:
                     continue
-                data = os.read(self.master, 64 if self.throttle else 4096)
+                # Throttled, it reads about 25 ms of line at a time: smaller reads cost more Python than
+                # the wire time they stand for once several printers share a busy machine.
+                data = os.read(self.master, max(16, self.baudrate // 400) if self.throttle else 4096)
                 if self.throttle:
                     line_free_at = max(line_free_at, time.monotonic()) + len(data) * 10 / self.baudrate
                     time.sleep(max(0.0, line_free_at - time.monotonic()))

@@ -70,10 +70,15 @@ const DASH = {
                                    "Ticket {number} ({service}) was sent to counter {counter}, which is {state}, and has waited {wait} (target {target})."],
   "state.closed": ["đóng", "closed"],
   "state.paused": ["tạm nghỉ", "paused"],
-  "alert.printer_offline": ["Máy in {printer} mất kết nối.", "Printer {printer} is offline."],
-  "alert.printer_paper_out": ["Máy in {printer} đã hết giấy — cần thay cuộn giấy.", "Printer {printer} is out of paper — replace the roll."],
-  "alert.printer_paper_near_end": ["Máy in {printer} sắp hết giấy.", "Printer {printer} is running low on paper."],
-  "alert.printer_cover_open": ["Máy in {printer} đang mở nắp.", "Printer {printer} has its cover open."],
+  "printer.of_kiosk": ["Máy in của {kiosk} ({url})", "Kiosk {kiosk}'s printer ({url})"],
+  "printer.plain": ["Máy in {url}", "Printer {url}"],
+  "alert.printer_offline": ["{printer} mất kết nối.", "{printer} is offline."],
+  "alert.printer_paper_out": ["{printer} hết giấy — cần thay cuộn giấy.",
+                              "{printer} is out of paper — replace the roll."],
+  "alert.printer_paper_near_end": ["{printer} sắp hết giấy.", "{printer} is running low on paper."],
+  "alert.printer_cover_open": ["{printer} đang mở nắp.", "{printer} has its cover open."],
+  "alert.printer_failed": ["{printer} không in được phiếu — xem lỗi gần nhất ở bảng Máy in.",
+                           "{printer} could not print — see its last error under Printers."],
 };
 
 const i18n = adminI18n(DASH);
@@ -157,10 +162,16 @@ function renderAlerts(d) {
     class: `hq-banner hq-banner--${a.level === "danger" ? "danger" : "warn"} a-alert`, role: "alert",
     dataset: { kind: a.kind, service: a.service || "", printer: a.printer || "", number: a.number || "" },
   }, i18n.t(`alert.${a.kind}${a.no_counter_open ? ".no_counter" : ""}`, {
-    service: a.name ? i18n.name(a.name) : a.service, printer: a.printer, waiting: a.waiting,
+    service: a.name ? i18n.name(a.name) : a.service, printer: printerLabel(a), waiting: a.waiting,
     wait: fmt.duration(a.longest_wait_s ?? a.waited_s), target: fmt.duration(a.target_wait_s),
     number: a.number, counter: a.counter, state: a.counter_status ? i18n.t(`state.${a.counter_status}`) : "",
   }))));
+}
+
+/** "Máy in của kiosk-sanh-a (serial:///dev/ttyUSB0)": supervisors know kiosks by name. */
+function printerLabel(a) {
+  const url = a.url || a.printer;
+  return a.kiosk ? i18n.t("printer.of_kiosk", { kiosk: a.kiosk, url }) : i18n.t("printer.plain", { url });
 }
 
 function kpi(id, label, value, sub, level) {
@@ -247,7 +258,7 @@ function renderPrinters(d) {
     const paper = p.paper || "unknown";
     const paperChip = { ok: "ok", near_end: "warn", out: "danger" }[paper] || "off";
     return el("tr", { dataset: { printer: p.name } },
-      el("td", {}, p.name, el("br"), el("span", { class: "a-note" }, p.url || "")),
+      el("td", {}, p.kiosk || p.name, el("br"), el("span", { class: "a-note" }, p.url || "")),
       el("td", {}, connection(p)),
       el("td", {}, el("span", { class: `a-chip a-chip--${paperChip}` }, i18n.t(`paper.${paper}`)),
         p.cover_open ? el("span", { class: "a-chip a-chip--danger" }, i18n.t("printer.cover_open")) : null),
