@@ -19,7 +19,7 @@ from contextlib import contextmanager
 from typing import Any, Callable, Iterator, TypeVar
 
 from .queueing.errors import QueueError
-from .storage import _original
+from printer_drivers import osthreads
 
 T = TypeVar("T")
 HASH_NICE = 10
@@ -76,9 +76,9 @@ class Hasher:
     def __init__(self, threads: int = 2, waiting: int = 4, name: str = "hallq-hash") -> None:
         self.threads = threads
         self.limit = threads + waiting
-        self._threading = _original("threading")
-        self._os = _original("os")
-        self._jobs = _original("queue").SimpleQueue()
+        self._threading = osthreads.real("threading")
+        self._os = osthreads.real("os")
+        self._jobs = osthreads.real("queue").SimpleQueue()
         self._lock = self._threading.Lock()  # held for a few instructions only, never across a wait
         self._in_flight = 0
         self.peak = 0

@@ -21,7 +21,7 @@ from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm import Session, configure_mappers
 
-from printer_drivers.osthreads import real as _original  # the one place that says what is real
+from printer_drivers import osthreads  # the one place that says what is real on OS threads
 
 from .queueing.errors import QueueError
 from .queueing.models import CounterState, Hall
@@ -123,9 +123,9 @@ class Database:
     def start(self, *, green: bool) -> None:
         """Start the writer and reader threads; until then every call runs inline."""
         self._green = green
-        self._threading = _original("threading")
+        self._threading = osthreads.real("threading")
         self._hub_thread = self._threading.get_ident()
-        queue = _original("queue")
+        queue = osthreads.real("queue")
         self._queues = {"write": queue.SimpleQueue(), "read": queue.SimpleQueue()}
         roles = ["write"] + ["read"] * max(1, self.threads - 1)
         for i, role in enumerate(roles):
@@ -136,7 +136,7 @@ class Database:
 
     def _work(self, role: str, engine: Engine) -> None:
         jobs = self._queues[role]
-        empty = _original("queue").Empty
+        empty = osthreads.real("queue").Empty
         while True:
             batch = [jobs.get()]
             if role == "write":  # group commit: what queued meanwhile shares one commit (one fsync)
@@ -211,7 +211,7 @@ class Database:
             return False
         log.warning("database connection lost (%s); running the transaction again on a fresh connection",
                     str(getattr(err, "orig", err)).strip().splitlines()[0])
-        _original("time").sleep(RECONNECT_PAUSE_S)  # a real sleep: this is a database thread
+        osthreads.sleep(RECONNECT_PAUSE_S)  # a real sleep: this is a database thread
         return True
 
     @classmethod
