@@ -174,11 +174,12 @@ function choose(score) {
 /** Save the score now (POST), before any reason: nothing is lost if the citizen walks away. */
 function save(score, thankAfter) {
   const ticket = state.ticket;
+  const asked = Date.now();  // the server's window starts when it saves, at the latest now: never count from the answer
   state.saving = api(`counters/${counter}/rating`, { method: "POST", body: { score }, token: state.token, lang: i18n.lang })
     .then(() => {
       if (!current(ticket)) return true;
       state.rated.add(ticketKey(ticket));
-      state.saved = { key: ticketKey(ticket), number: ticket.number, until: Date.now() + state.amendMs - AMEND_MARGIN_MS };
+      state.saved = { key: ticketKey(ticket), number: ticket.number, until: asked + state.amendMs - AMEND_MARGIN_MS };
       if (thankAfter) finish(ticket, "rating.thanks.title", "rating.thanks.text", THANKS_MS);
       return true;
     })

@@ -73,6 +73,7 @@ def test_banners_follow_the_language_switch(new_page, desk):
     console.keyboard.press("f")
     expect(console.locator("#message")).to_have_text(f"Finished {ticket['number']}")
     console.keyboard.press("c")
+    expect(console.locator("#call-input")).to_be_focused()
     console.keyboard.type("G998")
     console.keyboard.press("Enter")
     expect(console.locator("#message")).to_have_text("That number is not in this counter's queue today.")

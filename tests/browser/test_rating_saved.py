@@ -41,8 +41,9 @@ def test_a_low_score_without_a_reason_is_kept(new_page, desk):
     expect(tablet.locator("#screen-rate")).to_be_visible()
     tablet.locator('[data-score="1"]').tap()
     expect(tablet.locator("#screen-reason")).to_be_visible()
-    # The citizen walks away: no reason, no comment; the tablet locks by itself.
-    expect(tablet.locator("#screen-locked")).to_be_visible()
+    # The citizen walks away: no reason, no comment; the tablet locks by itself once the
+    # hall would no longer take a reason (grace_seconds, less the tablet's margin).
+    expect(tablet.locator("#screen-locked")).to_be_visible(timeout=40000)
     after = desk.server.get("stats", token=supervisor).json()["total"]["rating"]
     assert after["count"] == before["count"] + 1
     assert after["by_score"]["1"] == before["by_score"]["1"] + 1
@@ -61,6 +62,7 @@ def test_a_reason_given_afterwards_joins_the_same_rating(new_page, desk):
     tablet.locator('[data-reason="documents"]').tap()
     tablet.locator("#comment").fill("Phải bổ sung giấy tờ hai lần")
     tablet.locator("#reason-send").tap()
+    expect(tablet.locator("#screen-thanks")).to_be_visible()  # (the hidden screen has its title's text already)
     expect(tablet.locator("#thanks-title")).to_have_text("Cảm ơn Ông/Bà đã đánh giá!")
     _, mine = ratings(desk, ticket["number"])
     assert [(c["score"], c["reason"], c["comment"]) for c in mine] == [(2, "documents", "Phải bổ sung giấy tờ hai lần")]

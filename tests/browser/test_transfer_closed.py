@@ -36,6 +36,7 @@ def test_the_console_asks_before_sending_a_ticket_to_a_closed_counter(new_page, 
 
     console.keyboard.press("t")
     expect(console.locator('#transfer-counters [data-counter="16"]')).to_contain_text("đang đóng")
+    expect(console.locator("#transfer-input")).to_be_focused()
     console.keyboard.type("16")
     console.keyboard.press("Enter")
     expect(console.locator("#dlg-confirm")).to_be_visible()
@@ -76,6 +77,7 @@ def test_a_paused_counter_and_a_service_nobody_serves_now_are_said_too(new_page,
         console.keyboard.press("n")
         expect(console.locator("#current-number")).to_have_text(ticket["number"])
         console.keyboard.press("t")
+        expect(console.locator("#transfer-input")).to_be_focused()  # typed ahead, the first key would be lost
         console.keyboard.type(typed)
         console.keyboard.press("Enter")
         expect(console.locator("#confirm-text")).to_contain_text(words)
@@ -89,7 +91,9 @@ def test_a_paused_counter_and_a_service_nobody_serves_now_are_said_too(new_page,
     ticket = desk.issue("KD")
     expect(console.locator(f'#queue-list [data-number="{ticket["number"]}"]')).to_be_visible()
     console.keyboard.press("n")
+    expect(console.locator("#current-number")).to_have_text(ticket["number"])
     console.keyboard.press("t")
+    expect(console.locator("#transfer-input")).to_be_focused()
     console.keyboard.type("16")  # taken by binh above
     console.keyboard.press("Enter")
     expect(console.locator("#message")).to_have_text(f"Đã chuyển số {ticket['number']} đến Quầy 16")
