@@ -17,7 +17,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from .queueing.errors import Conflict, Invalid, NotFound
-from .queueing.models import Device, LoginToken, User
+from .records import Device, LoginToken, User
 
 ROLES = ("staff", "supervisor", "admin")  # each includes the ones before it
 DEVICE_KINDS = ("kiosk", "display", "rating")

@@ -21,12 +21,10 @@ from sqlalchemy import Date, and_, delete, func, insert, literal, or_, select, u
 from sqlalchemy.orm import Session
 
 from .config import HallConfig
-from .queueing.clock import business_day, utcnow
+from .queueing.clock import utcnow
 from .queueing.engine import CounterChanged, Outcome, QueueChanged
-from .queueing.models import (
-    CALLED, CANCELLED, NO_SHOW, SERVING, WAITING,
-    AuditEntry, CounterState, PrintJob, Rating, ServiceDay, Ticket, TicketEvent,
-)
+from .queueing.models import CALLED, CANCELLED, NO_SHOW, SERVING, WAITING, CounterState, Rating, ServiceDay, Ticket, TicketEvent
+from .records import AuditEntry, PrintJob
 from .reports.facts import CLOSE_ACTOR, EXPIRED, ticket_facts
 from .reports.settings import ReportsSettings, reports_settings
 from .reports.summary import summarize
@@ -62,7 +60,7 @@ def day_start(day: date, config: HallConfig) -> datetime:
 
 def next_close(now: datetime, config: HallConfig) -> datetime:
     """The start of the business day after the one `now` is in."""
-    today = business_day(now, config.center.tz, config.center.day_start)
+    today = config.center.business_day(now)
     return day_start(today + timedelta(days=1), config)
 
 
@@ -70,7 +68,7 @@ def next_close(now: datetime, config: HallConfig) -> datetime:
 
 def expire_open_tickets(s: Session, config: HallConfig, now: datetime) -> Outcome:
     """Close tickets left open on earlier business days; release the counters holding them."""
-    today = business_day(now, config.center.tz, config.center.day_start)
+    today = config.center.business_day(now)
     # Locked first (PostgreSQL; SQLite's write transaction is exclusive anyway), so the
     # updates below change exactly the rows read, even with another process closing too.
     stale = s.execute(
@@ -214,7 +212,7 @@ def run_close(hall: Any, now: datetime | None = None, settings: ReportsSettings 
     config, db = hall.config, hall.db
     settings = settings or reports_settings(config)
     now = now or hall.clock()
-    today = business_day(now, config.center.tz, config.center.day_start)
+    today = config.center.business_day(now)
     result = CloseResult(today=today)
 
     def expire(s: Session):

@@ -5,7 +5,6 @@ import argparse
 import getpass
 import logging
 import sys
-from pathlib import Path
 
 from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
@@ -68,7 +67,7 @@ def _user(args: argparse.Namespace) -> None:
     config, path, db = _open(args)
     from sqlalchemy.orm import Session
 
-    from .queueing.models import User
+    from .records import User
 
     if args.action == "list":
         with Session(db.inline_engine) as s:
@@ -112,7 +111,7 @@ def _device(args: argparse.Namespace) -> None:
     config, path, db = _open(args)
     from sqlalchemy.orm import Session
 
-    from .queueing.models import Device
+    from .records import Device
 
     if args.action == "list":
         with Session(db.inline_engine) as s:

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import os
 import re
-from datetime import time
+from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -182,6 +182,19 @@ class Center(Strict):
     @property
     def day_start(self) -> time:
         return _parse_hhmm(self.day_starts_at)
+
+    def business_day(self, now: datetime) -> date:
+        """The business day a moment belongs to: before `day_starts_at` it still counts as yesterday."""
+        local = now.astimezone(self.tz)
+        return local.date() - timedelta(days=1) if local.time() < self.day_start else local.date()
+
+    def local_time(self, now: datetime) -> time:
+        """The center's wall-clock time at a moment."""
+        return now.astimezone(self.tz).time()
+
+    def iso(self, moment: datetime | None) -> str | None:
+        """ISO 8601 in the center's time zone, with its UTC offset."""
+        return moment.astimezone(self.tz).isoformat(timespec="seconds") if moment else None
 
 
 class ServerSettings(Strict):

@@ -28,8 +28,6 @@ HASH_NICE = 10
 class HashersBusy(QueueError):
     """Every hashing thread is busy and the few places in line are taken."""
 
-    status = 429
-
     def __init__(self) -> None:
         super().__init__("rate_limited")
 

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from . import auth
 from .queueing.errors import Conflict, Invalid, NotFound
-from .queueing.models import AuditEntry, Device, LoginToken, User
+from .records import AuditEntry, Device, LoginToken, User
 
 
 def audit(s: Session, actor: str, action: str, target: str | None, now: datetime,

@@ -35,7 +35,8 @@ from printer_drivers.settings import PrinterSettings, resolve_printer
 
 from .config import HallConfig
 from .messages import message
-from .queueing.models import Device, PrintJob, Ticket
+from .queueing.models import Ticket
+from .records import Device, PrintJob
 from .storage import Database
 
 log = logging.getLogger(__name__)

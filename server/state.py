@@ -11,7 +11,6 @@ from sqlalchemy.orm import Session
 from .announce import announcement
 from .config import HallConfig
 from .queueing import estimate, routing
-from .queueing.clock import business_day, local_time
 from .queueing.engine import (
     CounterChanged, Outcome, QueueChanged, TicketCalled, TicketFinished, TicketRated, stamp,
 )
@@ -39,11 +38,6 @@ class _Recent:
 
 
 _RECENT = _Recent(ttl_s=5.0)
-
-
-def iso(moment: datetime | None, config: HallConfig) -> str | None:
-    """ISO 8601 in the center's time zone, with its UTC offset."""
-    return moment.astimezone(config.center.tz).isoformat(timespec="seconds") if moment else None
 
 
 # -- who sees what ---------------------------------------------------------------
@@ -89,7 +83,7 @@ class HallView:
     def __init__(self, s: Session, config: HallConfig, now: datetime, base_url: str = "") -> None:
         self.s, self.config, self.now = s, config, now
         self.base_url = base_url.rstrip("/")
-        self.day = business_day(now, config.center.tz, config.center.day_start)
+        self.day = config.center.business_day(now)
         self._states: dict[int, CounterState] | None = None
         self._waiting: dict[str, int] | None = None
         self._issued: dict[str, int] | None = None
@@ -137,11 +131,11 @@ class HallView:
             ahead = estimate.ahead_of(self.s, t)
         body = {
             "number": t.number, "service": t.service, "status": t.status, "priority": t.priority,
-            "issued_at": iso(t.issued_at, self.config), "called_at": iso(t.called_at, self.config),
+            "issued_at": self.config.center.iso(t.issued_at), "called_at": self.config.center.iso(t.called_at),
             "counter": t.counter, "waiting_ahead": ahead,
             "estimated_wait_s": self.wait_for(t.service, ahead, t.target_counter) if ahead is not None else None,
             "priority_category": t.priority_category, "service_issued": t.service_issued,
-            "started_at": iso(t.started_at, self.config), "finished_at": iso(t.finished_at, self.config),
+            "started_at": self.config.center.iso(t.started_at), "finished_at": self.config.center.iso(t.finished_at),
             "business_day": t.business_day.isoformat(), "lang": t.lang,
             "rated": t.status == DONE and self.s.get(Rating, t.id) is not None,
             # Sent to one counter: which, and whether it is open; who could call it now at all.
@@ -179,7 +173,7 @@ class HallView:
             "staff": (state.staff or "").partition(":")[2] or None if state else None,
             # The full name shown to the public ("Cán bộ tiếp nhận: …"); never the login.
             "staff_name": self.full_name(state.staff) if state and state.status != "closed" else None,
-            "since": iso(state.since, self.config) if state else None,
+            "since": self.config.center.iso(state.since) if state else None,
             "picking": conf.picking,
         }
 
@@ -198,7 +192,7 @@ class HallView:
     def service(self, code: str) -> dict[str, Any]:
         svc = self.config.service(code)
         waiting = self.waiting(code)
-        open_now = svc.is_open_at(local_time(self.now, self.config.center.tz))
+        open_now = svc.is_open_at(self.config.center.local_time(self.now))
         remaining = max(0, svc.daily_cap - self.issued(code))
         return {
             "code": code, "name": svc.name.model_dump(), "waiting": waiting,
@@ -229,7 +223,7 @@ class HallView:
         ).all()
         return [{
             "seq": ev.seq, "number": t.number, "service": ev.service, "counter": ev.counter,
-            "recall": ev.kind == "recalled", "at": iso(ev.at, self.config),
+            "recall": ev.kind == "recalled", "at": self.config.center.iso(ev.at),
         } for ev, t in rows]
 
     def snapshot(self) -> dict[str, Any]:
@@ -238,7 +232,7 @@ class HallView:
             "seq": seq, "counters": self.counters(), "recent_calls": self.recent_calls(),
             "services": self.services(),
             "center": {"name": self.config.center.name.model_dump(), "timezone": self.config.center.timezone},
-            "server_time": iso(self.now, self.config),
+            "server_time": self.config.center.iso(self.now),
         }
 
     # -- broadcasts ------------------------------------------------------
@@ -252,7 +246,7 @@ class HallView:
                 t = self.s.get(Ticket, change.ticket_id)
                 events.append((seq, "ticket_called", {
                     "seq": seq, "number": t.number, "service": t.service, "counter": change.counter,
-                    "recall": change.recall, "called_at": iso(t.called_at, self.config),
+                    "recall": change.recall, "called_at": self.config.center.iso(t.called_at),
                     "announce": announcement(self.config, t.number, change.counter),
                 }))
             elif isinstance(change, QueueChanged):
@@ -275,7 +269,7 @@ class HallView:
                 t = self.s.get(Ticket, change.ticket_id)
                 events.append((seq, "ticket_finished", {
                     "seq": seq, "number": t.number, "service": t.service, "counter": change.counter,
-                    "finished_at": iso(t.finished_at, self.config),
+                    "finished_at": self.config.center.iso(t.finished_at),
                 }))
             elif isinstance(change, TicketRated):
                 t = self.s.get(Ticket, change.ticket_id)
@@ -288,7 +282,7 @@ class HallView:
 def counter_queue(s: Session, config: HallConfig, counter: int, now: datetime) -> dict[str, Any]:
     """The staff console's list: who waits for this counter in calling order, and today's no-shows."""
     conf = config.counter(counter)
-    day = business_day(now, config.center.tz, config.center.day_start)
+    day = config.center.business_day(now)
     mine = routing.for_counter(counter, conf.services)
     waiting = s.execute(
         select(Ticket).where(Ticket.status == WAITING, Ticket.business_day == day, mine)
@@ -301,7 +295,7 @@ def counter_queue(s: Session, config: HallConfig, counter: int, now: datetime) -
 
     def row(t: Ticket) -> dict[str, Any]:
         return {"number": t.number, "service": t.service, "priority": t.priority,
-                "priority_category": t.priority_category, "issued_at": iso(t.issued_at, config),
+                "priority_category": t.priority_category, "issued_at": config.center.iso(t.issued_at),
                 "waited_s": int((now - t.queued_at).total_seconds()), "sent_here": t.target_counter == counter}
 
     counts = {code: 0 for code in conf.services}

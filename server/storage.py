@@ -41,8 +41,6 @@ _DROPPED_WORDS = ("server closed the connection", "connection failed", "could no
 class DatabaseBusy(QueueError):
     """The database stayed locked past the busy timeout."""
 
-    status = 503
-
 
 def make_engine(url: str, *, writer: bool, synchronous: str = "full") -> Engine:
     """An engine for one thread: SQLite in WAL with explicit BEGIN (IMMEDIATE for writers)."""

@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy import select
 
 from server.queueing.errors import Conflict
-from server.queueing.models import Device
+from server.records import Device
 from server.storage import Database
 from datetime import datetime, timezone
 

@@ -9,7 +9,7 @@ from .. import auth
 from ..context import hall
 from ..people import audit, change_user, device_json, user_json, validate_full_name, validate_username
 from ..queueing.errors import Invalid
-from ..queueing.models import AuditEntry, Device, User
+from ..records import AuditEntry, Device, User
 from . import allow, api, body
 from .parse import optional_bool, optional_str, required_str
 

@@ -6,13 +6,33 @@ import logging
 from flask import Response, jsonify, request
 from werkzeug.exceptions import HTTPException
 
+from ..hashing import HashersBusy
 from ..messages import message
-from ..queueing.errors import QueueError
-from . import api
+from ..queueing.errors import Conflict, Forbidden, Invalid, NotFound, QueueError
+from ..storage import DatabaseBusy
+from . import ApiError, api
+from .parse import Malformed
 
 log = logging.getLogger(__name__)
 _HTTP_CODES = {400: "malformed_request", 401: "unauthenticated", 403: "forbidden", 404: "not_found",
                405: "method_not_allowed", 413: "malformed_request", 415: "malformed_request"}
+
+
+# Each kind of error, once, as an HTTP status (the most specific class wins).
+STATUS: dict[type[QueueError], int] = {
+    NotFound: 404, Conflict: 409, Invalid: 422, Forbidden: 403,
+    Malformed: 400, HashersBusy: 429, DatabaseBusy: 503,
+}
+
+
+def status_of(err: QueueError) -> int:
+    """The HTTP status of an error: the API's own carry theirs; the others by their kind."""
+    if isinstance(err, ApiError):
+        return err.status
+    for kind in type(err).__mro__:
+        if kind in STATUS:
+            return STATUS[kind]
+    return 409
 
 
 def lang() -> str:
@@ -30,7 +50,7 @@ def error_response(status: int, code: str, /, **params) -> Response:
 
 @api.app_errorhandler(QueueError)
 def queue_error(err: QueueError) -> Response:
-    return error_response(err.status, err.code, **err.params)
+    return error_response(status_of(err), err.code, **err.params)
 
 
 def http_error(err: HTTPException) -> Response | HTTPException:

@@ -12,8 +12,6 @@ MAX_DEPTH = 16  # our bodies are two levels deep; anything near this is not a cl
 class Malformed(QueueError):
     """The body is not a JSON object we can read: 400."""
 
-    status = 400
-
 
 def _no_constant(name: str) -> Any:
     raise ValueError(f"{name} is not JSON")

@@ -6,7 +6,6 @@ from datetime import date, timedelta
 from flask import Response, jsonify, request
 
 from ..context import hall
-from ..queueing.clock import business_day
 from ..queueing.errors import Invalid
 from ..reports import dashboard as dashboard_body
 from ..reports import stats, summary_xlsx, tickets_csv, tickets_xlsx
@@ -27,7 +26,7 @@ _dashboard_cache: dict[str, tuple[tuple[int, int], dict]] = {}
 def _range(max_days: int = MAX_RANGE_DAYS) -> tuple[date, date]:
     """?from=YYYY-MM-DD&to=YYYY-MM-DD, both included; today when absent."""
     h = hall()
-    today = business_day(h.clock(), h.config.center.tz, h.config.center.day_start)
+    today = h.config.center.business_day(h.clock())
     try:
         start = date.fromisoformat(request.args["from"]) if request.args.get("from") else today
         end = date.fromisoformat(request.args["to"]) if request.args.get("to") else start
@@ -81,7 +80,7 @@ def statistics():
     """Counts, waiting and service times, ratings, per service, counter, staff member, hour and day."""
     h = hall()
     start, end = _range()
-    today = business_day(h.clock(), h.config.center.tz, h.config.center.day_start)
+    today = h.config.center.business_day(h.clock())
     return jsonify(h.db.read(lambda s: stats(s, h.config, start, end, today=today)))
 
 
@@ -136,7 +135,7 @@ def summary_as_xlsx():
     h = hall()
     start, end = _range()
     lang = _export_lang()
-    today = business_day(h.clock(), h.config.center.tz, h.config.center.day_start)
+    today = h.config.center.business_day(h.clock())
     report = h.db.read(lambda s: stats(s, h.config, start, end, today=today))
     body = offload(summary_xlsx, report, h.config.center.name.get(lang), lang)
     return _download(body, XLSX, f"hallq-report-{start}-{end}.xlsx")

@@ -1,14 +1,15 @@
 """Tickets: issuing at a kiosk, the holder's view, rating, reprint, cancel."""
 from __future__ import annotations
 
-from flask import g, jsonify, request
+from flask import g, jsonify
 from sqlalchemy import select
 
 from ..context import hall
 from ..queueing.engine import scoped_key
 from ..queueing.errors import Invalid, NotFound
 from ..printing import add_job, job_status, ticket_view
-from ..queueing.models import PrintJob, Ticket
+from ..queueing.models import Ticket
+from ..records import PrintJob
 from ..state import HallView
 from . import ApiError, allow, api, base_url, body
 from .counters import rating_amendment, rating_json

@@ -4,6 +4,7 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy import create_engine
 
+import server.records  # noqa: F401  (people, devices, tokens, audit, print jobs, for autogenerate)
 import server.reports.tables  # noqa: F401  (the summary tables, for autogenerate)
 from server.queueing.models import Base
 

@@ -16,11 +16,10 @@ from sqlalchemy.orm import Session
 
 from ..config import HallConfig
 from . import routing
-from .clock import business_day, local_time
 from .errors import Conflict, Forbidden, Invalid, NotFound
 from .models import (
     ACTIVE, CALLED, CANCELLED, DONE, NO_SHOW, SERVING, WAITING,
-    CounterState, Hall, Rating, Ticket, TicketEvent,
+    CounterState, Hall, Ticket, TicketEvent,
 )
 from .numbering import next_ordinal
 from .rating import Ratings, TicketRated
@@ -76,7 +75,7 @@ class Engine(Ratings):
     # -- helpers ---------------------------------------------------------
 
     def today(self, now: datetime):
-        return business_day(now, self.config.center.tz, self.config.center.day_start)
+        return self.config.center.business_day(now)
 
     def _event(self, s: Session, out: Outcome, kind: str, ticket: Ticket | None, actor: str,
                now: datetime, counter: int | None = None, **data) -> None:
@@ -137,7 +136,7 @@ class Engine(Ratings):
             raise Invalid("invalid_value", field="lang", allowed="vi, en")
         if priority and not svc.priority_allowed:
             raise Invalid("priority_not_allowed", service=service)
-        if not svc.is_open_at(local_time(now, self.config.center.tz)):
+        if not svc.is_open_at(self.config.center.local_time(now)):
             raise Conflict("service_closed", service=service, hours=", ".join(svc.hours))
         day = self.today(now)
         ordinal = next_ordinal(s, service, day)

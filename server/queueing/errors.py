@@ -1,4 +1,4 @@
-"""The queue's own errors; the API maps each kind to an HTTP status once, at the edge."""
+"""The queue's own errors, by kind; the API maps each kind to an HTTP status once, at the edge (server/api/errors.py)."""
 from __future__ import annotations
 
 from typing import Any
@@ -7,8 +7,6 @@ from typing import Any
 class QueueError(Exception):
     """A request the hall cannot carry out; `code` is stable, `params` fill the message."""
 
-    status = 409
-
     def __init__(self, code: str, **params: Any) -> None:
         super().__init__(code)
         self.code = code
@@ -16,16 +14,16 @@ class QueueError(Exception):
 
 
 class NotFound(QueueError):
-    status = 404
+    """What was asked for does not exist."""
 
 
 class Conflict(QueueError):
-    status = 409
+    """The hall is not in a state where this can happen now."""
 
 
 class Invalid(QueueError):
-    status = 422
+    """A value the hall does not accept."""
 
 
 class Forbidden(QueueError):
-    status = 403
+    """The asker may not do this."""

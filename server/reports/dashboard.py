@@ -8,9 +8,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from ..config import HallConfig
-from ..queueing.clock import business_day, local_time
 from ..queueing.models import WAITING, CounterState, Hall, Ticket
-from ..state import iso
 from ..people import full_names
 from .facts import person, ticket_facts
 from .summary import Row, add, empty_row, figures, summarize
@@ -20,8 +18,7 @@ WARN_SHARE = 0.8  # a service's longest wait past this share of its target shows
 
 def dashboard(s: Session, config: HallConfig, now: datetime, printers: list[dict[str, Any]]) -> dict[str, Any]:
     """Services, counters, printers and alerts; today's figures from today's tickets."""
-    tz = config.center.tz
-    day = business_day(now, tz, config.center.day_start)
+    day = config.center.business_day(now)
     seq = s.execute(select(Hall.seq).where(Hall.id == 1)).scalar_one()
     rows = summarize(ticket_facts(s, day, day), config)
     by_service: dict[str, Row] = {}
@@ -42,7 +39,7 @@ def dashboard(s: Session, config: HallConfig, now: datetime, printers: list[dict
         if t:
             oldest[service] = t
     states = {c.number: c for c in s.execute(select(CounterState)).scalars()}
-    local = local_time(now, tz)
+    local = config.center.local_time(now)
     stuck = dict(s.execute(  # tickets sent to one counter, per service: no other counter calls them
         select(Ticket.service, func.count()).where(Ticket.status == WAITING, Ticket.business_day == day,
                                                    Ticket.target_counter.is_not(None)).group_by(Ticket.service)).all())
@@ -83,13 +80,13 @@ def dashboard(s: Session, config: HallConfig, now: datetime, printers: list[dict
         counters.append({
             "number": conf.number, "name": conf.name.model_dump(), "services": list(conf.services),
             "status": status, "pause_reason": state.pause_reason if state else None,
-            "since": iso(state.since, config) if state else None,
+            "since": config.center.iso(state.since) if state else None,
             "staff": person(state.staff) if state else None,
             "staff_name": names.get(person(state.staff) or "") if state else None,
             "current": {"number": current.number, "service": current.service, "status": current.status,
-                        "called_at": iso(current.called_at, config),
-                        "started_at": iso(current.started_at, config)} if current else None,
-            "idle_since": iso(state.since, config) if state and status == "open" and current is None else None,
+                        "called_at": config.center.iso(current.called_at),
+                        "started_at": config.center.iso(current.started_at)} if current else None,
+            "idle_since": config.center.iso(state.since) if state and status == "open" and current is None else None,
             "served": f["served"], "service_mean_s": f["service_s"]["mean"], "rating_mean": f["rating"]["mean"],
         })
 
@@ -111,7 +108,7 @@ def dashboard(s: Session, config: HallConfig, now: datetime, printers: list[dict
 
     f = figures(total)
     return {
-        "seq": seq, "server_time": iso(now, config), "day": day.isoformat(),
+        "seq": seq, "server_time": config.center.iso(now), "day": day.isoformat(),
         "center": {"name": config.center.name.model_dump(), "timezone": config.center.timezone},
         "today": {"tickets": f["tickets"], "served": f["served"], "no_shows": f["no_shows"],
                   "waiting": sum(queues.values()), "wait_mean_s": f["wait_s"]["mean"],

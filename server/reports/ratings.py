@@ -14,7 +14,6 @@ from sqlalchemy.orm import Session
 from ..config import HallConfig
 from ..people import full_names
 from ..queueing.models import Rating, Ticket
-from ..state import iso
 from .facts import person
 
 
@@ -46,7 +45,7 @@ def rating_report(s: Session, config: HallConfig, start: date, end: date, *, lim
     names = full_names(s)
     comments = [{
         "number": number, "service": service, "day": day.isoformat(), "counter": r.counter, "score": r.score,
-        "reason": r.reason, "comment": r.comment, "at": iso(r.at, config),
+        "reason": r.reason, "comment": r.comment, "at": config.center.iso(r.at),
         "staff": person(r.staff), "staff_name": names.get(person(r.staff) or ""),
     } for r, number, service, day in rows]
     return {

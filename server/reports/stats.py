@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from ..config import HallConfig
-from ..queueing.clock import business_day, utcnow
+from ..queueing.clock import utcnow
 from ..people import full_names
 from ..queueing.models import ServiceDay
 from .facts import ticket_facts
@@ -110,7 +110,7 @@ def open_days(s: Session, start: date, end: date, today: date) -> list[date]:
 
 def stats(s: Session, config: HallConfig, start: date, end: date, *, today: date | None = None) -> dict[str, Any]:
     """The range's figures: overall, per service, counter, staff member, hour of day and day."""
-    today = today or business_day(utcnow(), config.center.tz, config.center.day_start)
+    today = today or config.center.business_day(utcnow())
     groups = summed_groups(s, start, end)
     days = summed_days(s, start, end)
     live = open_days(s, start, end, today)

@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import create_engine, insert
 
 from server.auth import token_hash
-from server.queueing.models import Device
+from server.records import Device
 from tests.support.hall import hall_config
 
 

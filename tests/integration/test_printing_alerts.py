@@ -16,7 +16,7 @@ from printer_drivers.raster import RENDER_LOCK
 from server.config import parse_config
 from server.printing import Printers
 from server.queueing.clock import utcnow
-from server.queueing.models import PrintJob
+from server.records import PrintJob
 from server.storage import Database
 from tests.conftest import demo_config_data
 from tests.printers.virtual_printer import PtyPrinter

@@ -53,7 +53,7 @@ def test_the_close_at_start_up_prunes_old_failed_logins(live_server, auth):
     (history_days: 1095) and keeps who added whom (summary_days: 3650)."""
     from sqlalchemy import create_engine, select, update
 
-    from server.queueing.models import AuditEntry
+    from server.records import AuditEntry
 
     server = live_server(hall_config(server={"login_attempts_per_minute": 1000}), name="close-audit")
     admin = auth(server).admin("root")

@@ -210,7 +210,7 @@ def test_a_rating_after_the_close_reaches_the_report_at_the_next_close(db, midni
 def test_failed_logins_are_pruned_with_history_and_administration_kept_longer(db, midnight):
     """The close deletes logins and failed logins past history_days (in batches), and people and
     device administration rows only past summary_days."""
-    from server.queueing.models import AuditEntry
+    from server.records import AuditEntry
 
     config, _ = midnight
     now = datetime(2026, 11, 26, 2, 0, tzinfo=UTC)
