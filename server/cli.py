@@ -1,16 +1,16 @@
 """The `hallq` command: serve, user, device, print-test.
 
 `serve` under eventlet must monkey-patch before anything else imports socket or
-threading, so this module imports only argparse and yaml at the top and decides
+threading, so this module imports only argparse (and yaml, late) and decides
 the async mode from the raw config file before loading the rest.
 """
 from __future__ import annotations
 
 import argparse
 import os
-import sys
 from pathlib import Path
-from typing import NoReturn
+
+from .exits import fail
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -92,11 +92,6 @@ def _async_mode(args: argparse.Namespace) -> str:
         mode = "eventlet"
     # An unknown value is reported by the full config check, naming its key.
     return mode if mode in ("eventlet", "threading") else "threading"
-
-
-def fail(reason: str) -> NoReturn:
-    print(f"hallq: {reason}", file=sys.stderr)
-    raise SystemExit(1)
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -10,8 +10,8 @@ from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 
 from . import auth
-from .cli import fail
 from .config import ConfigError, config_path
+from .exits import fail
 from .queueing.clock import utcnow
 from .queueing.errors import QueueError
 from .messages import message
