@@ -8,7 +8,6 @@ The caller allocates `seq` (see `stamp`), commits, then notifies.
 from __future__ import annotations
 
 import secrets
-from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlalchemy import select, update
@@ -22,43 +21,10 @@ from .models import (
     CounterState, Hall, Ticket, TicketEvent,
 )
 from .numbering import next_ordinal
-from .rating import Ratings, TicketRated
-
-
-@dataclass(frozen=True)
-class TicketCalled:
-    ticket_id: int
-    counter: int
-    recall: bool
-
-
-@dataclass(frozen=True)
-class QueueChanged:
-    service: str
-
-
-@dataclass(frozen=True)
-class CounterChanged:
-    counter: int
-
-
-@dataclass(frozen=True)
-class TicketFinished:
-    ticket_id: int
-    counter: int
-
-
-Change = TicketCalled | QueueChanged | CounterChanged | TicketFinished | TicketRated
-
-
-@dataclass
-class Outcome:
-    """What an operation did: the ticket it touched, its broadcasts and its event rows."""
-
-    ticket: Ticket | None
-    changes: list[Change] = field(default_factory=list)
-    events: list[TicketEvent] = field(default_factory=list)
-    replayed: bool = False
+from .outcome import (  # noqa: F401  (the changes are named from here too)
+    Change, CounterChanged, Outcome, QueueChanged, TicketCalled, TicketFinished, TicketRated,
+)
+from .rating import Ratings
 
 
 def scoped_key(actor: str, key: str) -> str:

@@ -3,11 +3,10 @@
 A score is saved the moment it is tapped; a reason or a comment given afterwards amends that
 same rating (same ticket, same tablet or phone, within rating.grace_seconds), so a citizen
 who walks away after tapping a low score still leaves their score, and reports count it once.
-Mixed into Engine: uses its config, `_event` and Outcome.
+Mixed into Engine: uses its config and `_event`.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
@@ -16,16 +15,10 @@ from sqlalchemy.orm import Session
 
 from .errors import Conflict, Invalid, NotFound
 from .models import DONE, Rating, Ticket, TicketEvent
+from .outcome import Outcome, TicketRated
 
 if TYPE_CHECKING:
     from ..config import HallConfig
-    from .engine import Outcome
-
-
-@dataclass(frozen=True)
-class TicketRated:
-    ticket_id: int
-    score: int
 
 
 class Ratings:
@@ -46,8 +39,6 @@ class Ratings:
             .order_by(TicketEvent.id.desc()).limit(1)).scalar_one_or_none()
         s.add(Rating(ticket_id=ticket.id, score=score, comment=comment, reason=reason, counter=ticket.counter,
                      staff=served_by, at=now, by=actor))
-        from .engine import Outcome  # engine.py imports this module first
-
         out = Outcome(ticket=ticket, changes=[TicketRated(ticket.id, score)])
         self._event(s, out, "rated", ticket, actor, now, counter=ticket.counter, score=score)
         return out
@@ -67,8 +58,6 @@ class Ratings:
             rating.reason = reason
         if comment is not None:
             rating.comment = comment
-        from .engine import Outcome  # engine.py imports this module first
-
         # No broadcast: ticket_rated went out with the first save, and is counted once.
         return Outcome(ticket=ticket)
 

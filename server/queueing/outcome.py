@@ -1,0 +1,51 @@
+"""What an operation of the engine did: the changes it broadcasts and the ticket it touched.
+
+Below engine.py and rating.py, which both return an Outcome.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from .models import Ticket, TicketEvent
+
+
+@dataclass(frozen=True)
+class TicketCalled:
+    ticket_id: int
+    counter: int
+    recall: bool
+
+
+@dataclass(frozen=True)
+class QueueChanged:
+    service: str
+
+
+@dataclass(frozen=True)
+class CounterChanged:
+    counter: int
+
+
+@dataclass(frozen=True)
+class TicketFinished:
+    ticket_id: int
+    counter: int
+
+
+@dataclass(frozen=True)
+class TicketRated:
+    ticket_id: int
+    score: int
+
+
+Change = TicketCalled | QueueChanged | CounterChanged | TicketFinished | TicketRated
+
+
+@dataclass
+class Outcome:
+    """What an operation did: the ticket it touched, its broadcasts and its event rows."""
+
+    ticket: Ticket | None
+    changes: list[Change] = field(default_factory=list)
+    events: list[TicketEvent] = field(default_factory=list)
+    replayed: bool = False
