@@ -78,7 +78,7 @@ def create_app(config_file: str | Path | None = None, overrides: dict[str, Any] 
     from .admin import bp as admin_bp
     from .home import bp as home_bp
 
-    from .api import api
+    from .api.routes import api
     from .api.errors import http_error, internal_error
 
     app.register_blueprint(api)

@@ -18,6 +18,7 @@ from flask_socketio import ConnectionRefusedError, SocketIO, emit, join_room
 
 from .auth import RateLimiter
 from .messages import message
+from .principals import principal_for
 from .state import AUDIENCES, PUBLIC, STAFF, HallView, for_audience
 
 log = logging.getLogger(__name__)
@@ -134,26 +135,23 @@ def _lang() -> str:
     return best or "vi"
 
 
-def audience_of(auth: Any) -> str:
+def audience_of(auth: Any, h: Any) -> str:
     """Which room a new /hall client joins; refuses bad credentials, and anonymous ones on a private hall.
 
     People (staff and up) by the pages' login cookie or a bearer token in `auth.token`;
     devices by their token; a citizen's phone by its ticket's token in `auth.ticket`.
     """
-    from .api import principal_for
-    from .context import hall
     from .queueing.models import Ticket
 
-    h = hall()
     auth = auth if isinstance(auth, dict) else {}
     token, ticket = auth.get("token"), auth.get("ticket")
     if token is not None:
-        principal = principal_for(token, via_cookie=False) if isinstance(token, str) and token else None
+        principal = principal_for(h, token, via_cookie=False) if isinstance(token, str) and token else None
         if principal is None:
             raise _refuse("unauthenticated")
         return STAFF if principal.at_least("staff") else PUBLIC
     if session.get("token"):
-        principal = principal_for(session["token"], via_cookie=True)
+        principal = principal_for(h, session["token"], via_cookie=True)
         if principal is not None and principal.at_least("staff"):
             return STAFF
     if ticket is not None:
@@ -175,7 +173,7 @@ def register(socketio: SocketIO, hub: Hub) -> None:
     @socketio.on("connect", namespace=NAMESPACE)
     def connected(auth: Any = None) -> None:
         """Every new client starts from the full snapshot it may see."""
-        audience = audience_of(auth)
+        audience = audience_of(auth, hub.hall)
         hub.audience[request.sid] = audience
         join_room(audience)
         emit("snapshot", hub.snapshot(audience))

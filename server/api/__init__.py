@@ -1,21 +1,23 @@
-"""The REST API under /api/v1: the blueprint, authentication, and the roles each view needs."""
+"""The REST API under /api/v1: the blueprint, authentication, and the roles each view needs.
+
+The views (admin.py, tickets.py, …) register on the blueprint when imported: server/api/routes.py
+imports them all, and the app registers `routes.api`.
+"""
 from __future__ import annotations
 
 import functools
-import time
 from urllib.parse import urlsplit
 from typing import Any, Callable
 
 from flask import Blueprint, g, request, session
 
-from ..auth import ANONYMOUS, Principal, device_seen, resolve, token_hash
+from ..auth import ANONYMOUS, Principal
 from ..context import hall
+from ..principals import principal_for
 from ..queueing.errors import QueueError
 from .parse import json_object
 
 api = Blueprint("api", __name__, url_prefix="/api/v1")
-PRINCIPAL_CACHE_S = 10.0  # a revoked token stops working within this long
-SEEN_EVERY_S = 60.0
 
 
 class ApiError(QueueError):
@@ -24,28 +26,6 @@ class ApiError(QueueError):
     def __init__(self, status: int, code: str, **params: Any) -> None:
         super().__init__(code, **params)
         self.status = status
-
-
-def principal_for(token: str, via_cookie: bool) -> Principal | None:
-    h = hall()
-    digest = token_hash(token)
-    cached = h.principals.get(digest)
-    if cached and cached[1] > time.monotonic():
-        principal = cached[0]
-    else:
-        principal = h.db.read(lambda s: resolve(s, token, h.clock()))
-        h.principals[digest] = (principal, time.monotonic() + PRINCIPAL_CACHE_S)
-        if len(h.principals) > 5000:
-            h.principals.clear()
-    if principal is not None and principal.device_id is not None:
-        last = h.seen.get(principal.device_id, 0.0)
-        if time.monotonic() - last > SEEN_EVERY_S:
-            h.seen[principal.device_id] = time.monotonic()
-            # Bookkeeping never makes a request wait behind the write lock.
-            h.db.write_later(lambda s: device_seen(s, principal.device_id, h.clock()))
-    if principal is not None and via_cookie:
-        principal = Principal(**{**principal.__dict__, "via_cookie": True})
-    return principal
 
 
 @api.before_request
@@ -57,12 +37,12 @@ def authenticate() -> None:
         scheme, _, token = header.partition(" ")
         if scheme.lower() != "bearer" or not token.strip():
             raise ApiError(401, "unauthenticated")
-        principal = principal_for(token.strip(), via_cookie=False)
+        principal = principal_for(hall(), token.strip(), via_cookie=False)
         if principal is None:
             raise ApiError(401, "unauthenticated")
         g.principal = principal
     elif session.get("token"):
-        principal = principal_for(session["token"], via_cookie=True)
+        principal = principal_for(hall(), session["token"], via_cookie=True)
         if principal is not None:
             if request.method not in ("GET", "HEAD", "OPTIONS") and not _same_site():
                 raise ApiError(403, "csrf_failed")
@@ -134,5 +114,3 @@ def body() -> dict[str, Any]:
     """The JSON object of the request ({} when it has no body)."""
     return g.body
 
-
-from . import admin, errors, hall_views, kiosk_settings, tickets, counters, people, reports  # noqa: E402,F401  (register routes)

@@ -1,0 +1,11 @@
+"""The whole /api/v1 blueprint: importing this module registers every view on it.
+
+The views import the blueprint and its decorators from the package (server/api/__init__.py);
+the package never imports the views back, so imports run one way.
+"""
+from __future__ import annotations
+
+from . import api
+from . import admin, counters, errors, hall_views, kiosk_settings, people, reports, tickets  # noqa: F401  (register routes)
+
+__all__ = ["api"]
