@@ -10,6 +10,7 @@ from flask import Flask, jsonify
 from sqlalchemy.orm import Session
 from werkzeug.exceptions import HTTPException
 
+from . import pages
 from .auth import RateLimiter
 from .announce import announcement
 from .config import ConfigError, config_path, database_url, load_config
@@ -87,6 +88,7 @@ def create_app(config_file: str | Path | None = None, overrides: dict[str, Any] 
     app.register_blueprint(counter_bp)
     app.register_blueprint(admin_bp)
     app.register_blueprint(home_bp)
+    pages.init_app(app)
     app.register_error_handler(HTTPException, http_error)
     app.register_error_handler(Exception, internal_error)
 
