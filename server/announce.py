@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from display.voice import announce
+from voice import announce
 
 from .config import HallConfig
 

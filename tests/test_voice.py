@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from display.voice import announce, counter_clips, ticket_clips
-from display.voice_clips import DEFAULT_TEMPLATES, VI_LETTER_NAMES, vocabulary
-from display.voice_numbers import digit_words_vi, number_words_en, number_words_vi
+from voice.announce import announce, counter_clips, ticket_clips
+from voice.clips import DEFAULT_TEMPLATES, VI_LETTER_NAMES, vocabulary
+from voice.numbers import digit_words_vi, number_words_en, number_words_vi
 
 PACK = Path(__file__).resolve().parents[1] / "display" / "static" / "voice" / "vi-espeak"
 URL = "/display/static/voice/vi-espeak/"

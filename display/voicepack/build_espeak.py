@@ -16,7 +16,7 @@ from pathlib import Path
 
 import yaml
 
-from display.voice_clips import DEFAULT_TEMPLATES, vocabulary
+from voice.clips import DEFAULT_TEMPLATES, vocabulary
 from display.voicepack import audio
 from display.voicepack.manifest_doc import load, update_doc
 

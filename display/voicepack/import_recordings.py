@@ -16,7 +16,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from display.voice_clips import CHIME, vocabulary
+from voice.clips import CHIME, vocabulary
 from display.voicepack import audio
 from display.voicepack.build_espeak import DEFAULT_OUT, add_template_args, templates_from
 from display.voicepack.manifest_doc import load

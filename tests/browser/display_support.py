@@ -12,7 +12,7 @@ from typing import Any, Callable, Iterator
 
 import pytest
 
-from display.voice import announce
+from voice import announce
 from tests.support.auth import HallAuth
 from tests.support.hall import hall_config, write_config
 from tests.support.server import LiveServer

@@ -7,7 +7,7 @@ import string
 import unicodedata
 from typing import Iterable, NamedTuple
 
-from display.voice_numbers import DIGITS_EN, TEENS_EN, TENS_EN
+from .numbers import DIGITS_EN, TEENS_EN, TENS_EN
 
 CHIME = "chime"
 LANGS = ("vi", "en")

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from display.voice_clips import (
+from .clips import (
     CHIME,
     DEFAULT_TEMPLATES,
     EN_LETTER_CLIPS,
@@ -22,7 +22,7 @@ from display.voice_clips import (
     template_parts,
     word_clips,
 )
-from display.voice_numbers import (
+from .numbers import (
     MAX_NUMBER,
     digit_tokens,
     digit_words_vi,
