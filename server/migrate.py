@@ -1,84 +1,77 @@
 """Alembic migrations, run by `serve` and by every CLI command: no separate init step.
 
-The server checks the schema's revision with one query and, only when it is behind,
-runs Alembic in a child process: Alembic and Mako would otherwise stay in the
-server's memory for its whole life (about 11 MB) to be used once.
+The server runs Alembic in a child process, which upgrades the schema (if it is behind) and
+answers the head revisions that Alembic's own ScriptDirectory reads from the version files
+(merge revisions and annotated templates included); Alembic and Mako would otherwise stay in
+the server's memory for its whole life (about 11 MB) to be used once. The answer is kept, so a
+later database of the same process that is already at the head costs one query, no child.
 """
 from __future__ import annotations
 
 import os
-import re
 import subprocess
 import sys
-from functools import cache
 from pathlib import Path
 
 from sqlalchemy import inspect, text
 from sqlalchemy.engine import Engine
 
 MIGRATIONS = Path(__file__).parent / "migrations"
+_heads: tuple[str, ...] | None = None  # the head revisions, once a child or Alembic said which
 
 
-@cache
-def head() -> str:
-    """The newest revision, read from the version files without importing Alembic."""
-    revisions, parents = set(), set()
-    for path in (MIGRATIONS / "versions").glob("*.py"):
-        source = path.read_text(encoding="utf-8")
-        rev = re.search(r"^revision\s*=\s*['\"]([^'\"]+)['\"]", source, re.M)
-        down = re.search(r"^down_revision\s*=\s*['\"]([^'\"]+)['\"]", source, re.M)
-        if rev:
-            revisions.add(rev.group(1))
-        if down:
-            parents.add(down.group(1))
-    heads = revisions - parents
-    if len(heads) != 1:
-        raise RuntimeError(f"migrations must have one head, found {sorted(heads)}")
-    return heads.pop()
+def heads(location: Path = MIGRATIONS) -> tuple[str, ...]:
+    """The head revisions of a migrations folder, by Alembic (imports it: for the child process and tests)."""
+    from alembic.script import ScriptDirectory
+
+    return tuple(sorted(ScriptDirectory(str(location)).get_heads()))
 
 
-def current(engine: Engine) -> str | None:
+def current(engine: Engine) -> tuple[str, ...]:
+    """The revisions the database is at (none for a new database; more than one between branches)."""
     with engine.connect() as conn:
         if not inspect(conn).has_table("alembic_version"):
-            return None
-        return conn.execute(text("SELECT version_num FROM alembic_version")).scalar_one_or_none()
+            return ()
+        return tuple(sorted(conn.execute(text("SELECT version_num FROM alembic_version")).scalars()))
 
 
 def upgrade(engine: Engine, *, isolated: bool = False) -> None:
-    """Bring the schema to the newest revision (in a child process when `isolated`)."""
-    if current(engine) == head():
+    """Bring the schema to the head revisions (Alembic in a child process when `isolated`)."""
+    global _heads
+    if _heads is not None and current(engine) == _heads:
         return
     if isolated:
         env = {**os.environ, "HALLQ_MIGRATE_URL": engine.url.render_as_string(hide_password=False)}
         done = subprocess.run([sys.executable, "-m", "server.migrate"], env=env, capture_output=True, text=True)
         if done.returncode != 0:
             raise RuntimeError(f"migration failed: {(done.stderr.strip().splitlines() or ['?'])[-1]}")
+        _heads = tuple((done.stdout.strip().splitlines() or [''])[-1].split())
         return
-    _alembic_upgrade(engine)
+    _heads = _alembic_upgrade(engine)
 
 
-def _alembic_upgrade(engine: Engine) -> None:
+def _alembic_upgrade(engine: Engine, location: Path = MIGRATIONS) -> tuple[str, ...]:
+    """Upgrade to every head (a no-op at the head); the heads it upgraded to."""
     from alembic import command
-    from alembic.config import Config
 
-    cfg = Config()
-    cfg.set_main_option("script_location", str(MIGRATIONS))
+    cfg = alembic_config(location)
     with engine.connect() as conn:
         cfg.attributes["connection"] = conn
-        command.upgrade(cfg, "head")
+        command.upgrade(cfg, "heads")
         conn.commit()
+    return heads(location)
 
 
-def alembic_config():
+def alembic_config(location: Path = MIGRATIONS):
     """For developers: `alembic revision --autogenerate` through server.migrate."""
     from alembic.config import Config
 
     cfg = Config()
-    cfg.set_main_option("script_location", str(MIGRATIONS))
+    cfg.set_main_option("script_location", str(location))
     return cfg
 
 
-if __name__ == "__main__":
+if __name__ == "__main__":  # the child: upgrade, then print the heads for the parent to keep
     from sqlalchemy import create_engine
 
-    _alembic_upgrade(create_engine(os.environ["HALLQ_MIGRATE_URL"]))
+    print(" ".join(_alembic_upgrade(create_engine(os.environ["HALLQ_MIGRATE_URL"]))))
