@@ -69,10 +69,13 @@ def make_engine(url: str, *, writer: bool, synchronous: str = "full") -> Engine:
 
         return engine
     options = f"-c lock_timeout={int(BUSY_TIMEOUT_S * 1000)} -c statement_timeout=30000"
-    # Readers see one consistent snapshot (the state and its seq agree).
-    return create_engine(url, pool_size=1, max_overflow=2, pool_pre_ping=True,
-                         connect_args={"options": options},
-                         isolation_level="READ COMMITTED" if writer else "REPEATABLE READ")
+    try:  # Readers see one consistent snapshot (the state and its seq agree).
+        return create_engine(url, pool_size=1, max_overflow=2, pool_pre_ping=True,
+                             connect_args={"options": options},
+                             isolation_level="READ COMMITTED" if writer else "REPEATABLE READ")
+    except ImportError as err:  # the driver is the `postgres` extra: a SQLite hall does without it
+        raise ImportError(f"{parsed.drivername} needs its driver ({err.name or err}): "
+                          "pip install 'hallq[postgres]'") from None
 
 
 class _Job:
