@@ -32,7 +32,7 @@ def init_app(app: Flask) -> None:
 
 
 def page(template: str, *, referrer: str = "no-referrer", **context: Any) -> Response:
-    """A page of the server's own (home, admin) that sends a referrer other than none."""
-    resp = make_response(render_template(template, **context))
+    """A page of the server's own (home, admin) that sends a referrer other than none (its <meta> says so too)."""
+    resp = make_response(render_template(template, referrer=referrer, **context))
     resp.headers["Referrer-Policy"] = referrer
     return resp
