@@ -35,6 +35,7 @@ from printer_drivers.settings import PrinterSettings, resolve_printer
 
 from .config import HallConfig
 from .messages import message
+from .queueing.estimate import Place
 from .queueing.models import Ticket
 from .records import Device, PrintJob
 from .storage import Database
@@ -65,15 +66,15 @@ def priority_name(config: HallConfig, category: str | None, lang: str) -> str:
     return ""
 
 
-def ticket_view(config: HallConfig, ticket: Ticket, ahead: int, wait_s: int | None, base_url: str) -> dict[str, Any]:
-    """What a printed ticket shows, decided at issue time (JSON, stored on the job)."""
+def ticket_view(config: HallConfig, ticket: Ticket, place: Place, base_url: str) -> dict[str, Any]:
+    """What a printed ticket shows, decided at issue time (JSON, stored on the job); `place` is the domain's."""
     lang = ticket.lang
     svc = config.service(ticket.service)
     footer = config.center.ticket_footer.get(lang) if config.center.ticket_footer else ""
     return {
         "center_name": config.center.name.get(lang), "service_name": svc.name.get(lang), "number": ticket.number,
-        "issued_at": ticket.issued_at.astimezone(config.center.tz).isoformat(), "people_ahead": ahead,
-        "estimated_wait_s": wait_s, "counters": [c.number for c in config.counters if ticket.service in c.services],
+        "issued_at": ticket.issued_at.astimezone(config.center.tz).isoformat(), "people_ahead": place.ahead,
+        "estimated_wait_s": place.wait_s, "counters": [c.number for c in config.counters if ticket.service in c.services],
         "qr_url": f"{base_url.rstrip('/')}/t/{ticket.token}", "footer": footer, "lang": lang,
         "priority": ticket.priority, "priority_name": priority_name(config, ticket.priority_category, lang),
     }

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from ..config import HallConfig
 from . import routing
+from .estimate import Place, place_of_newest
 from .errors import Conflict, Forbidden, Invalid, NotFound
 from .models import (
     ACTIVE, CALLED, CANCELLED, DONE, NO_SHOW, SERVING, WAITING,
@@ -59,6 +60,7 @@ class Outcome:
     changes: list[Change] = field(default_factory=list)
     events: list[TicketEvent] = field(default_factory=list)
     replayed: bool = False
+    place: Place | None = None  # issue: where the new ticket stands (what is printed on it)
 
 
 def scoped_key(actor: str, key: str) -> str:
@@ -153,6 +155,8 @@ class Engine(Ratings):
         s.flush()
         out = Outcome(ticket=ticket, changes=[QueueChanged(service)])
         self._event(s, out, "issued", ticket, actor, now, priority=ticket.priority)
+        with s.no_autoflush:  # the event row waits for its seq (see stamp)
+            out.place = place_of_newest(s, self.config, ticket)
         return out
 
     # -- calling ---------------------------------------------------------
