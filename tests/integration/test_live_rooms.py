@@ -52,10 +52,10 @@ class RoomClient(Display):
             return [e.payload for e in self.events if e.name in names]
 
 
-@pytest.fixture(scope="module")
-def hall(live_server, auth):
-    """One server for the module: staff, a board's token, two rating tablets, two kiosks printing on dummies."""
-    server = live_server(name="rooms")
+@pytest.fixture(scope="module", params=["eventlet", "threading"])
+def hall(request, live_server, auth):
+    """One server per async mode: staff, a board's token, two rating tablets, two kiosks printing on dummies."""
+    server = live_server(async_mode=request.param, name=f"rooms-{request.param}")
     a = auth(server)
     made = a.make(staff=["staff"], display=["board"], rating=["tablet1", "tablet2"])
     return SimpleNamespace(
