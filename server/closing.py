@@ -21,6 +21,7 @@ from sqlalchemy import Date, and_, delete, func, insert, literal, or_, select, u
 from sqlalchemy.orm import Session
 
 from .config import HallConfig
+from .context import change
 from .queueing.clock import utcnow
 from .queueing.engine import CounterChanged, Outcome, QueueChanged
 from .queueing.models import CALLED, CANCELLED, NO_SHOW, SERVING, WAITING, CounterState, Rating, ServiceDay, Ticket, TicketEvent
@@ -207,22 +208,17 @@ def purge_audit_batch(s: Session, config: HallConfig, today: date, limit: int,
 
 def run_close(hall: Any, now: datetime | None = None, settings: ReportsSettings | None = None) -> CloseResult:
     """One close: expire, publish, summarize each missing day, purge. All DB work on the DB threads."""
-    from .state import HallView
-
     config, db = hall.config, hall.db
     settings = settings or reports_settings(config)
     now = now or hall.clock()
     today = config.center.business_day(now)
     result = CloseResult(today=today)
 
-    def expire(s: Session):
-        out = expire_open_tickets(s, config, now)
-        return len(out.events), [c.counter for c in out.changes if isinstance(c, CounterChanged)], \
-            HallView(s, config, now).broadcasts(out)
-
-    result.expired, result.released, events = db.write(expire)
-    if events:
-        hall.hub.publish(events)
+    result.expired, result.released = change(
+        hall,
+        lambda s: expire_open_tickets(s, config, now),
+        lambda view, out: (len(out.events), [c.counter for c in out.changes if isinstance(c, CounterChanged)]),
+        now=now)
     missing = db.read(lambda s: days_to_summarize(s, today))
     late = db.read(lambda s: changed_since_closed(s, today))
     for day in sorted(set(missing) | set(late)):

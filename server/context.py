@@ -4,20 +4,24 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable
+from typing import TYPE_CHECKING, Any, Callable, TypeVar
 
 from flask import current_app
+from sqlalchemy.orm import Session
 
 from .auth import RateLimiter
 from .config import HallConfig
 from .queueing.clock import utcnow
-from .queueing.engine import Engine
+from .queueing.engine import Engine, Outcome, stamp
+from .state import Event, HallView
 from .storage import Database
 
 if TYPE_CHECKING:
     from .hashing import Hasher
     from .hub import Hub
     from .printing import Printers
+
+T = TypeVar("T")
 
 
 @dataclass
@@ -35,6 +39,37 @@ class Hall:
     clock: Callable[[], datetime] = utcnow
     principals: dict[str, Any] = field(default_factory=dict)  # token hash -> (principal, until)
     seen: dict[int, float] = field(default_factory=dict)  # device id -> monotonic time last recorded
+
+    def change(self, work: Callable[[Session], Outcome], answer: Callable[[HallView, Outcome], T] | None = None,
+               *, now: datetime | None = None, base_url: str = "") -> T | Outcome:
+        """One unit of work on this hall (see `change`)."""
+        return change(self, work, answer, now=now, base_url=base_url)
+
+
+def change(hall: Any, work: Callable[[Session], Outcome], answer: Callable[[HallView, Outcome], T] | None = None,
+           *, now: datetime | None = None, base_url: str = "") -> T | Outcome:
+    """One unit of work: change the hall, stamp seqs, commit, then tell the clients.
+
+    In one write transaction: `work` makes the domain change and returns its Outcome;
+    each of its changes gets the next hall seq; the events are rendered; `answer`
+    renders the reply (and may write more of the same change, a print job, say).
+    After the commit the events go to the live hub, and the answer (or the Outcome)
+    is returned. A change that raises commits nothing and publishes nothing. The
+    database layer's retries, busy and dropped-connection answers apply to it whole.
+    `hall` is a Hall, or anything with its config, db, hub and clock.
+    """
+    now = now or hall.clock()
+
+    def op(s: Session) -> tuple[Any, list[Event]]:
+        out = work(s)
+        seqs = stamp(s, out)  # last but for rendering: the hall row stays locked only until commit
+        view = HallView(s, hall.config, now, base_url)
+        events = view.events(out, seqs)
+        return (answer(view, out) if answer is not None else out), events
+
+    result, events = hall.db.write(op)
+    hall.hub.publish(events)
+    return result
 
 
 def hall() -> Hall:

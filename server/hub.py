@@ -1,16 +1,30 @@
-"""The live hub: the /hall Socket.IO namespace, one `publish` for every change, in seq order.
+"""The live hub: the /hall namespace, one `publish` for every change, in seq order.
 
-Clients are told apart when they connect: people (staff and up, by the login cookie or a
-bearer token in the Socket.IO `auth`) join the staff room; devices, ticket holders and
-anonymous boards join the public room, whose copy of each event leaves out what
-server/state.py calls private. Each client is in one room and each room gets the events in
-seq order, so seq, gaps and resync work per client as before.
+Clients are told apart when they connect (docs/api.md, "Rooms"). Boards and people get the
+whole feed, as v1 describes it: people (staff and up, by the login cookie or a bearer token
+in the Socket.IO `auth`) join the staff room; display devices and anonymous boards the
+public room, whose copy of each event leaves out what server/state.py calls private.
+Phones, rating tablets and kiosks get only their own part, from the public copy:
+
+- a phone (`auth.ticket`) joins `ticket:<id>`: its ticket's events, its service's queue,
+  and the counters that serve its service or hold or wait for its ticket;
+- a rating tablet (a rating token and `auth.counter`) joins `rating:<n>`: counter n's events;
+- a kiosk (a kiosk token) joins `kiosks`, the services' figures (queue_changed and
+  counter_changed), and `kiosk:<name>`, where its tickets' print results are pushed
+  (`ticket_printed`, without a seq).
+
+Each client is in one room that carries seq'd events, and each room gets them in seq order.
+In a room that gets a part of the feed, each event also carries `prev_seq`, the seq of the
+previous event that room was sent: a client that has applied everything up to `prev_seq`
+has missed nothing, so seq, gaps and resync work per client as before.
 """
 from __future__ import annotations
 
+import collections
 import logging
 import threading
 import time
+from dataclasses import dataclass, field
 from typing import Any
 
 from flask import request, session
@@ -19,12 +33,46 @@ from flask_socketio import ConnectionRefusedError, SocketIO, emit, join_room
 from .auth import RateLimiter
 from .messages import message
 from .principals import principal_for
-from .state import AUDIENCES, PUBLIC, STAFF, HallView, for_audience
+from .state import AUDIENCES, PUBLIC, STAFF, Event, HallView, for_audience
 
 log = logging.getLogger(__name__)
 NAMESPACE = "/hall"
 GAP_WAIT_S = 0.5  # a missing seq this old is given up on; clients resync on the gap
 RESYNCS_PER_MINUTE, RESYNC_BURST = 20, 5  # a board resyncs once per gap; a loop of them is not a board
+KIOSKS = "kiosks"
+KIOSK_FIGURES = frozenset({"queue_changed", "counter_changed"})
+RATING_EVENTS = frozenset({"ticket_finished", "ticket_rated", "counter_changed"})
+
+
+@dataclass
+class Room:
+    """A room that gets part of the feed: who is in it, what it wants, the last seq it was sent."""
+
+    kind: str  # "ticket", "rating" or "kiosks"
+    members: int = 0
+    last: int = 0
+    counter: int | None = None  # rating:<n>
+    ticket: dict[str, Any] = field(default_factory=dict)  # ticket:<id>: HallView.about of its ticket
+
+    def wants(self, name: str, payload: dict[str, Any], about: dict[str, Any] | None) -> bool:
+        if self.kind == KIOSKS:
+            return name in KIOSK_FIGURES
+        if self.kind == "rating":
+            return name in RATING_EVENTS and payload.get("counter") == self.counter
+        if self.kind != "ticket":
+            return False  # kiosk:<actor>: print results only, pushed without a seq
+        t = self.ticket
+        if about is not None and about["id"] == t["id"]:
+            return True  # anything that happened to the ticket itself
+        waiting = t["status"] == "waiting"
+        if name == "queue_changed":
+            return waiting and payload.get("service") == t["service"]
+        if name == "counter_changed":
+            if payload.get("counter") in (t["counter"], t["target_counter"]):
+                return True
+            services = (payload.get("state") or {}).get("services") or ()
+            return waiting and t["target_counter"] is None and t["service"] in services
+        return False
 
 
 class Hub:
@@ -38,14 +86,19 @@ class Hub:
         self.socketio = socketio
         self.hall = hall
         self._lock = threading.Lock()
-        self._pending: dict[int, tuple[float, str, dict[str, Any]]] = {}
+        self._pending: dict[int, tuple[float, str, dict[str, Any], dict[str, Any] | None]] = {}
         self.last_seq = 0
+        self.rooms: dict[str, Room] = {}  # the rooms that get part of the feed, while someone is in them
+        self._rooms_lock = threading.Lock()
+        self._skipped = 0  # the last seq given up on: every room may have missed it
+        self._printed: collections.deque = collections.deque()  # print results from the printers' threads
         self._snapshot: tuple[tuple[int, int], dict[str, Any], dict[str, Any]] | None = None
         self._building = threading.Lock()
         self._started = 0  # snapshot reads begun so far; a caller may share one begun after it asked
         self._latest: tuple[int, tuple[dict[str, Any], dict[str, Any]]] | None = None
         self._outbox: Any = None
-        self.audience: dict[str, str] = {}  # sid -> the room it is in
+        self.audience: dict[str, str] = {}  # sid -> its audience (staff or public)
+        self.joined: dict[str, list[str]] = {}  # sid -> the partial rooms it is in
         self.resyncs = RateLimiter(RESYNCS_PER_MINUTE, burst=RESYNC_BURST)
 
     def start(self) -> None:
@@ -53,17 +106,65 @@ class Hub:
         self._outbox = self.socketio.server.eio.create_queue()
         self.socketio.start_background_task(self._emitter)
         self.socketio.start_background_task(self._sweep)
+        printers = getattr(self.hall, "printers", None)
+        if printers is not None:
+            printers.on_done = self.printed
 
-    def publish(self, events: list[tuple[int, str, dict[str, Any]]]) -> None:
-        """Send committed events to every display, in seq order; the request does not wait for it."""
+    # -- rooms -------------------------------------------------------------
+
+    def enter(self, sid: str, name: str, room: Room) -> None:
+        """Put a client in a partial room (before its snapshot: it then misses nothing sent after)."""
+        with self._rooms_lock:
+            have = self.rooms.setdefault(name, room)
+            have.members += 1
+            if room.ticket:
+                have.ticket = room.ticket
+        self.joined.setdefault(sid, []).append(name)
+        self.socketio.server.enter_room(sid, name, namespace=NAMESPACE)
+
+    def leave(self, sid: str) -> None:
+        """Take a client out of its partial rooms; a room nobody is in is forgotten."""
+        with self._rooms_lock:
+            for name in self.joined.pop(sid, ()):
+                room = self.rooms.get(name)
+                if room is not None:
+                    room.members -= 1
+                    if room.members <= 0:
+                        del self.rooms[name]
+
+    def _partial(self, name: str, payload: dict[str, Any], about: dict[str, Any] | None) -> None:
+        """Send an event (its public copy) to each partial room that wants it, with that room's prev_seq."""
+        with self._rooms_lock:
+            if about is not None and (mine := self.rooms.get(f"ticket:{about['id']}")) is not None:
+                mine.ticket = about  # where the ticket is now decides what its holder gets next
+            sends = []
+            for room_name, room in self.rooms.items():
+                if room.wants(name, payload, about):
+                    sends.append((room_name, max(room.last, self._skipped)))
+                    room.last = payload["seq"]
+        for room_name, prev in sends:
+            self.socketio.emit(name, {**payload, "prev_seq": prev}, namespace=NAMESPACE, to=room_name)
+
+    def printed(self, kiosk: str, body: dict[str, Any]) -> None:
+        """A print job ended: tell the kiosk that issued its ticket (called on a printer's thread)."""
+        self._printed.append((kiosk, body))  # the hub's own task sends it: printers run on OS threads
+
+    def _send_printed(self) -> None:
+        while self._printed:
+            kiosk, body = self._printed.popleft()
+            self.socketio.emit("ticket_printed", body, namespace=NAMESPACE, to=f"kiosk:{kiosk}")
+
+    def publish(self, events: list[Event]) -> None:
+        """Send committed events to their clients, in seq order; the request does not wait for it."""
         with self._lock:
             now = time.monotonic()
-            for seq, name, payload in events:
+            for event in events:
+                seq, name, payload = event
                 if seq > self.last_seq:
-                    self._pending[seq] = (now, name, payload)
+                    self._pending[seq] = (now, name, payload, getattr(event, "about", None))
             self._emit(self._take_ready(force=False))
 
-    def _take_ready(self, *, force: bool) -> list[tuple[str, dict[str, Any]]]:
+    def _take_ready(self, *, force: bool) -> list[tuple[str, dict[str, Any], dict[str, Any] | None]]:
         ready = []
         while self._pending:
             nxt = self.last_seq + 1
@@ -72,26 +173,32 @@ class Hub:
                 if not force or time.monotonic() - self._pending[oldest][0] < GAP_WAIT_S:
                     break
                 log.warning("seq %d..%d never arrived; skipping (clients will resync)", nxt, oldest - 1)
+                self._skipped = oldest - 1
                 nxt = oldest
-            _, name, payload = self._pending.pop(nxt)
+            _, name, payload, about = self._pending.pop(nxt)
             self.last_seq = nxt
-            ready.append((name, payload))
+            ready.append((name, payload, about))
         return ready
 
-    def _emit(self, ready: list[tuple[str, dict[str, Any]]]) -> None:
+    def _emit(self, ready: list[tuple[str, dict[str, Any], dict[str, Any] | None]]) -> None:
         if ready:  # taken under the lock, so batches enter the outbox in seq order
             self._outbox.put(ready)
 
     def _emitter(self) -> None:
         """The one task that talks to the clients, so a busy hall never slows a request."""
         while True:
-            for name, payload in self._outbox.get():
+            for name, payload, about in self._outbox.get():
                 public = for_audience(name, payload, PUBLIC)
                 if public is payload:  # nothing private in it: one packet for everyone
                     self.socketio.emit(name, payload, namespace=NAMESPACE, to=list(AUDIENCES))
                 else:
                     self.socketio.emit(name, payload, namespace=NAMESPACE, to=STAFF)
                     self.socketio.emit(name, public, namespace=NAMESPACE, to=PUBLIC)
+                if self.rooms:
+                    try:
+                        self._partial(name, public, about)
+                    except Exception:  # noqa: BLE001 - the boards' feed must outlive a bug in the rooms'
+                        log.exception("sending %s to the partial rooms", name)
                 if name == "ticket_called":
                     # Let every display's writer send the call before the rest of the batch:
                     # the number on the wall matters more than the counts beside it.
@@ -103,6 +210,8 @@ class Hub:
             if self._pending:
                 with self._lock:
                     self._emit(self._take_ready(force=True))
+            if self._printed:
+                self._send_printed()
 
     def snapshot(self, audience: str = STAFF) -> dict[str, Any]:
         """The hall snapshot as `audience` may see it; shared between callers while nothing has changed."""
@@ -125,9 +234,9 @@ class Hub:
         return pair[0] if audience == STAFF else pair[1]
 
 
-def _refuse(code: str) -> ConnectionRefusedError:
+def _refuse(code: str, **params: Any) -> ConnectionRefusedError:
     """The client's connect_error carries {message, data: {code}}, Socket.IO's own shape."""
-    return ConnectionRefusedError(message(code, _lang()), {"code": code})
+    return ConnectionRefusedError(message(code, _lang(), **params), {"code": code})
 
 
 def _lang() -> str:
@@ -135,11 +244,13 @@ def _lang() -> str:
     return best or "vi"
 
 
-def audience_of(auth: Any, h: Any) -> str:
-    """Which room a new /hall client joins; refuses bad credentials, and anonymous ones on a private hall.
+def rooms_of(auth: Any, h: Any) -> tuple[str, list[tuple[str, Room]]]:
+    """A new /hall client's audience and, unless it gets the whole feed, its partial rooms.
 
     People (staff and up) by the pages' login cookie or a bearer token in `auth.token`;
-    devices by their token; a citizen's phone by its ticket's token in `auth.ticket`.
+    devices by their token (a kiosk's gets the kiosk rooms; a rating tablet's with
+    `auth.counter` that counter's room); a citizen's phone by its ticket's token in
+    `auth.ticket`. Refuses bad credentials, and anonymous clients on a private hall.
     """
     from .queueing.models import Ticket
 
@@ -149,22 +260,34 @@ def audience_of(auth: Any, h: Any) -> str:
         principal = principal_for(h, token, via_cookie=False) if isinstance(token, str) and token else None
         if principal is None:
             raise _refuse("unauthenticated")
-        return STAFF if principal.at_least("staff") else PUBLIC
+        if principal.at_least("staff"):
+            return STAFF, []
+        if principal.is_device("kiosk"):
+            return PUBLIC, [(KIOSKS, Room(KIOSKS)), (f"kiosk:{principal.actor}", Room("kiosk"))]
+        counter = auth.get("counter")
+        if principal.is_device("rating") and counter is not None:
+            if isinstance(counter, bool) or not isinstance(counter, int) or h.config.counter(counter) is None:
+                raise _refuse("unknown_counter", counter=counter)
+            return PUBLIC, [(f"rating:{counter}", Room("rating", counter=counter))]
+        return PUBLIC, []
     if session.get("token"):
         principal = principal_for(h, session["token"], via_cookie=True)
         if principal is not None and principal.at_least("staff"):
-            return STAFF
+            return STAFF, []
     if ticket is not None:
         from sqlalchemy import select
 
+        from .state import HallView
+
         found = isinstance(ticket, str) and 0 < len(ticket) <= 64 and h.db.read(
-            lambda s: s.execute(select(Ticket.id).where(Ticket.token == ticket)).first()) is not None
+            lambda s: s.execute(select(Ticket).where(Ticket.token == ticket)).scalar_one_or_none())
         if not found:
             raise _refuse("unauthenticated")
-        return PUBLIC
+        about = HallView.about(found)
+        return PUBLIC, [(f"ticket:{about['id']}", Room("ticket", ticket=about))]
     if not h.config.display.public:
         raise _refuse("unauthenticated")
-    return PUBLIC
+    return PUBLIC, []
 
 
 def register(socketio: SocketIO, hub: Hub) -> None:
@@ -173,15 +296,20 @@ def register(socketio: SocketIO, hub: Hub) -> None:
     @socketio.on("connect", namespace=NAMESPACE)
     def connected(auth: Any = None) -> None:
         """Every new client starts from the full snapshot it may see."""
-        audience = audience_of(auth, hub.hall)
+        audience, rooms = rooms_of(auth, hub.hall)
         hub.audience[request.sid] = audience
-        join_room(audience)
+        if rooms:
+            for name, room in rooms:
+                hub.enter(request.sid, name, room)
+        else:
+            join_room(audience)
         emit("snapshot", hub.snapshot(audience))
 
     @socketio.on("disconnect", namespace=NAMESPACE)
     def disconnected(*_args: Any) -> None:
         """Forget the client."""
         hub.audience.pop(request.sid, None)
+        hub.leave(request.sid)
         hub.resyncs.forget(request.sid)
 
     @socketio.on("resync", namespace=NAMESPACE)

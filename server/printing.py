@@ -23,7 +23,7 @@ from __future__ import annotations
 import logging
 import time
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, Callable
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
@@ -35,6 +35,7 @@ from printer_drivers.settings import PrinterSettings, resolve_printer
 
 from .config import HallConfig
 from .messages import message
+from .queueing.estimate import Place
 from .queueing.models import Ticket
 from .records import Device, PrintJob
 from .storage import Database
@@ -65,15 +66,15 @@ def priority_name(config: HallConfig, category: str | None, lang: str) -> str:
     return ""
 
 
-def ticket_view(config: HallConfig, ticket: Ticket, ahead: int, wait_s: int | None, base_url: str) -> dict[str, Any]:
-    """What a printed ticket shows, decided at issue time (JSON, stored on the job)."""
+def ticket_view(config: HallConfig, ticket: Ticket, place: Place, base_url: str) -> dict[str, Any]:
+    """What a printed ticket shows, decided at issue time (JSON, stored on the job); `place` is the domain's."""
     lang = ticket.lang
     svc = config.service(ticket.service)
     footer = config.center.ticket_footer.get(lang) if config.center.ticket_footer else ""
     return {
         "center_name": config.center.name.get(lang), "service_name": svc.name.get(lang), "number": ticket.number,
-        "issued_at": ticket.issued_at.astimezone(config.center.tz).isoformat(), "people_ahead": ahead,
-        "estimated_wait_s": wait_s, "counters": [c.number for c in config.counters if ticket.service in c.services],
+        "issued_at": ticket.issued_at.astimezone(config.center.tz).isoformat(), "people_ahead": place.ahead,
+        "estimated_wait_s": place.wait_s, "counters": [c.number for c in config.counters if ticket.service in c.services],
         "qr_url": f"{base_url.rstrip('/')}/t/{ticket.token}", "footer": footer, "lang": lang,
         "priority": ticket.priority, "priority_name": priority_name(config, ticket.priority_category, lang),
     }
@@ -128,6 +129,7 @@ class Printers:
         self._busy: dict[str, int] = {}  # key -> the job its worker is on
         self._open: dict[int, _Open] = {}
         self._sweeper: Any = None
+        self.on_done: Callable[[str, dict[str, Any]], None] | None = None  # (kiosk actor, result): the live hub
         self.state: dict[str, dict[str, Any]] = {}
         for key in self.entries:
             self._state(key)
@@ -246,6 +248,27 @@ class Printers:
                                           .values(status=final, error=error[:300] if error else None,
                                                   error_code=code, updated_at=self.clock())))
         self._close(job_id)  # not before: if that write failed, the sweeper still ends the job
+        self._tell(job_id)
+
+    def _tell(self, job_id: int) -> None:
+        """Push a job's outcome to the kiosk that issued its ticket (it no longer asks every half second)."""
+        if self.on_done is None:
+            return
+
+        def read(s: Session) -> tuple[str, dict[str, Any]] | None:
+            job = s.get(PrintJob, job_id)
+            ticket = s.get(Ticket, job.ticket_id) if job is not None and job.ticket_id is not None else None
+            if ticket is None:
+                return None
+            return ticket.issued_by, {"number": ticket.number, "token": ticket.token, "job": job_id,
+                                      "print": job_status(s, ticket.id)}
+
+        try:
+            told = self.db.read(read)
+            if told is not None:
+                self.on_done(*told)
+        except Exception:  # the kiosk's fallback still finds the outcome
+            log.exception("telling the kiosk about print job %s", job_id)
 
     def _close(self, job_id: int) -> None:
         with self._lock:
@@ -288,6 +311,7 @@ class Printers:
                     self._open.setdefault(job_id, job)  # the next sweep tries again
                 raise
             self._failed(job.key, {}, reason, "printer_timeout")
+            self._tell(job_id)
 
     # -- status --------------------------------------------------------------
 

@@ -11,9 +11,8 @@ from sqlalchemy.orm import Session
 from .announce import announcement
 from .config import HallConfig
 from .queueing import estimate, routing
-from .queueing.engine import (
-    CounterChanged, Outcome, QueueChanged, TicketCalled, TicketFinished, TicketRated, stamp,
-)
+from .queueing.estimate import Place
+from .queueing.engine import CounterChanged, Outcome, QueueChanged, TicketCalled, TicketFinished, TicketRated
 from .queueing.models import DONE, NO_SHOW, WAITING, CounterState, Hall, Rating, ServiceDay, Ticket, TicketEvent
 from .people import full_names
 
@@ -38,6 +37,19 @@ class _Recent:
 
 
 _RECENT = _Recent(ttl_s=5.0)
+
+
+class Event(tuple):
+    """One live event, (seq, name, payload), and the ticket it concerns (for rooms; never sent)."""
+
+    def __new__(cls, seq: int, name: str, payload: dict[str, Any], about: dict[str, Any] | None = None) -> "Event":
+        event = super().__new__(cls, (seq, name, payload))
+        event.about = about  # HallView.about of the ticket
+        return event
+
+    seq = property(lambda self: self[0])
+    name = property(lambda self: self[1])
+    payload = property(lambda self: self[2])
 
 
 # -- who sees what ---------------------------------------------------------------
@@ -121,19 +133,20 @@ class HallView:
 
     # -- pieces ----------------------------------------------------------
 
-    def ticket(self, t: Ticket, *, with_token: bool, newest: bool = False) -> dict[str, Any]:
-        """A ticket as JSON; `newest`: it was just issued, so everyone waiting in its queue is ahead."""
+    def ticket(self, t: Ticket, *, with_token: bool, place: Place | None = None) -> dict[str, Any]:
+        """A ticket as JSON; `place`: where the domain put it as it was issued (what its paper says)."""
         if t.status != WAITING:
-            ahead = None
-        elif newest:
-            ahead = self.waiting(t.service, priority_only=t.priority) - 1
+            ahead = wait = None
+        elif place is not None:
+            ahead, wait = place.ahead, place.wait_s
         else:
             ahead = estimate.ahead_of(self.s, t)
+            wait = self.wait_for(t.service, ahead, t.target_counter)
         body = {
             "number": t.number, "service": t.service, "status": t.status, "priority": t.priority,
             "issued_at": self.config.center.iso(t.issued_at), "called_at": self.config.center.iso(t.called_at),
             "counter": t.counter, "waiting_ahead": ahead,
-            "estimated_wait_s": self.wait_for(t.service, ahead, t.target_counter) if ahead is not None else None,
+            "estimated_wait_s": wait,
             "priority_category": t.priority_category, "service_issued": t.service_issued,
             "started_at": self.config.center.iso(t.started_at), "finished_at": self.config.center.iso(t.finished_at),
             "business_day": t.business_day.isoformat(), "lang": t.lang,
@@ -235,48 +248,54 @@ class HallView:
             "server_time": self.config.center.iso(self.now),
         }
 
-    # -- broadcasts ------------------------------------------------------
+    # -- events ----------------------------------------------------------
 
-    def broadcasts(self, out: Outcome) -> list[tuple[int, str, dict[str, Any]]]:
-        """Stamp an outcome with seqs and build its Socket.IO events, inside its transaction."""
-        seqs = stamp(self.s, out)
+    def events(self, out: Outcome, seqs: list[int]) -> list[Event]:
+        """An outcome's Socket.IO events, one per change, with the seqs the unit of work stamped."""
+        about = self.about(out.ticket) if out.ticket is not None else None
         events = []
         for seq, change in zip(seqs, out.changes):
             if isinstance(change, TicketCalled):
                 t = self.s.get(Ticket, change.ticket_id)
-                events.append((seq, "ticket_called", {
+                events.append(Event(seq, "ticket_called", {
                     "seq": seq, "number": t.number, "service": t.service, "counter": change.counter,
                     "recall": change.recall, "called_at": self.config.center.iso(t.called_at),
                     "announce": announcement(self.config, t.number, change.counter),
-                }))
+                }, self.about(t)))
             elif isinstance(change, QueueChanged):
                 self._waiting = None  # counted after this change, not before
                 self.s.flush()
                 waiting = self.waiting(change.service)
-                events.append((seq, "queue_changed", {
+                events.append(Event(seq, "queue_changed", {
                     "seq": seq, "service": change.service, "waiting": waiting,
                     "estimated_wait_s": self.wait_for(change.service, waiting),
-                }))
+                }, about))
             elif isinstance(change, CounterChanged):
                 self._states = None
                 conf = self.config.counter(change.counter)
-                events.append((seq, "counter_changed", {
+                events.append(Event(seq, "counter_changed", {
                     "seq": seq, "counter": change.counter, "state": self.counter(change.counter),
                     # A counter that opens, pauses or closes changes its services' estimates.
                     "queues": self.queues(list(conf.services) if conf else []),
-                }))
+                }, about))
             elif isinstance(change, TicketFinished):
                 t = self.s.get(Ticket, change.ticket_id)
-                events.append((seq, "ticket_finished", {
+                events.append(Event(seq, "ticket_finished", {
                     "seq": seq, "number": t.number, "service": t.service, "counter": change.counter,
                     "finished_at": self.config.center.iso(t.finished_at),
-                }))
+                }, self.about(t)))
             elif isinstance(change, TicketRated):
                 t = self.s.get(Ticket, change.ticket_id)
-                events.append((seq, "ticket_rated", {
+                events.append(Event(seq, "ticket_rated", {
                     "seq": seq, "counter": t.counter, "service": t.service, "score": change.score,
-                }))
+                }, self.about(t)))
         return events
+
+    @staticmethod
+    def about(t: Ticket) -> dict[str, Any]:
+        """Where a ticket stands after a change: what the live hub routes its holder's events by."""
+        return {"id": t.id, "service": t.service, "status": t.status, "counter": t.counter,
+                "target_counter": t.target_counter}
 
 
 def counter_queue(s: Session, config: HallConfig, counter: int, now: datetime) -> dict[str, Any]:

@@ -264,6 +264,7 @@ setInterval(tick, 250);
 
 connectHall({
   token: state.token,  // the live feed is closed to anonymous clients when the public board is off
+  counter,  // with the rating token: only this counter's events (its finishes, ratings and name)
   events: [...HALL_EVENTS, "ticket_finished"],
   onSnapshot(snap) {
     const c = (snap.counters || []).find((x) => x.number === counter);

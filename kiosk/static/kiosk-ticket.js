@@ -4,19 +4,22 @@
 import { api } from "/static/api.js";
 import { qrSvg } from "/static/qr.js";
 
-const POLL_MS = 500;
-const POLL_FOR_MS = 15000;
+const WAIT_FOR_MS = 15000;  // no outcome by then: "unknown" (the citizen has the number and QR anyway)
+const CHECK_MS = 500;
+const POLL_MS = 3000;      // only while the live connection is down: the outcome is pushed otherwise
+const KEEP_PUSHED = 20;    // outcomes that came before the POST's answer
 
 const $ = (id) => document.getElementById(id);
 
 export class TicketScreen {
-  /** options: {i18n, token(), returnS, returnFailedS, onDone()} */
+  /** options: {i18n, token(), online(), returnS, returnFailedS, onDone()} */
   constructor(options) {
     Object.assign(this, options);
     this.ticket = null;
     this.print = null;
     this.timer = null;
     this.pollId = 0;
+    this.pushed = new Map();  // ticket token -> the print outcome pushed for it (`ticket_printed`)
     $("t-done").addEventListener("click", () => this.finish());
     $("t-reprint").addEventListener("click", () => this.reprint());
   }
@@ -29,7 +32,18 @@ export class TicketScreen {
     this.statusUrl = ticket.status_url || `${location.origin}/t/${encodeURIComponent(ticket.token)}`;
     this.render();
     this.countdown();
-    if (this.print.status === "queued") this.pollPrint();
+    if (this.print.status === "queued") this.awaitPrint();
+  }
+
+  /** `ticket_printed` from the server: a job of this kiosk ended (perhaps before the POST answered). */
+  printed(payload) {
+    if (!payload || !payload.token || !payload.print) return;
+    this.pushed.set(payload.token, payload.print);
+    while (this.pushed.size > KEEP_PUSHED) this.pushed.delete(this.pushed.keys().next().value);
+    if (this.ticket && payload.token === this.ticket.token && this.print.status === "queued") {
+      this.pollId += 1;
+      this.setPrint(payload.print);
+    }
   }
 
   get active() { return this.ticket !== null; }
@@ -80,23 +94,32 @@ export class TicketScreen {
     $("t-reprint").hidden = !failed;
   }
 
-  /** While the job is queued, ask for the ticket (its `print` field) every 500 ms, up to 15 s. */
-  async pollPrint() {
+  /** While the job is queued, wait for its outcome to be pushed, up to 15 s; ask for the
+   *  ticket (its `print` field) every few seconds only while the live connection is down. */
+  async awaitPrint() {
     const id = ++this.pollId;
     const token = this.ticket.token;
-    const deadline = Date.now() + POLL_FOR_MS;
-    while (id === this.pollId && Date.now() < deadline) {
-      await new Promise((r) => setTimeout(r, POLL_MS));
-      if (id !== this.pollId) return;
+    const deadline = Date.now() + WAIT_FOR_MS;
+    let asked = 0;
+    const ask = async () => {
+      asked = Date.now();
       try {
         const data = await api(`tickets/${encodeURIComponent(token)}`, { token: this.token(), timeoutMs: 3000 });
-        const print = data && data.print;
-        if (print && print.status && print.status !== "queued") {
-          this.setPrint(print);
-          return;
-        }
-      } catch { /* the next round tries again; the offline state is shown elsewhere */ }
+        return data && data.print;
+      } catch { return null; /* the next round tries again; the offline state is shown elsewhere */ }
+    };
+    const settle = (print) => {
+      if (id !== this.pollId || !print || !print.status || print.status === "queued") return false;
+      this.setPrint(print);
+      return true;
+    };
+    while (id === this.pollId && Date.now() < deadline) {
+      if (settle(this.pushed.get(token))) return;
+      if (!this.online() && Date.now() - asked >= POLL_MS && settle(await ask())) return;
+      await new Promise((r) => setTimeout(r, CHECK_MS));
     }
+    if (id !== this.pollId || this.print.status !== "queued") return;
+    if (settle(this.pushed.get(token)) || settle(await ask())) return;  // once more before giving up
     if (id === this.pollId && this.print.status === "queued") this.setPrint({ status: "unknown" });
   }
 
@@ -104,11 +127,12 @@ export class TicketScreen {
   async reprint() {
     const button = $("t-reprint");
     button.disabled = true;
+    this.pushed.delete(this.ticket.token);  // the earlier job's outcome is not the reprint's
     try {
       const data = await api(`tickets/${encodeURIComponent(this.ticket.token)}/reprint`,
         { method: "POST", body: {}, token: this.token() });
       this.setPrint((data && data.print) || { status: "queued" });
-      if (this.print.status === "queued") this.pollPrint();
+      if (this.print.status === "queued") this.awaitPrint();
     } catch { /* the failure stays on screen; the citizen still has the number and QR */ }
     finally { button.disabled = false; }
   }

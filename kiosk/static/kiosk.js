@@ -2,7 +2,7 @@
 
 import { api, ApiError, Backoff, NetworkError, pairedToken, randomId, sleep } from "/static/api.js";
 import { COMMON, clockText, createI18n } from "/static/i18n.js";
-import { connectHall } from "/static/live.js";
+import { HALL_EVENTS, connectHall } from "/static/live.js";
 import { KIOSK } from "./kiosk-i18n.js";
 import { PriorityCategories } from "./kiosk-priority.js";
 import { blockedReason, entries, fitTiles, groupServices, refreshTile, renderTiles } from "./kiosk-services.js";
@@ -36,7 +36,8 @@ const state = {
 let hall = null;
 const categories = new PriorityCategories(i18n);
 const ticketScreen = new TicketScreen({
-  i18n, token: () => state.token, returnS: config.returnS, returnFailedS: config.returnFailedS,
+  i18n, token: () => state.token, online: () => Boolean(hall && hall.online),
+  returnS: config.returnS, returnFailedS: config.returnFailedS,
   onDone: () => { goHome(); },
 });
 
@@ -205,7 +206,8 @@ async function loadServices() {
 
 function connectLive() {
   hall = connectHall({
-    token: state.token,  // the live feed is closed to anonymous clients when the public board is off
+    token: state.token,  // with a kiosk token: the services' figures, and this kiosk's print results
+    events: [...HALL_EVENTS, "ticket_printed"],
     onSnapshot(snap) {
       if (snap.center) {
         state.center = snap.center.name;
@@ -219,6 +221,7 @@ function connectLive() {
       renderTop();
     },
     onEvent(name, payload) {
+      if (name === "ticket_printed") { ticketScreen.printed(payload); return; }
       // A counter that opens, pauses or closes carries its services' new estimates.
       const queues = name === "queue_changed" ? [payload] : name === "counter_changed" ? payload.queues || [] : [];
       for (const queue of queues) {

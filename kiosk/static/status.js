@@ -135,7 +135,9 @@ function refetchSoon(immediate = false) {
 function relevant(name, payload) {
   const t = state.ticket;
   if (!t || state.missing) return false;
-  if (name === "ticket_called") return payload.number === t.number && payload.service === t.service;
+  // The server sends this page only its ticket's room (docs/api.md, "Rooms"); what is in it
+  // and changes what the page shows still decides whether to ask for the ticket again.
+  if (name === "ticket_called" || name === "ticket_finished") return payload.number === t.number && payload.service === t.service;
   if (name === "queue_changed") return payload.service === t.service && t.status === "waiting";
   if (name === "counter_changed") {
     if (payload.counter === t.counter || payload.counter === t.target_counter) return true;

@@ -1,12 +1,13 @@
 """Counter actions by staff: call, recall, start, finish, no-show, transfer, pause, resume."""
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Callable
 
 from flask import g, jsonify
 from sqlalchemy.orm import Session
 
 from ..context import hall
+from ..queueing.engine import Outcome
 from ..queueing.errors import Invalid, NotFound
 from ..queueing.models import Rating, Ticket
 from ..state import HallView, counter_queue
@@ -24,22 +25,35 @@ def check_counter(n: int) -> None:
         raise ApiError(403, "wrong_counter", counter=p.counter)
 
 
+# The engine's counter operations, by name: each a plain call that readers and tools can follow.
+OPERATIONS: dict[str, Callable[..., Outcome]] = {
+    "call_next": lambda e, s, n, **kw: e.call_next(s, n, **kw),
+    "call_ticket": lambda e, s, n, **kw: e.call_ticket(s, n, **kw),
+    "recall": lambda e, s, n, **kw: e.recall(s, n, **kw),
+    "start": lambda e, s, n, **kw: e.start(s, n, **kw),
+    "finish": lambda e, s, n, **kw: e.finish(s, n, **kw),
+    "no_show": lambda e, s, n, **kw: e.no_show(s, n, **kw),
+    "transfer": lambda e, s, n, **kw: e.transfer(s, n, **kw),
+    "take": lambda e, s, n, **kw: e.take(s, n, **kw),
+    "leave": lambda e, s, n, **kw: e.leave(s, n, **kw),
+    "pause": lambda e, s, n, **kw: e.pause(s, n, **kw),
+    "resume": lambda e, s, n, **kw: e.resume(s, n, **kw),
+}
+
+
 def act(n: int, operation: str, **params: Any):
-    """Run one engine operation for counter n, commit, then tell the hall."""
+    """Run one engine operation for counter n as one unit of work, and answer with the ticket and counter."""
     h, p = hall(), g.principal
     check_counter(n)
     now, base = h.clock(), base_url()
+    run = OPERATIONS[operation]
 
-    def op(s):
-        out = getattr(h.engine, operation)(s, n, actor=p.actor, now=now, **params)
-        view = HallView(s, h.config, now, base)
-        events = view.broadcasts(out)
+    def answer(view: HallView, out: Outcome) -> dict[str, Any]:
         ticket = view.ticket(out.ticket, with_token=True) if out.ticket is not None else None
-        return {"ticket": ticket, "counter": view.counter(n, with_token=True)}, events
+        return {"ticket": ticket, "counter": view.counter(n, with_token=True)}
 
-    result, events = h.db.write(op)
-    h.hub.publish(events)
-    return jsonify(result)
+    return jsonify(h.change(lambda s: run(h.engine, s, n, actor=p.actor, now=now, **params), answer,
+                            now=now, base_url=base))
 
 
 @api.post("/counters/<int:n>/call-next")
@@ -177,12 +191,9 @@ def rate_at_counter(n: int):
     comment = optional_str(data, "comment", 1000)
     now = h.clock()
 
-    def op(s):
-        out = h.engine.rate_at_counter(s, n, score=score, reason=reason, comment=comment, actor=p.actor, now=now)
-        return out.ticket.number, HallView(s, h.config, now).broadcasts(out)
-
-    number, events = h.db.write(op)
-    h.hub.publish(events)
+    number = h.change(
+        lambda s: h.engine.rate_at_counter(s, n, score=score, reason=reason, comment=comment, actor=p.actor, now=now),
+        lambda view, out: out.ticket.number, now=now)
     return jsonify({"rating": {"number": number, "score": score, "reason": reason}}), 201
 
 

@@ -6,6 +6,7 @@ from sqlalchemy import select
 
 from ..context import hall
 from ..queueing.engine import scoped_key
+from ..queueing.estimate import place_of
 from ..queueing.errors import Invalid, NotFound
 from ..printing import add_job, job_status, ticket_view
 from ..queueing.models import Ticket
@@ -56,22 +57,20 @@ def issue():
 
     base = base_url()
 
-    def op(s):
-        out = h.engine.issue(s, service=service, actor=p.actor, now=now, priority=priority, category=category,
-                             lang=lang, idempotency_key=key)
-        view = HallView(s, h.config, now, base)
+    def answer(view, out):
+        ticket = view.ticket(out.ticket, with_token=True, place=out.place)
         if out.replayed:
-            return view.ticket(out.ticket, with_token=True), [], True, None, job_status(s, out.ticket.id)
-        events = view.broadcasts(out)
-        ticket = view.ticket(out.ticket, with_token=True, newest=True)
+            return ticket, True, None, job_status(view.s, out.ticket.id)
         job = None
         if p.printer:  # the job is committed with its ticket: a crash loses neither
-            paper = ticket_view(h.config, out.ticket, ticket["waiting_ahead"], ticket["estimated_wait_s"], base)
-            job = add_job(s, out.ticket, p.printer, paper, now).id
-        return ticket, events, False, job, {"status": "queued" if job else "none"}
+            paper = ticket_view(h.config, out.ticket, out.place, base)
+            job = add_job(view.s, out.ticket, p.printer, paper, now).id
+        return ticket, False, job, {"status": "queued" if job else "none"}
 
-    ticket, events, replayed, job, printing = h.db.write(op)
-    h.hub.publish(events)
+    ticket, replayed, job, printing = h.change(
+        lambda s: h.engine.issue(s, service=service, actor=p.actor, now=now, priority=priority, category=category,
+                                 lang=lang, idempotency_key=key),
+        answer, now=now, base_url=base)
     if job is not None:
         h.printers.submit(job, p.printer)
     resp = jsonify({"ticket": ticket, "print": printing})
@@ -105,14 +104,9 @@ def rate(token: str):
     data = body()
     score = int_between(data, "score", 1, 4)
     comment = optional_str(data, "comment", 1000)
-    now, base = h.clock(), base_url()
-
-    def op(s):
-        ticket = _ticket(s, token)
-        out = h.engine.rate(s, ticket, score=score, comment=comment, actor=p.actor, now=now)
-        return HallView(s, h.config, now, base).broadcasts(out)
-
-    h.hub.publish(h.db.write(op))
+    now = h.clock()
+    h.change(lambda s: h.engine.rate(s, _ticket(s, token), score=score, comment=comment, actor=p.actor, now=now),
+             now=now)
     return jsonify({"rating": {"score": score, "comment": comment}}), 201
 
 
@@ -140,13 +134,8 @@ def cancel(token: str):
     h, p = hall(), g.principal
     now, base = h.clock(), base_url()
 
-    def op(s):
-        out = h.engine.cancel(s, _ticket(s, token), actor=p.actor, now=now)
-        view = HallView(s, h.config, now, base)
-        return view.ticket(out.ticket, with_token=True), view.broadcasts(out)
-
-    ticket, events = h.db.write(op)
-    h.hub.publish(events)
+    ticket = h.change(lambda s: h.engine.cancel(s, _ticket(s, token), actor=p.actor, now=now),
+                      lambda view, out: view.ticket(out.ticket, with_token=True), now=now, base_url=base)
     return jsonify({"ticket": ticket})
 
 
@@ -170,8 +159,7 @@ def reprint(token: str):
         printer = p.printer or (last.printer if last else None)
         if printer is None:
             raise ApiError(409, "no_printer")
-        view = HallView(s, h.config, now, base).ticket(ticket, with_token=True)
-        paper = ticket_view(h.config, ticket, view["waiting_ahead"] or 0, view["estimated_wait_s"], base)
+        paper = ticket_view(h.config, ticket, place_of(s, h.config, ticket), base)
         return add_job(s, ticket, printer, paper, now).id, printer
 
     job, printer = h.db.write(op)

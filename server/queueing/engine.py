@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from ..config import HallConfig
 from . import routing
+from .estimate import Place, place_of_newest
 from .errors import Conflict, Forbidden, Invalid, NotFound
 from .models import (
     ACTIVE, CALLED, CANCELLED, DONE, NO_SHOW, SERVING, WAITING,
@@ -119,6 +120,8 @@ class Engine(Ratings):
         s.flush()
         out = Outcome(ticket=ticket, changes=[QueueChanged(service)])
         self._event(s, out, "issued", ticket, actor, now, priority=ticket.priority)
+        with s.no_autoflush:  # the event row waits for its seq (see stamp)
+            out.place = place_of_newest(s, self.config, ticket)
         return out
 
     # -- calling ---------------------------------------------------------

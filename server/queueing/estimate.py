@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import and_, func, or_, select
@@ -76,3 +77,32 @@ def ahead_of(s: Session, ticket: Ticket) -> int:
             t.status == WAITING, t.business_day == ticket.business_day, t.service == ticket.service, before,
         )
     ).scalar_one()
+
+
+@dataclass(frozen=True)
+class Place:
+    """Where a ticket stands in its queue: the people ahead of it and the estimated wait."""
+
+    ahead: int
+    wait_s: int | None
+
+
+def place_of_newest(s: Session, config: HallConfig, ticket: Ticket) -> Place:
+    """The place of a ticket just issued: everyone waiting in its queue is ahead (only the
+    priority ones for a priority ticket). This is what its paper and its holder are told."""
+    counts = waiting_counts(s, ticket.business_day, ticket.service)
+    priority = counts.get((ticket.service, True), 0)
+    ahead = max(0, (priority if ticket.priority else priority + counts.get((ticket.service, False), 0)) - 1)
+    states = {c.number: c for c in s.execute(select(CounterState)).scalars()}
+    avg = average_service_s(s, config, ticket.service, ticket.business_day)
+    return Place(ahead, wait_s(ahead, avg, open_counters(config, states, ticket.service)))
+
+
+def place_of(s: Session, config: HallConfig, ticket: Ticket) -> Place:
+    """The place of a ticket now (a reprint): none ahead and no estimate once it has left the queue."""
+    if ticket.status != WAITING:
+        return Place(0, None)
+    ahead = ahead_of(s, ticket)
+    states = {c.number: c for c in s.execute(select(CounterState)).scalars()}
+    avg = average_service_s(s, config, ticket.service, ticket.business_day)
+    return Place(ahead, wait_s(ahead, avg, open_counters(config, states, ticket.service, ticket.target_counter)))

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from .estimate import Place
 from .models import Ticket, TicketEvent
 
 
@@ -49,3 +50,4 @@ class Outcome:
     changes: list[Change] = field(default_factory=list)
     events: list[TicketEvent] = field(default_factory=list)
     replayed: bool = False
+    place: Place | None = None  # issue: where the new ticket stands (what is printed on it)

@@ -10,6 +10,9 @@
 //
 // Guarantees: events reach onEvent in seq order, each once; an event whose seq is not newer
 // than what the client already has is ignored; a gap in seq makes the client emit `resync`,
+// (a client in a room that gets part of the feed, a phone, a rating tablet, a kiosk, is sent
+// each event's `prev_seq`, the seq of the event its room was sent before: a gap there is a
+// `prev_seq` newer than what the client has applied, not a seq that skips one),
 // whose acknowledgement is the snapshot (events arriving meanwhile are held and applied after
 // it). The connection retries forever with backoff; a watchdog pings the server so a dead
 // network is noticed within seconds, not after Engine.IO's ~45 s ping timeout.
@@ -23,6 +26,7 @@ export function connectHall({
   namespace = "/hall",
   token = null,             // a device token (or a person's bearer token), sent as the Socket.IO auth
   ticket = null,            // a citizen's ticket token (the phone page), when there is no device token
+  counter = null,           // a rating tablet's counter: with a rating token, only that counter's events
   events = HALL_EVENTS,
   onSnapshot = () => {},
   onEvent = () => {},
@@ -34,7 +38,7 @@ export function connectHall({
   const socket = io(url + namespace, {
     // Without either, the connection is anonymous: it gets the public feed while the public
     // board is on, and is refused when it is off. Staff pages are told apart by their cookie.
-    auth: token ? { token } : ticket ? { ticket } : undefined,
+    auth: token ? (counter != null ? { token, counter } : { token }) : ticket ? { ticket } : undefined,
     reconnection: true,
     reconnectionAttempts: Infinity,
     reconnectionDelay: 500,
@@ -95,7 +99,9 @@ export function connectHall({
     if (resyncing) { held.push([name, payload]); return; }
     if (seq === null) { held.push([name, payload]); resync(); return; }
     if (payload.seq <= seq) return;             // already seen, or covered by a snapshot
-    if (payload.seq > seq + 1) {                // a gap: fetch the whole picture again
+    // The event before this one, in this client's room: the one before in the hall, unless it is told.
+    const prev = typeof payload.prev_seq === "number" ? payload.prev_seq : payload.seq - 1;
+    if (prev > seq) {                           // a gap: fetch the whole picture again
       held.push([name, payload]);
       resync();
       return;

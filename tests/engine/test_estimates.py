@@ -12,6 +12,7 @@ import pytest
 import yaml
 
 from server.queueing import estimate
+from server.queueing.engine import stamp
 from server.state import HallView
 from tests.conftest import demo_config_data
 
@@ -85,8 +86,11 @@ def test_a_ticket_with_people_ahead_never_reads_no_wait(db, engine, config, noon
 
 def test_a_counter_that_opens_sends_its_services_new_estimates(db, engine, config, noon):
     issue(db, engine, noon, service="LD")
-    out_and_events = db.write(lambda s: HallView(s, config, noon).broadcasts(
-        engine.take(s, 8, actor="user:lan", now=noon)))
+    def take(s):
+        out = engine.take(s, 8, actor="user:lan", now=noon)
+        return HallView(s, config, noon).events(out, stamp(s, out))
+
+    out_and_events = db.write(take)
     (_, name, payload), = out_and_events
     assert name == "counter_changed"
     assert payload["queues"] == [{"service": "LD", "waiting": 1, "estimated_wait_s": 420}]
