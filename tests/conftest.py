@@ -53,19 +53,23 @@ def noon() -> datetime:
 
 @pytest.fixture
 def in_process(tmp_path_factory):
-    """in_process(config=None, *, start=True, **hall_config_kwargs) -> a started InProcessHall, stopped after the test.
+    """in_process(config=None, *, start=True, folder=None, **hall_config_kwargs) -> a started InProcessHall,
+    stopped after the test.
 
     `config` is a hall config dict (default: `hall_config(**hall_config_kwargs)`, the demo hall
-    open all day); the app runs in threading mode with the test's clock (`hall.later(...)`).
+    open all day), written to `folder` (a fresh one by default; pass the same folder again
+    for a "restarted" hall on the same database). The app runs in threading mode with the
+    test's clock (`hall.later(...)`).
     """
     from tests.support.app import InProcessHall
     from tests.support.hall import hall_config
 
     made: list[InProcessHall] = []
 
-    def make(config: dict | None = None, *, start: bool = True, **hall_kwargs) -> InProcessHall:
-        hall = InProcessHall(tmp_path_factory.mktemp("hall"), config if config is not None else hall_config(**hall_kwargs),
-                             start=start)
+    def make(config: dict | None = None, *, start: bool = True, folder: Path | None = None,
+             **hall_kwargs) -> InProcessHall:
+        hall = InProcessHall(folder or tmp_path_factory.mktemp("hall"),
+                             config if config is not None else hall_config(**hall_kwargs), start=start)
         made.append(hall)
         return hall
 

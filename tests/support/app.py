@@ -17,6 +17,7 @@ The `in_process` fixture (tests/conftest.py) makes them and stops them after the
 from __future__ import annotations
 
 import json as jsonlib
+import os
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -26,6 +27,27 @@ from tests.support.auth import PASSWORD
 from tests.support.hall import write_config
 
 BUSY_TIMEOUT_S = 0.5  # a held lock is reported this soon: tests that hold one need not wait 5 s
+_template: list[Path] = []  # one migrated SQLite database per test run, copied for each new hall
+
+
+def migrated_database(path: Path) -> None:
+    """Put a migrated, empty hall database at `path`: a copy of one migrated once per run.
+
+    create_app migrates in a child process (seconds on a busy machine); a database already at
+    the head revision skips that, so each in-process hall starts in a fraction of a second.
+    """
+    import shutil
+    import tempfile
+
+    from server.storage import Database
+
+    if not _template:
+        folder = Path(tempfile.mkdtemp(prefix="hallq-template-"))
+        db = Database(f"sqlite:///{folder / 'hallq.db'}", synchronous="off")
+        db.migrate()
+        db.inline_engine.dispose()  # the last connection closes: the WAL is checkpointed into the file
+        _template.append(folder / "hallq.db")
+    shutil.copyfile(_template[0], path)
 
 
 class Reply:
@@ -63,6 +85,9 @@ class InProcessHall:
         data = {**config, "server": {**config.get("server", {}), "async_mode": "threading",
                                      "login_attempts_per_minute": 100000}}
         self.config_path = write_config(folder, data)
+        fresh = folder / "hallq.db"
+        if not data["server"].get("database_url") and not fresh.exists() and "HALLQ_DATABASE_URL" not in os.environ:
+            migrated_database(fresh)
         self.now = datetime.now(timezone.utc).replace(microsecond=0)
         self.app = create_app(self.config_path, {"ASYNC_MODE": "threading", "TESTING": True},
                               clock=lambda: self.now, busy_timeout_s=busy_timeout_s)
@@ -93,6 +118,18 @@ class InProcessHall:
     def __exit__(self, *_exc: Any) -> None:
         self.stop()
 
+    @property
+    def sqlite_path(self) -> Path | None:
+        """The SQLite file this hall uses, when it uses one."""
+        url = self.hall.db.url
+        return Path(url.removeprefix("sqlite:///")) if url.startswith("sqlite:///") else None
+
+    def cli(self, *args: str, input: str | None = None, check: bool = True):
+        """Run the real `hallq ARGS` (a process) against this hall's config and database."""
+        from tests.support.cli import run_hallq
+
+        return run_hallq(*args, config=self.config_path, input=input, check=check)
+
     def later(self, **delta: float) -> datetime:
         """Move the hall's clock on."""
         self.now += timedelta(**delta)
@@ -102,6 +139,8 @@ class InProcessHall:
 
     def person(self, name: str, role: str, full_name: str | None = None) -> str:
         """A person made through the admin API (an admin is made directly the first time); their token."""
+        if role == "admin" and "_admin" not in self.tokens and full_name is None:
+            self.tokens[name] = self.admin(name)  # the first admin is made directly, by the name asked for
         if name not in self.tokens:
             body = {"username": name, "role": role, "password": PASSWORD}
             if full_name is not None:
@@ -111,12 +150,13 @@ class InProcessHall:
             self.tokens[name] = self.login(name)
         return self.tokens[name]
 
-    def admin(self) -> str:
+    def admin(self, name: str = "root") -> str:
+        """The token of the admin that makes everyone else (made directly in the database, once)."""
         if "_admin" not in self.tokens:
             from server import auth
 
-            self.hall.db.write(lambda s: auth.add_user(s, "root", "admin", PASSWORD, self.now))
-            self.tokens["_admin"] = self.login("root")
+            self.hall.db.write(lambda s: auth.add_user(s, name, "admin", PASSWORD, self.now))
+            self.tokens["_admin"] = self.login(name)
         return self.tokens["_admin"]
 
     def login(self, name: str, password: str = PASSWORD) -> str:
