@@ -21,6 +21,7 @@ import os
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any, Iterable
 
 from tests.support.auth import PASSWORD
@@ -53,8 +54,9 @@ def migrated_database(path: Path) -> None:
 class Reply:
     """A test client's response with requests' names: status_code, json(), text, headers."""
 
-    def __init__(self, resp: Any) -> None:
+    def __init__(self, resp: Any, method: str = "GET", path: str = "/") -> None:
         self.raw = resp
+        self.request = SimpleNamespace(method=method, path_url=path)
         self.status_code = resp.status_code
         self.headers = resp.headers
         self.content = resp.get_data()
@@ -65,6 +67,9 @@ class Reply:
 
     def get_json(self) -> Any:  # Flask's name, for tests written against the test client
         return self.json() if self.content else None
+
+    def raise_for_status(self) -> None:
+        assert self.status_code < 400, f"{self.request.method} {self.request.path_url}: {self.status_code} {self.text[:300]}"
 
     def get_data(self, as_text: bool = False) -> Any:
         return self.text if as_text else self.content
@@ -190,7 +195,7 @@ class InProcessHall:
     def request(self, method: str, path: str, **kw: Any) -> Reply:
         """LiveServer.request's twin: the answer reads like requests' (status_code, json(), text)."""
         kw.pop("timeout", None)
-        return Reply(self.call(method, path, **kw))
+        return Reply(self.call(method, path, **kw), method, path if path.startswith("/") else f"/api/v1/{path}")
 
     def get(self, path: str, **kw: Any) -> Reply:
         return self.request("GET", path, **kw)
