@@ -60,7 +60,10 @@ class Reply:
         self.status_code = resp.status_code
         self.headers = resp.headers
         self.content = resp.get_data()
-        self.text = resp.get_data(as_text=True)
+
+    @property
+    def text(self) -> str:
+        return self.content.decode("utf-8", errors="replace")
 
     def json(self) -> Any:
         return jsonlib.loads(self.content)
@@ -161,7 +164,7 @@ class InProcessHall:
             from server import auth
 
             self.hall.db.write(lambda s: auth.add_user(s, name, "admin", PASSWORD, self.now))
-            self.tokens["_admin"] = self.login(name)
+            self.tokens["_admin"] = self.tokens[name] = self.login(name)
         return self.tokens["_admin"]
 
     def login(self, name: str, password: str = PASSWORD) -> str:
@@ -254,7 +257,7 @@ class _Auth:
     def make(self, **names: Iterable[str]) -> dict[str, dict[str, str]]:
         people = ("staff", "supervisor", "admin")
         jobs = [(kind, name) for kind, some in names.items() for name in some]
-        self.hall.admin()  # once, before the threads below
+        self.hall.admin(next(iter(names.get("admin", ())), "root"))  # once, before the threads below
 
         def one(job: tuple[str, str]) -> str:
             kind, name = job
