@@ -1,6 +1,7 @@
 """What every request needs: the config, the database, the engine, the hub, the limiters."""
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -60,6 +61,7 @@ class Hall:
         self.hub.socketio.server.eio.shutdown()  # Engine.IO's own ping task
         self.hasher.stop()
         self.db.stop()
+        logging.getLogger(__name__).info("hallq stopped: %s", self.config_path)
 
 
 def hall() -> Hall:
