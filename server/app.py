@@ -7,7 +7,6 @@ from pathlib import Path
 from typing import Any, Callable
 
 from flask import Flask, jsonify
-from flask_socketio import SocketIO
 from sqlalchemy.orm import Session
 from werkzeug.exceptions import HTTPException
 
@@ -15,6 +14,7 @@ from .auth import RateLimiter
 from .announce import announcement
 from .config import ConfigError, config_path, database_url, load_config
 from .context import Hall
+from .extensions import make_socketio
 from .hashing import Hasher
 from .hub import Hub, register
 from .printing import Printers
@@ -63,8 +63,7 @@ def create_app(config_file: str | Path | None = None, overrides: dict[str, Any] 
     app.json.ensure_ascii = False
     app.json.sort_keys = False
 
-    # One Socket.IO server per app: tests build several apps in one process, each with its own clients.
-    socketio = SocketIO(app, async_mode=async_mode)
+    socketio = make_socketio(app, async_mode)
     hall = Hall(config=config, config_path=path, db=db, engine=Engine(config), hub=None,  # type: ignore[arg-type]
                 printers=None,  # type: ignore[arg-type]
                 issue_limiter=RateLimiter(config.server.kiosk_tickets_per_minute),

@@ -181,7 +181,7 @@ class Printers:
             sweeper, self._sweeper = self._sweeper, None
             threads, self._threads = self._threads, []
             queues = {key: queue for key, (queue, _) in self._workers.items()}
-            self._workers = {key: (queue, generation + 1) for key, (queue, generation) in self._workers.items()}
+            self._workers = {}  # every worker is no longer current; the next job starts a new one
         self._stopped.set()
         for key, _ in threads:  # a replaced worker shares its queue with its successor: one each
             queues[key].put(None)  # wakes an idle worker, which then finds it is no longer current
@@ -209,7 +209,8 @@ class Printers:
 
     def _current(self, key: str, generation: int) -> bool:
         with self._lock:
-            return self._workers[key][1] == generation
+            worker = self._workers.get(key)  # none after stop()
+            return worker is not None and worker[1] == generation
 
     def _work(self, key: str, queue: Any, generation: int) -> None:
         empty = osthreads.real("queue").Empty

@@ -46,6 +46,26 @@ def test_a_stopped_hall_starts_again_where_it_was(tmp_path):
     assert threads() == before
 
 
+def test_a_restarted_hall_prints_again(tmp_path):
+    """stop() ends the printer workers; after start() the next ticket gets a new one."""
+    with InProcessHall(tmp_path, hall_config()) as hall:
+        kiosk = hall.device("k1", "kiosk", printer="dummy://")
+        for _ in range(2):
+            ticket = hall.post("tickets", {"service": "HT"}, token=kiosk).json()["ticket"]
+            _wait_printed(hall, ticket["token"])
+            hall.stop()
+            hall.start()
+
+
+def _wait_printed(hall, token: str, timeout: float = 20.0) -> None:
+    import time
+
+    deadline = time.monotonic() + timeout
+    while (status := hall.get(f"tickets/{token}").json()["print"]["status"]) != "printed":
+        assert time.monotonic() < deadline and status == "queued", status
+        time.sleep(0.05)
+
+
 def test_the_socketio_client_hears_a_change_in_seq_order(tmp_path):
     with InProcessHall(tmp_path, hall_config()) as hall:
         board = hall.socketio(token=hall.device("board", "display"))
