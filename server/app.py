@@ -2,9 +2,9 @@
 from __future__ import annotations
 
 import logging
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 from flask import Flask, jsonify
 from sqlalchemy.orm import Session
@@ -15,17 +15,17 @@ from .auth import RateLimiter
 from .announce import announcement
 from .config import ConfigError, config_path, database_url, load_config
 from .context import Hall
-from .extensions import socketio
+from .extensions import make_socketio
 from .hashing import Hasher
 from .hub import Hub, register
-from .closing import start_daily_close
 from .printing import Printers
 from .queueing.engine import Engine
 from .queueing.models import Hall as HallRow
-from .storage import Database
+from .queueing.clock import utcnow
+from .storage import BUSY_TIMEOUT_S, Database
 
 
-def open_database(path: Path | None = None, *, isolated: bool = False):
+def open_database(path: Path | None = None, *, isolated: bool = False, busy_timeout_s: float = BUSY_TIMEOUT_S):
     """Load the config and open (and migrate) its database: the start of every command."""
     path = path or config_path()
     config = load_config(path)
@@ -34,16 +34,23 @@ def open_database(path: Path | None = None, *, isolated: bool = False):
     except ValueError as err:
         raise ConfigError(f"{path}: voice: {err}") from None
     db = Database(database_url(config, path), synchronous=config.server.sqlite_synchronous,
-                  threads=config.server.db_threads)
+                  threads=config.server.db_threads, busy_timeout_s=busy_timeout_s)
     db.migrate(isolated=isolated)
     db.ensure_counters([c.number for c in config.counters])
     return config, path, db
 
 
-def create_app(config_file: str | Path | None = None, overrides: dict[str, Any] | None = None) -> Flask:
-    """Build the hall server; the async mode comes from config (eventlet or threading)."""
-    overrides = overrides or {}
-    config, path, db = open_database(config_path(str(config_file) if config_file else None), isolated=True)
+def create_app(config_file: str | Path | None = None, overrides: dict[str, Any] | None = None, *,
+               clock: Callable[[], datetime] = utcnow, busy_timeout_s: float = BUSY_TIMEOUT_S) -> Flask:
+    """Build the hall server; the async mode comes from config (eventlet or threading).
+
+    Building starts nothing: `app.extensions["hallq"].start()` starts the database threads,
+    the live hub, the printers and the daily close, and `.stop()` ends them. `clock` is the
+    hall's time (tests move it); `busy_timeout_s`, how long a write waits for a held lock.
+    """
+    overrides = dict(overrides or {})
+    config, path, db = open_database(config_path(str(config_file) if config_file else None), isolated=True,
+                                     busy_timeout_s=busy_timeout_s)
     async_mode = overrides.pop("ASYNC_MODE", None) or config.server.async_mode
     app = Flask(__name__)
     with Session(db.inline_engine) as s:
@@ -57,19 +64,16 @@ def create_app(config_file: str | Path | None = None, overrides: dict[str, Any] 
     app.json.ensure_ascii = False
     app.json.sort_keys = False
 
-    socketio.init_app(app, async_mode=async_mode)
+    socketio = make_socketio(app, async_mode)
     hall = Hall(config=config, config_path=path, db=db, engine=Engine(config), hub=None,  # type: ignore[arg-type]
                 printers=None,  # type: ignore[arg-type]
                 issue_limiter=RateLimiter(config.server.kiosk_tickets_per_minute),
                 login_limiter=RateLimiter(config.server.login_attempts_per_minute),
-                login_total=RateLimiter(config.server.login_total_per_minute), hasher=Hasher(config.server.hash_threads))
+                login_total=RateLimiter(config.server.login_total_per_minute), hasher=Hasher(config.server.hash_threads),
+                clock=clock)
     hall.hub = Hub(socketio, hall)
-    hall.printers = Printers(config, db, hall.clock)
+    hall.printers = Printers(config, db, lambda: hall.clock())  # the hall's clock, even one a test swaps
     app.extensions["hallq"] = hall
-    db.start(green=async_mode == "eventlet")
-    hall.hub.start()
-    hall.printers.recover()
-    start_daily_close(hall, socketio)
     register(socketio, hall.hub)
 
     from display import bp as display_bp

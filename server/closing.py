@@ -15,7 +15,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, field
 from datetime import date, datetime, time as dtime, timedelta, timezone
-from typing import Any
+from typing import Any, Callable
 
 from sqlalchemy import Date, and_, delete, func, insert, literal, or_, select, update
 from sqlalchemy.orm import Session
@@ -243,22 +243,31 @@ def run_close(hall: Any, now: datetime | None = None, settings: ReportsSettings 
     return result
 
 
-def _loop(hall: Any, socketio: Any) -> None:
-    while True:
+def _loop(hall: Any, stopped: Any) -> None:
+    while not stopped.is_set():
         try:
             run_close(hall)
         except Exception:  # noqa: BLE001 - a bad night must not end the server's closes
             log.exception("daily close failed; retrying in %.0f s", RETRY_S)
-            socketio.sleep(RETRY_S)
+            stopped.wait(RETRY_S)
             continue
         wake = next_close(hall.clock(), hall.config)
-        while (left := (wake - hall.clock()).total_seconds()) > 0:
-            socketio.sleep(min(left, MAX_SLEEP_S))
+        while (left := (wake - hall.clock()).total_seconds()) > 0 and not stopped.wait(min(left, MAX_SLEEP_S)):
+            pass
 
 
-def start_daily_close(hall: Any, socketio: Any) -> None:
-    """Close the days missed while the server was down now, then each day at its start."""
-    socketio.start_background_task(_loop, hall, socketio)
+def start_daily_close(hall: Any, socketio: Any) -> Callable[[], None]:
+    """Close the days missed while the server was down now, then each day at its start.
+
+    Returns the function that stops it (and waits for a close under way to end)."""
+    stopped = socketio.server.eio.create_event()
+    task = socketio.start_background_task(_loop, hall, stopped)
+
+    def stop() -> None:
+        stopped.set()
+        task.join()
+
+    return stop
 
 
 __all__ = ["start_daily_close", "run_close", "expire_open_tickets", "summarize_day", "store_summary",

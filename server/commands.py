@@ -42,11 +42,14 @@ def serve(args: argparse.Namespace, mode: str) -> None:
     from .serving import serve_eventlet, serve_threading
 
     run = serve_eventlet if mode == "eventlet" else serve_threading
+    hall = app.extensions["hallq"]
+    hall.start()
     try:
-        run(app, args.host, args.port, app.extensions["hallq"].config.server, args.access_log,
-            ready=lambda: _ready(args, mode))
+        run(app, args.host, args.port, hall.config.server, args.access_log, ready=lambda: _ready(args, mode))
     except OSError as err:
         fail(f"cannot listen on {args.host}:{args.port}: {err.strerror or err}")
+    finally:
+        hall.stop()
 
 
 def _ready(args: argparse.Namespace, mode: str) -> None:

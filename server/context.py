@@ -1,6 +1,7 @@
 """What every request needs: the config, the database, the engine, the hub, the limiters."""
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -39,6 +40,32 @@ class Hall:
     clock: Callable[[], datetime] = utcnow
     principals: dict[str, Any] = field(default_factory=dict)  # token hash -> (principal, until)
     seen: dict[int, float] = field(default_factory=dict)  # device id -> monotonic time last recorded
+    stop_close: Callable[[], None] | None = field(default=None, repr=False)  # set while started
+
+    def start(self) -> None:
+        """Start what runs beside the requests: database threads, the live hub, printers, the daily close.
+
+        (Password hashing threads start at the first hash.)"""
+        from .closing import start_daily_close
+
+        if self.stop_close is not None:
+            return
+        self.db.start(green=self.hub.socketio.server.eio.async_mode == "eventlet")
+        self.hub.start()
+        self.printers.recover()
+        self.stop_close = start_daily_close(self, self.hub.socketio)
+
+    def stop(self) -> None:
+        """Stop all that start() began and wait for it to end; safe to call twice, or before start()."""
+        stop_close, self.stop_close = self.stop_close, None
+        if stop_close is not None:
+            stop_close()  # first: a close under way still needs the database and the hub
+        self.hub.stop()
+        self.printers.stop()
+        self.hub.socketio.server.eio.shutdown()  # Engine.IO's own ping task
+        self.hasher.stop()
+        self.db.stop()
+        logging.getLogger(__name__).info("hallq stopped: %s", self.config_path)
 
     def change(self, work: Callable[[Session], Outcome], answer: Callable[[HallView, Outcome], T] | None = None,
                *, now: datetime | None = None, base_url: str = "") -> T | Outcome:

@@ -81,13 +81,30 @@ class Hasher:
         self._in_flight = 0
         self.peak = 0
         self.refused = 0
-        for i in range(threads):
-            self._threading.Thread(target=self._work, args=(f"{name}-{i}",), name=f"{name}-{i}", daemon=True).start()
+        self.name = name
+        self._workers: list[Any] = []  # started at the first hash, so an app that is only built has none
+
+    def _start(self) -> None:
+        with self._lock:
+            if not self._workers:
+                self._workers = [self._threading.Thread(target=self._work, args=(f"{self.name}-{i}",),
+                                                        name=f"{self.name}-{i}", daemon=True)
+                                 for i in range(self.threads)]
+                for worker in self._workers:
+                    worker.start()
+
+    def stop(self) -> None:
+        """End the hashing threads after the hashes queued; the next hash starts them again."""
+        with self._lock:
+            workers, self._workers = self._workers, []
+        for _ in workers:
+            self._jobs.put(None)
+        for worker in workers:
+            worker.join()
 
     def _work(self, name: str) -> None:
         _settle_os_thread(name, self._threading, self._os)
-        while True:
-            job = self._jobs.get()
+        while (job := self._jobs.get()) is not None:
             try:
                 job.result = job.fn(*job.args)
             except BaseException as err:  # handed back to the caller
@@ -121,6 +138,7 @@ class Hasher:
         green = _green()
         read_end, write_end = self._os.pipe() if green else (None, None)
         job = _Job(fn, args, self._threading.Event(), write_end)
+        self._start()
         try:
             self._jobs.put(job)
             if green:

@@ -97,6 +97,8 @@ class Hub:
         self._started = 0  # snapshot reads begun so far; a caller may share one begun after it asked
         self._latest: tuple[int, tuple[dict[str, Any], dict[str, Any]]] | None = None
         self._outbox: Any = None
+        self._tasks: list[Any] = []
+        self._stopped: Any = None
         self.audience: dict[str, str] = {}  # sid -> its audience (staff or public)
         self.joined: dict[str, list[str]] = {}  # sid -> the partial rooms it is in
         self.resyncs = RateLimiter(RESYNCS_PER_MINUTE, burst=RESYNC_BURST)
@@ -104,11 +106,21 @@ class Hub:
     def start(self) -> None:
         self.last_seq = self.hall.db.read(lambda s: HallView(s, self.hall.config, self.hall.clock()).snapshot()["seq"])
         self._outbox = self.socketio.server.eio.create_queue()
-        self.socketio.start_background_task(self._emitter)
-        self.socketio.start_background_task(self._sweep)
+        self._stopped = self.socketio.server.eio.create_event()
+        self._tasks = [self.socketio.start_background_task(self._emitter),
+                       self.socketio.start_background_task(self._sweep)]
         printers = getattr(self.hall, "printers", None)
         if printers is not None:
             printers.on_done = self.printed
+
+    def stop(self) -> None:
+        """End the emitter (after what is in its outbox) and the sweeper; safe to call twice."""
+        tasks, self._tasks = self._tasks, []
+        if tasks:
+            self._stopped.set()
+            self._outbox.put(None)
+            for task in tasks:
+                task.join()
 
     # -- rooms -------------------------------------------------------------
 
@@ -156,6 +168,8 @@ class Hub:
 
     def publish(self, events: list[Event]) -> None:
         """Send committed events to their clients, in seq order; the request does not wait for it."""
+        if not self._tasks:
+            return  # not started (an app built for a test): nobody is listening
         with self._lock:
             now = time.monotonic()
             for event in events:
@@ -186,8 +200,8 @@ class Hub:
 
     def _emitter(self) -> None:
         """The one task that talks to the clients, so a busy hall never slows a request."""
-        while True:
-            for name, payload, about in self._outbox.get():
+        while (batch := self._outbox.get()) is not None:
+            for name, payload, about in batch:
                 public = for_audience(name, payload, PUBLIC)
                 if public is payload:  # nothing private in it: one packet for everyone
                     self.socketio.emit(name, payload, namespace=NAMESPACE, to=list(AUDIENCES))
@@ -205,8 +219,7 @@ class Hub:
                     self.socketio.sleep(0)
 
     def _sweep(self) -> None:
-        while True:
-            self.socketio.sleep(GAP_WAIT_S / 2)
+        while not self._stopped.wait(GAP_WAIT_S / 2):
             if self._pending:
                 with self._lock:
                     self._emit(self._take_ready(force=True))

@@ -130,6 +130,8 @@ class Printers:
         self._open: dict[int, _Open] = {}
         self._sweeper: Any = None
         self.on_done: Callable[[str, dict[str, Any]], None] | None = None  # (kiosk actor, result): the live hub
+        self._threads: list[tuple[str, Any]] = []  # (key, thread) of every worker started
+        self._stopped = osthreads.Event()
         self.state: dict[str, dict[str, Any]] = {}
         for key in self.entries:
             self._state(key)
@@ -172,7 +174,23 @@ class Printers:
             self.submit(job_id, key)
         with self._lock:
             if self._sweeper is None:
+                self._stopped.clear()
                 self._sweeper = osthreads.start(self._sweep_loop, name="hallq-printer-sweeper")
+
+    def stop(self) -> None:
+        """End the sweeper and the workers, each after the job it is on; safe to call twice."""
+        with self._lock:
+            sweeper, self._sweeper = self._sweeper, None
+            threads, self._threads = self._threads, []
+            queues = {key: queue for key, (queue, _) in self._workers.items()}
+            self._workers = {}  # every worker is no longer current; the next job starts a new one
+        self._stopped.set()
+        for key, _ in threads:  # a replaced worker shares its queue with its successor: one each
+            queues[key].put(None)  # wakes an idle worker, which then finds it is no longer current
+        if sweeper is not None:
+            sweeper.join()
+        for key, thread in threads:
+            thread.join(self._limit(key))  # a driver call that hangs is given up on by its watchdog by then
 
     def submit(self, job_id: int, key: str) -> None:
         """Hand a committed job to its printer's worker."""
@@ -188,12 +206,13 @@ class Printers:
         """Start a worker on key's queue (under self._lock); an older one stops after its current job."""
         generation = self._workers[key][1] + 1 if key in self._workers else 1
         self._workers[key] = (queue, generation)
-        osthreads.start(self._work, key, queue, generation, name=f"hallq-printer-{key[:30]}")
+        self._threads.append((key, osthreads.start(self._work, key, queue, generation, name=f"hallq-printer-{key[:30]}")))
         return self._workers[key]
 
     def _current(self, key: str, generation: int) -> bool:
         with self._lock:
-            return self._workers[key][1] == generation
+            worker = self._workers.get(key)  # none after stop()
+            return worker is not None and worker[1] == generation
 
     def _work(self, key: str, queue: Any, generation: int) -> None:
         empty = osthreads.real("queue").Empty
@@ -202,6 +221,8 @@ class Printers:
                 job_id = queue.get(timeout=IDLE_CHECK_S)
             except empty:
                 self._check(key)
+                continue
+            if job_id is None:  # stop() woke us
                 continue
             try:
                 self._print(key, job_id)
@@ -277,8 +298,7 @@ class Printers:
     # -- the sweeper ---------------------------------------------------------
 
     def _sweep_loop(self) -> None:
-        while True:
-            osthreads.sleep(SWEEP_EVERY_S)
+        while not self._stopped.wait(SWEEP_EVERY_S):
             try:
                 self.sweep()
             except Exception:  # the net under the workers must not fall itself

@@ -28,7 +28,7 @@ from .queueing.models import CounterState, Hall
 
 T = TypeVar("T")
 log = logging.getLogger(__name__)
-BUSY_TIMEOUT_S = 5.0
+BUSY_TIMEOUT_S = 5.0  # how long a write waits for another process's lock (tests pass a shorter one)
 GROUP_COMMIT_MAX = 32
 RECONNECT_PAUSE_S = 0.2  # before the one retry on a fresh connection (a restarting server needs a moment)
 # PostgreSQL SQLSTATEs of a lost connection: class 08 (connection exception), and the server
@@ -42,14 +42,14 @@ class DatabaseBusy(QueueError):
     """The database stayed locked past the busy timeout."""
 
 
-def make_engine(url: str, *, writer: bool, synchronous: str = "full") -> Engine:
+def make_engine(url: str, *, writer: bool, synchronous: str = "full", busy_timeout_s: float = BUSY_TIMEOUT_S) -> Engine:
     """An engine for one thread: SQLite in WAL with explicit BEGIN (IMMEDIATE for writers)."""
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
         engine = create_engine(url, pool_size=1, max_overflow=2,
-                               connect_args={"timeout": BUSY_TIMEOUT_S, "check_same_thread": False})
+                               connect_args={"timeout": busy_timeout_s, "check_same_thread": False})
 
         @event.listens_for(engine, "connect")
         def _connect(dbapi_conn: Any, _record: Any) -> None:
@@ -68,7 +68,7 @@ def make_engine(url: str, *, writer: bool, synchronous: str = "full") -> Engine:
             conn.exec_driver_sql("BEGIN IMMEDIATE" if writer else "BEGIN")
 
         return engine
-    options = f"-c lock_timeout={int(BUSY_TIMEOUT_S * 1000)} -c statement_timeout=30000"
+    options = f"-c lock_timeout={int(busy_timeout_s * 1000)} -c statement_timeout=30000"
     try:  # Readers see one consistent snapshot (the state and its seq agree).
         return create_engine(url, pool_size=1, max_overflow=2, pool_pre_ping=True,
                              connect_args={"options": options},
@@ -91,13 +91,16 @@ class _Job:
 class Database:
     """Runs `fn(session)` in a transaction, inline or on the database threads."""
 
-    def __init__(self, url: str, *, synchronous: str = "full", threads: int = 3) -> None:
+    def __init__(self, url: str, *, synchronous: str = "full", threads: int = 3,
+                 busy_timeout_s: float = BUSY_TIMEOUT_S) -> None:
         self.url = url
         self.synchronous = synchronous
         self.threads = threads
+        self.busy_timeout_s = busy_timeout_s
         self.dialect = make_url(url).get_backend_name()
-        self._inline = make_engine(url, writer=True, synchronous=synchronous)
+        self._inline = make_engine(url, writer=True, synchronous=synchronous, busy_timeout_s=busy_timeout_s)
         self._queues: dict[str, Any] = {}
+        self._threads: list[tuple[Any, Any, Engine]] = []  # (thread, its queue, its engine)
         self._green = False
         self._threading: Any = None
         self._hub_thread = 0
@@ -130,22 +133,44 @@ class Database:
         self._queues = {"write": queue.SimpleQueue(), "read": queue.SimpleQueue()}
         roles = ["write"] + ["read"] * max(1, self.threads - 1)
         for i, role in enumerate(roles):
-            engine = make_engine(self.url, writer=role == "write", synchronous=self.synchronous)
+            engine = make_engine(self.url, writer=role == "write", synchronous=self.synchronous,
+                                 busy_timeout_s=self.busy_timeout_s)
             t = self._threading.Thread(target=self._work, args=(role, engine), name=f"hallq-db-{role}-{i}",
                                        daemon=True)
             t.start()
+            self._threads.append((t, self._queues[role], engine))
+
+    def stop(self) -> None:
+        """Finish the queued work, end the threads and close their connections; calls run inline again.
+
+        Safe to call twice, or without start().
+        """
+        threads, self._threads = self._threads, []
+        self._queues = {}
+        for _, jobs, _ in threads:
+            jobs.put(None)  # each thread takes one and ends; what was queued before it runs first
+        for thread, _, engine in threads:
+            thread.join()
+            engine.dispose()
 
     def _work(self, role: str, engine: Engine) -> None:
         jobs = self._queues[role]
         empty = osthreads.real("queue").Empty
         while True:
-            batch = [jobs.get()]
+            first = jobs.get()
+            if first is None:
+                return
+            batch = [first]
             if role == "write":  # group commit: what queued meanwhile shares one commit (one fsync)
                 while len(batch) < GROUP_COMMIT_MAX:
                     try:
-                        batch.append(jobs.get_nowait())
+                        job = jobs.get_nowait()
                     except empty:
                         break
+                    if job is None:  # stopping: put it back for after this batch
+                        jobs.put(None)
+                        break
+                    batch.append(job)
             if len(batch) == 1:
                 job = batch[0]
                 try:

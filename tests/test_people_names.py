@@ -6,6 +6,8 @@ in Vietnamese and English; the full name then shows for the staff member at thei
 """
 from __future__ import annotations
 
+from typing import Iterator
+
 import pytest
 from sqlalchemy import create_engine, text
 
@@ -17,8 +19,9 @@ from tests.support.hall import hall_config, write_config
 
 
 @pytest.fixture(scope="module")
-def hall(tmp_path_factory) -> InProcessHall:
-    return InProcessHall(tmp_path_factory.mktemp("names"), hall_config())
+def hall(tmp_path_factory) -> Iterator[InProcessHall]:
+    with InProcessHall(tmp_path_factory.mktemp("names"), hall_config()) as hall:
+        yield hall
 
 
 def test_a_full_name_as_username_is_refused_naming_both_fields(hall):

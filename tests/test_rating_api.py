@@ -4,6 +4,8 @@ v1's `POST /tickets/{token}/rating {score, comment?}` stays as the contract says
 """
 from __future__ import annotations
 
+from typing import Iterator
+
 import pytest
 
 from tests.support.app import InProcessHall
@@ -13,10 +15,11 @@ GRACE = 60
 
 
 @pytest.fixture(scope="module")
-def hall(tmp_path_factory) -> InProcessHall:
+def hall(tmp_path_factory) -> Iterator[InProcessHall]:
     config = hall_config()
     config["rating"] = {"unlock_seconds": 30, "grace_seconds": GRACE}
-    return InProcessHall(tmp_path_factory.mktemp("ratings"), config)
+    with InProcessHall(tmp_path_factory.mktemp("ratings"), config) as hall:
+        yield hall
 
 
 def serve(hall: InProcessHall, counter: int = 3) -> dict:

@@ -1,6 +1,8 @@
 """A refusal names what it needs: `403 forbidden` says the role (or the kind of device) required."""
 from __future__ import annotations
 
+from typing import Iterator
+
 import pytest
 
 from tests.support.app import InProcessHall
@@ -8,8 +10,9 @@ from tests.support.hall import hall_config
 
 
 @pytest.fixture(scope="module")
-def hall(tmp_path_factory) -> InProcessHall:
-    return InProcessHall(tmp_path_factory.mktemp("refusals"), hall_config())
+def hall(tmp_path_factory) -> Iterator[InProcessHall]:
+    with InProcessHall(tmp_path_factory.mktemp("refusals"), hall_config()) as hall:
+        yield hall
 
 
 @pytest.mark.parametrize("who,method,path,vi,en", [

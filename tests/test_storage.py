@@ -16,10 +16,12 @@ NOW = datetime(2026, 11, 26, 5, 0, tzinfo=timezone.utc)
 
 @pytest.fixture
 def started(tmp_path):
-    db = Database(f"sqlite:///{tmp_path / 'hall.db'}", synchronous="full", threads=2)
+    # A held lock is reported after half a second, not the server's 5 s.
+    db = Database(f"sqlite:///{tmp_path / 'hall.db'}", synchronous="full", threads=2, busy_timeout_s=0.5)
     db.migrate()
     db.start(green=False)
-    return db
+    yield db
+    db.stop()
 
 
 def test_concurrent_writes_share_commits_but_not_failures(started):

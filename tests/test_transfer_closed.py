@@ -6,6 +6,8 @@ counter it waits for and whether any counter may call it now, so the phone never
 """
 from __future__ import annotations
 
+from typing import Iterator
+
 import pytest
 
 from tests.support.app import InProcessHall
@@ -15,12 +17,13 @@ TARGET_S = 600
 
 
 @pytest.fixture(scope="module")
-def hall(tmp_path_factory) -> InProcessHall:
+def hall(tmp_path_factory) -> Iterator[InProcessHall]:
     def edit(data):
         for svc in data["services"]:
             svc["target_wait_s"] = TARGET_S
 
-    return InProcessHall(tmp_path_factory.mktemp("transfer"), hall_config(edit=edit))
+    with InProcessHall(tmp_path_factory.mktemp("transfer"), hall_config(edit=edit)) as hall:
+        yield hall
 
 
 def at_counter(hall: InProcessHall, counter: int, service: str, staff: str) -> dict:

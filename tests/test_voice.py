@@ -227,6 +227,7 @@ def test_every_clip_is_ogg_opus_mono():
         assert head[37] == 1, f"{path.name} is not mono"
 
 
+@pytest.mark.slow  # a browser
 @pytest.mark.skipif(shutil.which("chromium") is None, reason="Debian's chromium is not installed")
 def test_chromium_decodes_every_clip():
     """Web Audio in Chromium must decode each clip to the length the manifest says."""

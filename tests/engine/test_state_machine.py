@@ -6,6 +6,7 @@ import tempfile
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule
@@ -183,4 +184,15 @@ HallDay.TestCase.settings = settings(
     max_examples=60, stateful_step_count=40, deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
 )
-TestHallDay = HallDay.TestCase
+TestHallDay = pytest.mark.slow(HallDay.TestCase)  # the long run: the full suite's
+
+
+class HallDayQuick(HallDay):
+    """The same machine, a few short days: the fast lane's."""
+
+
+HallDayQuick.TestCase.settings = settings(
+    max_examples=6, stateful_step_count=25, deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
+)
+TestHallDayQuick = HallDayQuick.TestCase

@@ -1,8 +1,9 @@
-"""Devices on a real `hallq serve`: any name can be registered and revoked, through the API and
-the CLI under the same rules, and a revoked token stops at once."""
+"""Devices: any name can be registered and revoked, through the API and the CLI under the same
+rules, and a revoked token stops at once (the hall in this process; the CLI is the real command)."""
 from __future__ import annotations
 
 from datetime import datetime, timezone
+from typing import Iterator
 from urllib.parse import quote
 
 import pytest
@@ -10,16 +11,17 @@ from sqlalchemy import create_engine, insert
 
 from server.auth import token_hash
 from server.records import Device
+from tests.support.app import InProcessHall
 from tests.support.hall import hall_config
 
 
 @pytest.fixture(scope="module")
-def hall(live_server, auth):
+def hall(tmp_path_factory) -> Iterator[tuple[InProcessHall, str]]:
     def printers(data):
         data["printers"] = {"may-in-sanh-a": {"url": "dummy://"}}
 
-    server = live_server(hall_config(edit=printers), name="devices")
-    return server, auth(server).admin("root")
+    with InProcessHall(tmp_path_factory.mktemp("devices"), hall_config(edit=printers)) as server:
+        yield server, server.auth.admin("root")
 
 
 def revoke_url(name: str) -> str:
@@ -84,6 +86,7 @@ def test_a_printer_name_from_config(hall):
     assert resp.status_code == 201 and resp.json()["printer"] == "may-in-sanh-a"
 
 
+@pytest.mark.slow  # seven `hallq` processes
 def test_the_cli_follows_the_same_rules(hall):
     server, admin = hall
     for args, words in ((["kiosk\ntầng 1", "--kind", "kiosk"], "device name"),

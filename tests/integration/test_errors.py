@@ -2,24 +2,29 @@
 from __future__ import annotations
 
 from types import SimpleNamespace
-from typing import Callable
+from typing import Callable, Iterator
 
 import pytest
 
+from tests.support.app import InProcessHall
 from tests.support.checks import error_of, hall_digest
 from tests.support.hall import closed_hours, hall_config, service
 
 
 @pytest.fixture(scope="module")
-def h(live_server, auth):
+def h(tmp_path_factory) -> Iterator[SimpleNamespace]:
     """A hall with a service capped at 2 a day, one closed now, and kiosks limited to 3 a minute."""
     config = hall_config(
         server={"kiosk_tickets_per_minute": 3},  # a burst of one ticket, then 429
         services=[service("CAP", numbers="7001-7999", daily_cap=2),
                   service("SHUT", numbers="8001-8999", hours=closed_hours())],
     )
-    server = live_server(config, name="errors")
-    made = auth(server).make(staff=["staff"], supervisor=["boss"], kiosk=["kiosk", "busy-kiosk"],
+    with InProcessHall(tmp_path_factory.mktemp("errors"), config) as server:
+        yield _hall(server)
+
+
+def _hall(server: InProcessHall) -> SimpleNamespace:
+    made = server.auth.make(staff=["staff"], supervisor=["boss"], kiosk=["kiosk", "busy-kiosk"],
                              display=["tv"], rating=["tablet"])
     h = SimpleNamespace(server=server, staff=made["staff"]["staff"], boss=made["supervisor"]["boss"],
                         kiosk=made["kiosk"]["kiosk"], busy_kiosk=made["kiosk"]["busy-kiosk"],

@@ -1,8 +1,8 @@
-"""Numbers never collide on a real server: services without `numbers` get their own block, and
+"""Numbers never collide: services without `numbers` get their own block, and
 calling a number that two waiting tickets share (after a config change) is a clear 409, never a 500."""
 from __future__ import annotations
 
-from tests.support.hall import hall_config, write_config
+from tests.support.hall import hall_config
 
 COUNTER = {"number": 11, "name": {"vi": "Quầy 11", "en": "Counter 11"}, "services": ["NA", "NB"]}
 
@@ -11,10 +11,10 @@ def numberless(code: str, name: str) -> dict:
     return {"code": code, "name": {"vi": name, "en": name}, "hours": ["00:00-24:00"]}
 
 
-def test_services_without_numbers_never_hand_out_the_same_one(live_server, auth):
-    server = live_server(hall_config(services=[numberless("NA", "Lĩnh vực A"), numberless("NB", "Lĩnh vực B")],
-                                     counters=[COUNTER]), name="numbers")
-    made = auth(server).make(staff=["lan"], kiosk=["k1"])
+def test_services_without_numbers_never_hand_out_the_same_one(in_process):
+    server = in_process(hall_config(services=[numberless("NA", "Lĩnh vực A"), numberless("NB", "Lĩnh vực B")],
+                                    counters=[COUNTER]))
+    made = server.auth.make(staff=["lan"], kiosk=["k1"])
     kiosk, lan = made["kiosk"]["k1"], made["staff"]["lan"]
     a = server.post("tickets", {"service": "NA"}, token=kiosk).json()["ticket"]
     b = server.post("tickets", {"service": "NB"}, token=kiosk).json()["ticket"]
@@ -26,7 +26,7 @@ def test_services_without_numbers_never_hand_out_the_same_one(live_server, auth)
     assert resp.json()["ticket"]["service"] == "NB"
 
 
-def test_a_number_two_waiting_tickets_share_is_a_409_not_a_500(live_server, auth, tmp_path):
+def test_a_number_two_waiting_tickets_share_is_a_409_not_a_500(in_process, tmp_path):
     """Before a config change NA printed 1001; after it NB does. Both wait today."""
     def services(na: str, nb: str) -> list[dict]:
         return [{**numberless("NA", "Lĩnh vực A"), "numbers": na}, {**numberless("NB", "Lĩnh vực B"), "numbers": nb}]
@@ -34,16 +34,14 @@ def test_a_number_two_waiting_tickets_share_is_a_409_not_a_500(live_server, auth
     def shift_demo(data):  # the demo's DD leaves 1001-1999 free for the two test services
         data["services"][0]["numbers"] = "D###"
 
-    path = write_config(tmp_path, hall_config(services=services("1001-1999", "7001-7999"), counters=[COUNTER],
-                                              edit=shift_demo))
-    server = live_server(path, name="numbers-change")
-    made = auth(server).make(staff=["lan"], kiosk=["k1"])
+    server = in_process(hall_config(services=services("1001-1999", "7001-7999"), counters=[COUNTER],
+                                    edit=shift_demo), folder=tmp_path)
+    made = server.auth.make(staff=["lan"], kiosk=["k1"])
     kiosk, lan = made["kiosk"]["k1"], made["staff"]["lan"]
     first = server.post("tickets", {"service": "NA"}, token=kiosk).json()["ticket"]
-    server.stop()
-    write_config(tmp_path, hall_config(services=services("8001-8999", "1001-1999"), counters=[COUNTER],
-                                       edit=shift_demo))
-    server.start()
+    server.stop()  # the hall again, same database, changed config
+    server = in_process(hall_config(services=services("8001-8999", "1001-1999"), counters=[COUNTER],
+                                    edit=shift_demo), folder=tmp_path)
     second = server.post("tickets", {"service": "NB"}, token=kiosk).json()["ticket"]
     assert first["number"] == second["number"] == "1001"
 

@@ -8,6 +8,8 @@ from tests.support.hall import hall_config, write_config
 from tests.support.postgres import query
 from tests.support.server import free_port
 
+pytestmark = pytest.mark.slow  # real `hallq` processes: serve, init, a bad config refused at start
+
 
 def test_the_same_idempotency_key_gives_the_same_ticket_once(live_server, auth, display):
     server = live_server(name="idempotency")

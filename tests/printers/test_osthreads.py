@@ -15,6 +15,8 @@ import textwrap
 
 import pytest
 
+pytestmark = pytest.mark.slow  # each case is a Python process that monkey-patches eventlet
+
 SCRIPT = textwrap.dedent("""
     import json, os, sys, tempfile
     order = sys.argv[1]

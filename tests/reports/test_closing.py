@@ -169,16 +169,22 @@ def test_the_server_loop_closes_at_the_day_start(db, midnight):
     class Done(Exception):
         pass
 
-    class SocketIO:
-        def sleep(self, seconds: float) -> None:
+    class Stopped:
+        """The loop's stop signal, never set: waiting on it is the loop's sleep."""
+
+        def is_set(self) -> bool:
+            return False
+
+        def wait(self, seconds: float) -> bool:
             slept.append(seconds)
             clock["now"] += timedelta(seconds=seconds)
             if clock["now"] > datetime(2026, 11, 26, 17, 0, 30, tzinfo=UTC):
                 raise Done
+            return False
 
     hall = SimpleNamespace(config=config, db=db, hub=Hub(), clock=lambda: clock["now"])
     with pytest.raises(Done):
-        _loop(hall, SocketIO())
+        _loop(hall, Stopped())
     assert slept[:2] == [30.0, 30.0]  # 16:59:00 → 17:00:00, waking every 30 s
     assert status_of(db, "1001", date(2026, 11, 26)) == "cancelled"
     assert [name for _, name, _ in hall.hub.events] == ["queue_changed"]

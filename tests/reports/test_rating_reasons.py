@@ -9,8 +9,6 @@ from datetime import timedelta
 
 from server.queueing.models import Rating, Ticket
 from server.reports.ratings import rating_report
-from tests.support.app import InProcessHall
-from tests.support.hall import hall_config
 
 from .day import COMMENT, DAY, play
 
@@ -42,8 +40,8 @@ def test_reasons_are_counted_and_comments_listed_newest_first(db, engine, config
     assert db.read(lambda s: rating_report(s, config, DAY + timedelta(days=1), DAY + timedelta(days=1)))["ratings"] == 0
 
 
-def test_the_ratings_report_is_for_supervisors_and_pages(tmp_path):
-    hall = InProcessHall(tmp_path, hall_config())
+def test_the_ratings_report_is_for_supervisors_and_pages(in_process):
+    hall = in_process()
     staff = hall.person("lan", "staff", full_name="Trần Thị Lan")
     kiosk, tablet = hall.device("k1", "kiosk"), hall.device("r3", "rating")
     for i in range(3):
