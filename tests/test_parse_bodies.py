@@ -67,7 +67,7 @@ def routes(app, ticket, admin) -> list[tuple[str, str, dict[str, str]]]:
         if not rule.rule.startswith("/api/v1"):
             continue
         allowed = app.view_functions[rule.endpoint].allowed
-        who = admin if allowed["role"] or allowed["anonymous"] else tablet
+        who = admin if allowed.role or allowed.public else tablet
         for method in sorted(rule.methods & {"POST", "PUT", "PATCH", "DELETE"}):
             path = rule.rule
             for placeholder, value in args.items():

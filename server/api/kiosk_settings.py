@@ -8,7 +8,7 @@ from . import allow, api
 
 
 @api.get("/kiosk-settings")
-@allow(anonymous=True)
+@allow(public=True)
 def kiosk_settings():
     """The priority categories a citizen may choose (codes and names), and the center."""
     c = hall().config
