@@ -91,8 +91,9 @@ class Service(Shape):
     waiting: int
     estimated_wait_s: int | None
     open: bool
-    full: bool | None = None
+    full: bool | None = Field(None, description="today's numbers are all given out (daily cap)")
     remaining: int | None = None
+    group: Names | None = Field(None, description="the kiosk groups services under this heading")
     hours: list[str] | None = None
     priority_allowed: bool | None = None
     counters: list[int] | None = None
@@ -107,6 +108,11 @@ class RecentCall(Shape):
     at: datetime | None = None
 
 
+class Center(Shape):
+    name: Names
+    timezone: str
+
+
 class Snapshot(Shape):
     """The hall: the same body as the Socket.IO `snapshot` event."""
 
@@ -114,6 +120,7 @@ class Snapshot(Shape):
     counters: list[Counter]
     recent_calls: list[RecentCall]
     services: list[Service]
+    center: Center | None = None
     server_time: datetime | None = None
 
 
