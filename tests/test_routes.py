@@ -179,6 +179,20 @@ def test_answers_match_their_models(app, doc, admin):
     check_model(answers.Printer, check(doc, "get", "/printers", client.get("/api/v1/printers", headers=admin)))
     added = client.post("/api/v1/devices", json={"name": "tablet-r", "kind": "rating"}, headers=admin)
     check_model(answers.DeviceAdded, check(doc, "post", "/devices", added))
+    tablet = {"Authorization": f"Bearer {added.get_json()['token']}"}
+
+    check_model(answers.CounterQueue, check(doc, "get", "/counters/{n}/queue",
+                                            client.get("/api/v1/counters/1/queue", headers=admin)))
+    check(doc, "post", "/counters/{n}/finish", client.post("/api/v1/counters/1/finish", headers=admin))
+    target = check(doc, "get", "/counters/{n}/rating", client.get("/api/v1/counters/1/rating", headers=tablet))
+    check_model(answers.RatingTarget, target)
+    assert target["ticket"]["number"] == called["ticket"]["number"]
+    rated = client.post("/api/v1/counters/1/rating", json={"score": 4}, headers=tablet)
+    check_model(answers.RatingAnswer, check(doc, "post", "/counters/{n}/rating", rated))
+    check_model(answers.ConsoleSettings, check(doc, "get", "/console-settings",
+                                               client.get("/api/v1/console-settings", headers=admin)))
+    check_model(answers.KioskSettings, check(doc, "get", "/kiosk-settings", client.get("/api/v1/kiosk-settings")))
+    check_model(answers.AuditEntry, check(doc, "get", "/audit", client.get("/api/v1/audit", headers=admin)))
 
 
 def test_errors_match_the_error_model(app, doc, admin):

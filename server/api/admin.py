@@ -13,7 +13,7 @@ from ..records import AuditEntry, Device, User
 from . import allow, api
 from .parse import answers, takes
 from .schemas import AuditQuery, ChangeUser, NewDevice, NewUser
-from .schemas_answers import Device as DeviceAnswer, DeviceAdded, Revoked, User as UserAnswer
+from .schemas_answers import AuditEntry as AuditAnswer, Device as DeviceAnswer, DeviceAdded, Revoked, User as UserAnswer
 
 
 class DeviceName(BaseConverter):
@@ -155,6 +155,7 @@ def revoke(name: str):
 @api.get("/audit")
 @allow(role="admin")
 @takes(AuditQuery)
+@answers(list[AuditAnswer])
 def audit_log(query: AuditQuery):
     """The newest entries of the audit log (people, devices, logins)."""
     h = hall()

@@ -13,7 +13,7 @@ from ..state import HallView, counter_queue
 from . import ApiError, allow, api, base_url
 from .parse import answers, takes
 from .schemas import AmendCounterRating, AmendRating, CallTicket, Pause, RateAtCounter, Transfer
-from .schemas_answers import CounterAction, RatingAnswer
+from .schemas_answers import ConsoleSettings, CounterAction, CounterQueue, RatingAnswer, RatingTarget
 
 
 
@@ -118,6 +118,7 @@ def pause(n: int, body: Pause):
 
 @api.get("/console-settings")
 @allow(role="staff")
+@answers(ConsoleSettings)
 def console_settings():
     """What the staff console offers: calling a chosen number, pause reasons, priority categories."""
     c = hall().config
@@ -144,6 +145,7 @@ def leave(n: int):
 
 @api.get("/counters/<int:n>/queue")
 @allow(role="staff")
+@answers(CounterQueue)
 def queue(n: int):
     """Who waits for this counter, in the order it will call them, and today's no-shows."""
     h = hall()
@@ -154,6 +156,7 @@ def queue(n: int):
 
 @api.get("/counters/<int:n>/rating")
 @allow(role="staff", devices=("rating",))
+@answers(RatingTarget)
 def rating_target(n: int):
     """What the counter's rating tablet may rate now: the ticket just finished, for a few seconds."""
     h = hall()

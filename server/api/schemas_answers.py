@@ -215,3 +215,65 @@ class Error(Shape):
     """Every error answer; a rejected request changes nothing."""
 
     error: ErrorDetail
+
+
+class Choice(Shape):
+    """One entry of a list from config.yaml: a stable code and its names."""
+
+    code: str
+    name: Names
+
+
+class ConsoleSettings(Shape):
+    allow_call_specific: bool
+    pause_reasons: list[Choice]
+    priority_categories: list[Choice]
+
+
+class KioskSettings(Shape):
+    priority_categories: list[Choice]
+    center: Center
+
+
+class QueuedTicket(Shape):
+    number: str
+    service: str
+    priority: bool
+    priority_category: str | None
+    issued_at: datetime
+    waited_s: int
+    sent_here: bool
+
+
+class CounterQueue(Shape):
+    """Who waits for the counter in calling order, and today's no-shows."""
+
+    counter: int
+    waiting: list[QueuedTicket]
+    no_shows: list[QueuedTicket]
+    waiting_by_service: dict[str, int]
+
+
+class RateableTicket(Shape):
+    number: str
+    service: str
+    finished_at: datetime
+
+
+class RatingTarget(Shape):
+    """What the counter's rating tablet may rate now (`ticket` null: nothing)."""
+
+    ticket: RateableTicket | None
+    seconds_left: int | None = None
+    reasons: list[Choice]
+    low_score: int
+    amend_seconds: int
+
+
+class AuditEntry(Shape):
+    at: datetime
+    actor: str
+    action: str
+    target: str | None
+    detail: dict | None
+    address: str | None
