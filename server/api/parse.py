@@ -9,6 +9,7 @@ from typing import Any, Callable, Mapping, TypeVar
 from flask import g, request
 from pydantic import BaseModel, ValidationError
 
+from ..context import hall
 from ..queueing.errors import Invalid, QueueError
 from .schemas import Refuse
 
@@ -75,8 +76,6 @@ def refusal(model: type[BaseModel], error: Mapping[str, Any]) -> QueueError:
     refuse = _refuse_of(model, field) or Refuse(allowed=str(error["msg"]))
     params = dict(refuse.params)
     if any(callable(v) for v in params.values()):
-        from ..context import hall
-
         params = {k: v(hall().config) if callable(v) else v for k, v in params.items()}
     return Invalid(refuse.code, **{"field": field, **params})
 

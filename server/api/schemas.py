@@ -8,11 +8,10 @@ The same models describe the requests in the OpenAPI document (server/api/openap
 from __future__ import annotations
 
 from datetime import date
-from typing import Any, Callable, Literal
+from typing import Annotated, Any, Callable, Literal
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints, model_validator
 from pydantic_core import PydanticCustomError, PydanticUseDefault
-from typing_extensions import Annotated
 
 
 class Refuse:
