@@ -67,7 +67,7 @@ def routes(app, ticket, admin) -> list[tuple[str, str, dict[str, str]]]:
         if not rule.rule.startswith("/api/v1"):
             continue
         allowed = app.view_functions[rule.endpoint].allowed
-        who = admin if allowed["role"] or allowed["anonymous"] else tablet
+        who = admin if allowed.role or allowed.public else tablet
         for method in sorted(rule.methods & {"POST", "PUT", "PATCH", "DELETE"}):
             path = rule.rule
             for placeholder, value in args.items():
@@ -153,3 +153,89 @@ def test_report_dates_at_the_ends_of_the_calendar_are_refused(app, admin, path, 
     resp = app.test_client().get(f"/api/v1/{path}?{query}", headers=admin)
     assert resp.status_code == 422, resp.get_data(as_text=True)[:300]
     assert resp.get_json()["error"]["code"] == "invalid_value"
+
+
+# -- fields: what each wrong value is answered, from the request models (server/api/schemas.py) --
+
+FIELD_CASES = [
+    # path, body, status, code, field
+    ("tickets", {}, 422, "missing_field", "service"),
+    ("tickets", {"service": None}, 422, "missing_field", "service"),
+    ("tickets", {"service": ""}, 422, "missing_field", "service"),
+    ("tickets", {"service": 7}, 422, "invalid_value", "service"),
+    ("tickets", {"service": "D" * 17}, 422, "invalid_value", "service"),
+    ("tickets", {"service": "DD", "priority": None}, 422, "invalid_value", "priority"),
+    ("tickets", {"service": "DD", "priority": 1}, 422, "invalid_value", "priority"),
+    ("tickets", {"service": "DD", "priority": "vip"}, 422, "invalid_value", "priority"),
+    ("tickets", {"service": "DD", "lang": "fr"}, 422, "invalid_value", "lang"),
+    ("tickets", {"service": "DD", "idempotency_key": ["k"]}, 422, "invalid_value", "idempotency_key"),
+    ("counters/1/call", {"service": "DD"}, 422, "missing_field", "number"),
+    ("counters/1/transfer", {"counter": True}, 422, "invalid_value", "counter"),
+    ("counters/1/transfer", {"counter": "2"}, 422, "invalid_value", "counter"),
+    ("counters/1/pause", {"reason": "nap"}, 422, "invalid_value", "reason"),
+    ("users", {"username": "x", "password": "long enough pw"}, 422, "missing_field", "role"),
+    ("users", {"username": "Nguyễn Văn", "role": "staff", "password": "long enough pw"}, 422, "invalid_username", None),
+    ("users", {"username": "x1", "role": "staff", "password": "long enough pw", "full_name": 5}, 422,
+     "invalid_full_name", "full_name"),
+    ("users", {"username": "x1", "role": "staff", "password": "long enough pw", "counter": 99}, 422,
+     "invalid_value", "counter"),
+    ("devices", {"kind": "kiosk"}, 422, "missing_field", "name"),
+    ("devices", {"name": 5, "kind": "kiosk"}, 422, "invalid_device_name", "name"),
+    ("devices", {"name": "k9", "kind": "toaster"}, 422, "invalid_value", "kind"),
+    ("devices", {"name": "k9", "kind": "kiosk", "printer": 5}, 422, "invalid_device_printer", "printer"),
+    ("devices", {"name": "k9", "kind": "display", "printer": "dummy://"}, 422, "printer_kiosk_only", None),
+]
+
+
+@pytest.mark.parametrize("path,data,status,code,field", FIELD_CASES,
+                         ids=[f"{c[0]}-{'-'.join(map(str, c[1].values())) or 'empty'}"[:60] for c in FIELD_CASES])
+def test_a_wrong_field_gets_its_code_and_names_the_field(app, admin, path, data, status, code, field):
+    before = everything(app)
+    resp = app.test_client().post(f"/api/v1/{path}", json=data, headers=admin)
+    error = (resp.get_json() or {}).get("error", {})
+    assert (resp.status_code, error.get("code"), error.get("field")) == (status, code, field), error
+    assert error["message"] and "{" not in error["message"]  # the catalog's text, filled in
+    assert everything(app) == before
+
+
+def test_a_wrong_rating_names_the_field(app, ticket):
+    tablet = {"Authorization": f"Bearer {app.config['rating-token']}"}
+    client = app.test_client()
+    for data, code, field in [({}, "missing_field", "score"), ({"score": "4"}, "invalid_value", "score"),
+                              ({"score": 4.0}, "invalid_value", "score"), ({"score": True}, "invalid_value", "score"),
+                              ({"score": 5}, "invalid_value", "score"),
+                              ({"score": 4, "comment": "x" * 1001}, "invalid_value", "comment")]:
+        error = client.post(f"/api/v1/tickets/{ticket}/rating", json=data, headers=tablet).get_json()["error"]
+        assert (error["code"], error["field"]) == (code, field), data
+    amend = client.patch(f"/api/v1/tickets/{ticket}/rating", json={"score": None}, headers=tablet).get_json()["error"]
+    assert (amend["code"], amend["field"]) == ("invalid_value", "score")  # left out keeps it; null is refused
+    nothing = client.patch(f"/api/v1/tickets/{ticket}/rating", json={"other": 1}, headers=tablet).get_json()["error"]
+    assert (nothing["code"], nothing["field"]) == ("missing_field", "score/reason/comment")
+
+
+def test_unknown_fields_are_ignored(app, admin):
+    resp = app.test_client().post("/api/v1/counters/1/pause", json={"reason": "meeting", "until": "noon"}, headers=admin)
+    assert resp.status_code == 200, resp.get_data(as_text=True)
+    assert app.test_client().post("/api/v1/counters/1/resume", json={"why": 1}, headers=admin).status_code == 200
+
+
+def test_messages_follow_the_language_and_name_the_field(app, admin):
+    resp = app.test_client().post("/api/v1/tickets", json={"service": "DD", "lang": "fr"},
+                                  headers={**admin, "Accept-Language": "en"})
+    assert resp.get_json()["error"]["message"] == "Invalid value for lang (allowed: vi, en)."
+
+
+@pytest.mark.parametrize("query,code,field", [("from=2026-13-01", "invalid_value", "from"),
+                                              ("from=2026-01-01&to=yesterday", "invalid_value", "to"),
+                                              ("lang=fr", "invalid_value", "lang")])
+def test_a_wrong_query_names_the_field(app, admin, query, code, field):
+    error = app.test_client().get(f"/api/v1/reports/tickets.csv?{query}", headers=admin).get_json()["error"]
+    assert (error["code"], error.get("field")) == (code, field)
+
+
+def test_paging_values_out_of_range_are_clamped_not_refused(app, admin):
+    client = app.test_client()
+    for query in ("limit=abc", "limit=0&offset=-5", "limit=100000", "offset=x"):
+        assert client.get(f"/api/v1/reports/ratings?{query}", headers=admin).status_code == 200, query
+        assert client.get(f"/api/v1/audit?{query}", headers=admin).status_code == 200, query
+    assert len(client.get("/api/v1/audit?limit=0", headers=admin).get_json()) == 1

@@ -6,6 +6,7 @@ imports them all, and the app registers `routes.api`.
 from __future__ import annotations
 
 import functools
+from dataclasses import dataclass
 from urllib.parse import urlsplit
 from typing import Any, Callable
 
@@ -61,15 +62,43 @@ def _same_site() -> bool:
     return request.is_json
 
 
-def allow(*, role: str | None = None, devices: tuple[str, ...] = (), anonymous: bool = False) -> Callable:
-    """Let a view through for people of `role` and up, the given device kinds, or anyone."""
+@dataclass(frozen=True)
+class Allowed:
+    """Who may call a view: people of `role` and up, the `devices` kinds, callers without a token
+    (`anonymous`: a ticket's holder), or anyone (`public`). The one access matrix: `allow` enforces
+    it, the OpenAPI document publishes it, tests/test_security.py calls every route against it."""
+
+    role: str | None = None
+    devices: tuple[str, ...] = ()
+    anonymous: bool = False
+    public: bool = False
+
+    def admits(self, p: Principal) -> bool:
+        return (self.public or (self.anonymous and p.kind == "anonymous")
+                or (self.role is not None and p.at_least(self.role)) or any(p.is_device(k) for k in self.devices))
+
+    def who(self) -> str:
+        """In the words of docs/api.md: "kiosk device, staff and up"."""
+        if self.public:
+            return "anyone"
+        parts = [f"{kind} device" for kind in self.devices]
+        if self.role:
+            parts.append("admin" if self.role == "admin" else f"{self.role} and up")
+        if self.anonymous:
+            parts.append("the ticket's holder (no token)")
+        return ", ".join(parts)
+
+
+def allow(*, role: str | None = None, devices: tuple[str, ...] = (), anonymous: bool = False,
+          public: bool = False) -> Callable:
+    """Let a view through for people of `role` and up, the given device kinds, tokenless callers, or anyone."""
+    rule = Allowed(role, tuple(devices), anonymous, public)
 
     def wrap(view: Callable) -> Callable:
         @functools.wraps(view)
         def guarded(*args: Any, **kwargs: Any) -> Any:
             p: Principal = g.principal
-            ok = anonymous or (role is not None and p.at_least(role)) or any(p.is_device(k) for k in devices)
-            if not ok:
+            if not rule.admits(p):
                 if p.kind == "anonymous":
                     raise ApiError(401, "unauthenticated")
                 # The refusal says what it needs: a role (people), else a kind of device.
@@ -78,7 +107,7 @@ def allow(*, role: str | None = None, devices: tuple[str, ...] = (), anonymous: 
             read_body()  # who may call comes first: a refused caller learns nothing about its body
             return view(*args, **kwargs)
 
-        guarded.allowed = {"role": role, "devices": devices, "anonymous": anonymous}  # for the role tests
+        guarded.allowed = rule
         return guarded
 
     return wrap
@@ -113,4 +142,3 @@ def read_body() -> None:
 def body() -> dict[str, Any]:
     """The JSON object of the request ({} when it has no body)."""
     return g.body
-

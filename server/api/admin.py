@@ -10,8 +10,10 @@ from ..context import hall
 from ..people import audit, change_user, device_json, user_json, validate_full_name, validate_username
 from ..queueing.errors import Invalid
 from ..records import AuditEntry, Device, User
-from . import allow, api, body
-from .parse import optional_bool, optional_str, required_str
+from . import allow, api
+from .parse import answers, takes
+from .schemas import AuditQuery, ChangeUser, NewDevice, NewUser
+from .schemas_answers import AuditEntry as AuditAnswer, Device as DeviceAnswer, DeviceAdded, Revoked, User as UserAnswer
 
 
 class DeviceName(BaseConverter):
@@ -25,17 +27,18 @@ class DeviceName(BaseConverter):
 api.record_once(lambda state: state.app.url_map.converters.setdefault("device", DeviceName))
 
 
-def _counter(data: dict, counters: list[int]) -> int | None | str:
-    if "counter" not in data:
+def _counter(body: NewUser | ChangeUser, counters: list[int]) -> int | None | str:
+    """The counter sent (null unbinds), or "keep" when none was."""
+    if "counter" not in body.model_fields_set:
         return "keep"
-    value = data["counter"]
-    if value is not None and (isinstance(value, bool) or not isinstance(value, int) or value not in counters):
+    if body.counter is not None and body.counter not in counters:
         raise Invalid("invalid_value", field="counter", allowed="a counter number, or null")
-    return value
+    return body.counter
 
 
 @api.get("/users")
 @allow(role="admin")
+@answers(list[UserAnswer])
 def users():
     """Everyone who can log in."""
     h = hall()
@@ -44,16 +47,17 @@ def users():
 
 @api.post("/users")
 @allow(role="admin")
-def add_user():
+@takes(NewUser)
+@answers(UserAnswer, 201)
+def add_user(body: NewUser):
     """Create a person (the password is hashed with argon2id; there is no default one)."""
     h, p = hall(), g.principal
-    data = body()
-    username, role = required_str(data, "username", 200), required_str(data, "role", 16)
+    username, role = body.username, body.role
     validate_username(username)
-    full_name = validate_full_name(data.get("full_name"))
-    password = required_str(data, "password", 200)
+    full_name = validate_full_name(body.full_name)
+    password = body.password
     counters = [c.number for c in h.config.counters]
-    counter = _counter(data, counters)
+    counter = _counter(body, counters)
     auth.validate_password(password)
     hashed = h.hasher(auth.hash_password, password)  # slow on purpose: on the hashing threads, before the write
     now = h.clock()
@@ -73,16 +77,15 @@ def add_user():
 
 @api.patch("/users/<username>")
 @allow(role="admin")
-def change(username: str):
+@takes(ChangeUser)
+@answers(UserAnswer)
+def change(username: str, body: ChangeUser):
     """Change a role, disable or enable, reset the password, bind to a counter, or set the full name."""
     h, p = hall(), g.principal
-    data = body()
-    role = optional_str(data, "role", 16)
-    active = optional_bool(data, "active") if "active" in data else None
-    password = optional_str(data, "password", 200)
+    role, active, password = body.role, body.active, body.password
     counters = [c.number for c in h.config.counters]
-    counter = _counter(data, counters)
-    full_name = validate_full_name(data["full_name"]) if "full_name" in data else "keep"
+    counter = _counter(body, counters)
+    full_name = validate_full_name(body.full_name) if "full_name" in body.model_fields_set else "keep"
     now = h.clock()
     hashed = None
     if password is not None:
@@ -98,6 +101,7 @@ def change(username: str):
 
 @api.get("/devices")
 @allow(role="admin")
+@answers(list[DeviceAnswer])
 def devices():
     """Kiosks, displays and rating tablets, with when each was last seen."""
     h = hall()
@@ -106,15 +110,12 @@ def devices():
 
 @api.post("/devices")
 @allow(role="admin")
-def add_device():
+@takes(NewDevice)
+@answers(DeviceAdded, 201)
+def add_device(body: NewDevice):
     """Register a device; its token is in this answer only."""
     h, p = hall(), g.principal
-    data = body()
-    if data.get("name") in (None, ""):
-        raise Invalid("missing_field", field="name")
-    if data.get("kind") in (None, ""):
-        raise Invalid("missing_field", field="kind")
-    device = auth.device_rules(data["name"], data["kind"], data.get("printer"), h.config.printers)
+    device = auth.device_rules(body.name, body.kind, body.printer, h.config.printers)
     now = h.clock()
 
     address = request.remote_addr  # read here: op runs on a database thread
@@ -130,6 +131,7 @@ def add_device():
 
 @api.post("/devices/<device:name>/revoke")
 @allow(role="admin")
+@answers(Revoked)
 def revoke(name: str):
     """Revoke a device, whatever its name: its token stops working at once."""
     h, p = hall(), g.principal
@@ -152,10 +154,12 @@ def revoke(name: str):
 
 @api.get("/audit")
 @allow(role="admin")
-def audit_log():
+@takes(AuditQuery)
+@answers(list[AuditAnswer])
+def audit_log(query: AuditQuery):
     """The newest entries of the audit log (people, devices, logins)."""
     h = hall()
-    limit = min(max(request.args.get("limit", 200, type=int), 1), 1000)
+    limit = query.limit
     rows = h.db.read(lambda s: s.execute(select(AuditEntry).order_by(AuditEntry.id.desc()).limit(limit)).scalars().all())
     return jsonify([{"at": r.at.isoformat(timespec="seconds"), "actor": r.actor, "action": r.action,
                      "target": r.target, "detail": r.detail, "address": r.address} for r in rows])

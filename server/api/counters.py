@@ -11,8 +11,10 @@ from ..queueing.engine import Outcome
 from ..queueing.errors import Invalid, NotFound
 from ..queueing.models import Rating, Ticket
 from ..state import HallView, counter_queue
-from . import ApiError, allow, api, base_url, body
-from .parse import int_between, optional_str, required_str
+from . import ApiError, allow, api, base_url
+from .parse import answers, takes
+from .schemas import AmendCounterRating, AmendRating, CallTicket, Pause, RateAtCounter, Transfer
+from .schemas_answers import ConsoleSettings, CounterAction, CounterQueue, RatingAnswer, RatingTarget
 
 
 
@@ -58,6 +60,7 @@ def act(n: int, operation: str, **params: Any):
 
 @api.post("/counters/<int:n>/call-next")
 @allow(role="staff")
+@answers(CounterAction)
 def call_next(n: int):
     """Call the next waiting ticket by the counter's picking rule."""
     return act(n, "call_next")
@@ -65,14 +68,17 @@ def call_next(n: int):
 
 @api.post("/counters/<int:n>/call")
 @allow(role="staff")
-def call_ticket(n: int):
+@takes(CallTicket)
+@answers(CounterAction)
+def call_ticket(n: int, body: CallTicket):
     """Call one ticket by its number: a waiting one, or a no-show who came back."""
-    data = body()  # `service` picks between tickets that share a number (after a config change)
-    return act(n, "call_ticket", number=required_str(data, "number", 16), service=optional_str(data, "service", 16))
+    # `service` picks between tickets that share a number (after a config change)
+    return act(n, "call_ticket", number=body.number, service=body.service)
 
 
 @api.post("/counters/<int:n>/recall")
 @allow(role="staff")
+@answers(CounterAction)
 def recall(n: int):
     """Announce the current ticket again."""
     return act(n, "recall")
@@ -80,6 +86,7 @@ def recall(n: int):
 
 @api.post("/counters/<int:n>/start")
 @allow(role="staff")
+@answers(CounterAction)
 def start(n: int):
     """The citizen arrived; service starts."""
     return act(n, "start")
@@ -87,6 +94,7 @@ def start(n: int):
 
 @api.post("/counters/<int:n>/finish")
 @allow(role="staff")
+@answers(CounterAction)
 def finish(n: int):
     """Service is over."""
     return act(n, "finish")
@@ -94,6 +102,7 @@ def finish(n: int):
 
 @api.post("/counters/<int:n>/no-show")
 @allow(role="staff")
+@answers(CounterAction)
 def no_show(n: int):
     """The called citizen did not come."""
     return act(n, "no_show")
@@ -101,21 +110,21 @@ def no_show(n: int):
 
 @api.post("/counters/<int:n>/transfer")
 @allow(role="staff")
-def transfer(n: int):
+@takes(Transfer)
+@answers(CounterAction)
+def transfer(n: int, body: Transfer):
     """The current ticket waits again in another service, or for one counter, keeping its number."""
-    data = body()
-    to_counter = data.get("counter")
-    if to_counter is not None and (isinstance(to_counter, bool) or not isinstance(to_counter, int)):
-        raise Invalid("invalid_value", field="counter", allowed="a counter number")
-    return act(n, "transfer", service=optional_str(data, "service", 16), to_counter=to_counter)
+    return act(n, "transfer", service=body.service, to_counter=body.counter)
 
 
 @api.post("/counters/<int:n>/pause")
 @allow(role="staff")
-def pause(n: int):
+@takes(Pause)
+@answers(CounterAction)
+def pause(n: int, body: Pause):
     """The counter stops taking tickets, with a reason from config (break, meeting, training…)."""
     reasons = [r.code for r in hall().config.console.pause_reasons]
-    reason = optional_str(body(), "reason", 40) or reasons[0]
+    reason = body.reason or reasons[0]
     if reason not in reasons:
         raise Invalid("invalid_value", field="reason", allowed=", ".join(reasons))
     return act(n, "pause", reason=reason)
@@ -123,6 +132,7 @@ def pause(n: int):
 
 @api.get("/console-settings")
 @allow(role="staff")
+@answers(ConsoleSettings)
 def console_settings():
     """What the staff console offers: calling a chosen number, pause reasons, priority categories."""
     c = hall().config
@@ -133,6 +143,7 @@ def console_settings():
 
 @api.post("/counters/<int:n>/take")
 @allow(role="staff")
+@answers(CounterAction)
 def take(n: int):
     """Sit down at the counter: it opens under your name."""
     return act(n, "take")
@@ -140,6 +151,7 @@ def take(n: int):
 
 @api.post("/counters/<int:n>/leave")
 @allow(role="staff")
+@answers(CounterAction)
 def leave(n: int):
     """Leave the counter: it closes (finish or transfer its ticket first)."""
     return act(n, "leave")
@@ -147,6 +159,7 @@ def leave(n: int):
 
 @api.get("/counters/<int:n>/queue")
 @allow(role="staff")
+@answers(CounterQueue)
 def queue(n: int):
     """Who waits for this counter, in the order it will call them, and today's no-shows."""
     h = hall()
@@ -157,6 +170,7 @@ def queue(n: int):
 
 @api.get("/counters/<int:n>/rating")
 @allow(role="staff", devices=("rating",))
+@answers(RatingTarget)
 def rating_target(n: int):
     """What the counter's rating tablet may rate now: the ticket just finished, for a few seconds."""
     h = hall()
@@ -181,14 +195,13 @@ def rating_target(n: int):
 
 @api.post("/counters/<int:n>/rating")
 @allow(devices=("rating",))
-def rate_at_counter(n: int):
+@takes(RateAtCounter)
+@answers(RatingAnswer, 201)
+def rate_at_counter(n: int, body: RateAtCounter):
     """The rating tablet's rating (1..4, 4 = very satisfied) of the ticket the counter just finished."""
     h, p = hall(), g.principal
     check_counter(n)
-    data = body()
-    score = int_between(data, "score", 1, 4)
-    reason = optional_str(data, "reason", 40)
-    comment = optional_str(data, "comment", 1000)
+    score, reason, comment = body.score, body.reason, body.comment
     now = h.clock()
 
     number = h.change(
@@ -199,13 +212,14 @@ def rate_at_counter(n: int):
 
 @api.patch("/counters/<int:n>/rating")
 @allow(devices=("rating",))
-def amend_at_counter(n: int):
+@takes(AmendCounterRating)
+@answers(RatingAnswer)
+def amend_at_counter(n: int, body: AmendCounterRating):
     """Add the citizen's reason or comment (or a changed score) to the rating this tablet has just saved."""
     h, p = hall(), g.principal
     check_counter(n)
-    data = body()
-    amend = rating_amendment(data)
-    number = optional_str(data, "number", 16)
+    amend = rating_amendment(body)
+    number = body.number
     now = h.clock()
 
     def op(s):
@@ -215,13 +229,9 @@ def amend_at_counter(n: int):
     return jsonify({"rating": h.db.write(op)})
 
 
-def rating_amendment(data: dict[str, Any]) -> dict[str, Any]:
-    """{score?, reason?, comment?} of an amend; at least one of them."""
-    amend = {"score": int_between(data, "score", 1, 4) if "score" in data else None,
-             "reason": optional_str(data, "reason", 40), "comment": optional_str(data, "comment", 1000)}
-    if all(v is None for v in amend.values()):
-        raise Invalid("missing_field", field="score/reason/comment")
-    return amend
+def rating_amendment(body: AmendRating) -> dict[str, Any]:
+    """{score, reason, comment} of an amend (None: unchanged); the model makes sure of one of them."""
+    return {"score": body.score, "reason": body.reason, "comment": body.comment}
 
 
 def rating_json(s: Session, ticket: Ticket) -> dict[str, Any]:
@@ -232,6 +242,7 @@ def rating_json(s: Session, ticket: Ticket) -> dict[str, Any]:
 
 @api.post("/counters/<int:n>/resume")
 @allow(role="staff")
+@answers(CounterAction)
 def resume(n: int):
     """The counter takes tickets again."""
     return act(n, "resume")

@@ -1,4 +1,4 @@
-"""Every API error is JSON: {"error": {"code", "message"}} with a fitting status."""
+"""Every API error is JSON: {"error": {"code", "message", "field"?}} with a fitting status."""
 from __future__ import annotations
 
 import logging
@@ -43,7 +43,10 @@ def lang() -> str:
 
 def error_response(status: int, code: str, /, **params) -> Response:
     params.setdefault("what", request.path if request else "")
-    resp = jsonify({"error": {"code": code, "message": message(code, lang(), **params)}})
+    error = {"code": code, "message": message(code, lang(), **params)}
+    if params.get("field"):  # the offending field, where one is known
+        error["field"] = params["field"]
+    resp = jsonify({"error": error})
     resp.status_code = status
     return resp
 

@@ -1,16 +1,19 @@
 """Public reads of the hall: services, counters, the snapshot, the OpenAPI document."""
 from __future__ import annotations
 
-from flask import g, jsonify
+from flask import current_app, g, jsonify
 
 from ..context import hall
 from ..state import PUBLIC, STAFF, HallView, public_counter
 from . import ApiError, allow, api
 from .openapi import document
+from .parse import answers
+from .schemas_answers import Counter, Service, Snapshot
 
 
 @api.get("/services")
-@allow(anonymous=True)
+@allow(public=True)
+@answers(list[Service])
 def services():
     """Services with people waiting, estimated wait and whether they take tickets now."""
     h = hall()
@@ -18,7 +21,8 @@ def services():
 
 
 @api.get("/counters")
-@allow(anonymous=True)
+@allow(public=True)
+@answers(list[Counter])
 def counters():
     """Counters, their status and the ticket each serves (without its token)."""
     h = hall()
@@ -27,7 +31,8 @@ def counters():
 
 
 @api.get("/state")
-@allow(anonymous=True)
+@allow(public=True)
+@answers(Snapshot)
 def state():
     """The hall snapshot: the same body as the Socket.IO `snapshot` event (closed to anonymous callers
     when the public board is off)."""
@@ -42,14 +47,14 @@ def _audience() -> str:
 
 
 @api.get("/openapi.json")
-@allow(anonymous=True)
+@allow(public=True)
 def openapi():
-    """The OpenAPI document of this API."""
-    return jsonify(document())
+    """The OpenAPI document of this API, generated from its routes, models and access rules."""
+    return jsonify(document(current_app))
 
 
 @api.get("/display-settings")
-@allow(anonymous=True, devices=("display",))
+@allow(public=True)  # a display token selects its own board
 def display_settings():
     """What a board shows and how it speaks; a display token selects its own services and counters."""
     h, p = hall(), g.principal

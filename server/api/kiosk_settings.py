@@ -5,10 +5,13 @@ from flask import jsonify
 
 from ..context import hall
 from . import allow, api
+from .parse import answers
+from .schemas_answers import KioskSettings
 
 
 @api.get("/kiosk-settings")
-@allow(anonymous=True)
+@allow(public=True)
+@answers(KioskSettings)
 def kiosk_settings():
     """The priority categories a citizen may choose (codes and names), and the center."""
     c = hall().config

@@ -1,12 +1,20 @@
-"""Reading a JSON body and the fields out of it, with the contract's errors."""
+"""What a view takes and answers: the JSON body, the request models, and their refusals in the contract's words."""
 from __future__ import annotations
 
+import functools
 import json
-from typing import Any
+import typing
+from typing import Any, Callable, Mapping, TypeVar
 
+from flask import g, request
+from pydantic import BaseModel, ValidationError
+
+from ..context import hall
 from ..queueing.errors import Invalid, QueueError
+from .schemas import Refuse
 
 MAX_DEPTH = 16  # our bodies are two levels deep; anything near this is not a client of ours
+M = TypeVar("M", bound=BaseModel)
 
 
 class Malformed(QueueError):
@@ -47,32 +55,79 @@ def json_object(raw: bytes) -> dict[str, Any]:
     return data
 
 
-def required_str(data: dict[str, Any], name: str, max_len: int = 200) -> str:
-    if name not in data or data[name] in (None, ""):
-        raise Invalid("missing_field", field=name)
-    return optional_str(data, name, max_len) or ""
+# -- models ----------------------------------------------------------------------------------
 
 
-def optional_str(data: dict[str, Any], name: str, max_len: int = 200) -> str | None:
-    value = data.get(name)
-    if value is None:
-        return None
-    if not isinstance(value, str) or len(value) > max_len:
-        raise Invalid("invalid_value", field=name, allowed=f"text up to {max_len} characters")
-    return value
+def parse(model: type[M], data: Mapping[str, Any]) -> M:
+    """`data` as `model`, or the contract's 422 for its first wrong field (in the model's field order)."""
+    try:
+        return model.model_validate(data)
+    except ValidationError as err:
+        raise refusal(model, err.errors()[0]) from None
 
 
-def optional_bool(data: dict[str, Any], name: str) -> bool:
-    value = data.get(name, False)
-    if not isinstance(value, bool):
-        raise Invalid("invalid_value", field=name, allowed="true, false")
-    return value
+def refusal(model: type[BaseModel], error: Mapping[str, Any]) -> QueueError:
+    """One pydantic error as the contract's: `missing_field`, the field's own `Refuse`, else `invalid_value`."""
+    field = str(error["loc"][0]) if error["loc"] else None
+    if error["type"] == "missing":
+        return Invalid("missing_field", field=field)
+    if not error["loc"]:  # a rule over several fields raises its code itself (see AmendRating)
+        return Invalid(error["type"], **error.get("ctx", {}))
+    refuse = _refuse_of(model, field) or Refuse(allowed=str(error["msg"]))
+    params = dict(refuse.params)
+    if any(callable(v) for v in params.values()):
+        params = {k: v(hall().config) if callable(v) else v for k, v in params.items()}
+    return Invalid(refuse.code, **{"field": field, **params})
 
 
-def int_between(data: dict[str, Any], name: str, low: int, high: int) -> int:
-    value = data.get(name)
-    if name not in data:
-        raise Invalid("missing_field", field=name)
-    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
-        raise Invalid("invalid_value", field=name, allowed=f"{low}..{high}")
-    return value
+def _refuse_of(model: type[BaseModel], field: str | None) -> Refuse | None:
+    for name, info in model.model_fields.items():
+        if field in (name, info.alias):
+            found = [m for m in _metadata(info.annotation) if isinstance(m, Refuse)]
+            return next((m for m in info.metadata if isinstance(m, Refuse)), found[0] if found else None)
+    return None
+
+
+def _metadata(annotation: Any) -> list[Any]:
+    """Every Annotated[...] metadata inside a type (through unions)."""
+    found = list(getattr(annotation, "__metadata__", ()))
+    for arg in typing.get_args(annotation):
+        found += _metadata(arg)
+    return found
+
+
+def takes(model: type[BaseModel]) -> Callable:
+    """The view reads `model`: a GET its query string (as `query=`), anything else its JSON body (as `body=`).
+
+    Runs inside `allow`, so who may call is settled first and the body is already read.
+    """
+
+    def wrap(view: Callable) -> Callable:
+        @functools.wraps(view)
+        def parsed(*args: Any, **kwargs: Any) -> Any:
+            if request.method in ("GET", "HEAD"):
+                return view(*args, query=parse(model, request.args.to_dict()), **kwargs)
+            return view(*args, body=parse(model, g.body), **kwargs)
+
+        parsed.takes = model
+        return parsed
+
+    return wrap
+
+
+class Answer(typing.NamedTuple):
+    """What a view answers when it succeeds, for the OpenAPI document."""
+
+    status: int
+    model: Any  # a pydantic model, list[Model], or None (no schema)
+    media: str
+
+
+def answers(model: Any = None, status: int = 200, media: str = "application/json") -> Callable:
+    """Declare a view's successful answer: its status and its model (server/api/schemas_answers.py)."""
+
+    def mark(view: Callable) -> Callable:
+        view.answers = Answer(status, model, media)
+        return view
+
+    return mark

@@ -11,20 +11,22 @@ from .. import auth
 from ..context import hall
 from ..hashing import HashersBusy
 from ..people import audit, full_name_of
-from . import ApiError, allow, api, body
-from .parse import required_str
+from . import ApiError, allow, api
+from .parse import answers, takes
+from .schemas import Login
+from .schemas_answers import Done, LoggedIn, Me
 
 REFUSED_PAUSE_S = 1.0
 
 
 @api.post("/login")
-@allow(anonymous=True, role="staff", devices=auth.DEVICE_KINDS)
-def login():
+@allow(public=True)
+@takes(Login)
+@answers(LoggedIn)
+def login(body: Login):
     """Exchange a username and password for a bearer token (and the pages' session cookie)."""
     h = hall()
-    data = body()
-    username = required_str(data, "username", 64)
-    password = required_str(data, "password", 200)
+    username, password = body.username, body.password
     address = request.remote_addr
     # Limits first, per address and for everyone together: a refused attempt costs no hash.
     if not h.login_limiter.allow(address or "") or not h.login_total.allow("all"):
@@ -65,6 +67,7 @@ def _refused() -> NoReturn:
 
 @api.post("/logout")
 @allow(role="staff")
+@answers(Done)
 def logout():
     """End this login: the token stops working."""
     h = hall()
@@ -84,6 +87,7 @@ def logout():
 
 @api.get("/me")
 @allow(role="staff", devices=auth.DEVICE_KINDS)
+@answers(Me)
 def me():
     """Who this token belongs to."""
     p = g.principal

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from flask import Response, jsonify, request
+from flask import Response, jsonify
 
 from ..context import hall
 from ..queueing.errors import Invalid
@@ -13,6 +13,9 @@ from ..reports.facts import ticket_facts
 from ..reports.ratings import rating_report
 from ..storage import offload
 from . import allow, api
+from .parse import answers, takes
+from .schemas import Export, Range, RatingsQuery
+from .schemas_answers import Printer
 
 MAX_RANGE_DAYS = 400
 FIRST_DAY, LAST_DAY = date(2000, 1, 1), date(2999, 12, 31)  # past these, day arithmetic overflows
@@ -23,28 +26,16 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 _dashboard_cache: dict[str, tuple[tuple[int, int], dict]] = {}
 
 
-def _range(max_days: int = MAX_RANGE_DAYS) -> tuple[date, date]:
+def _range(query: Range, max_days: int = MAX_RANGE_DAYS) -> tuple[date, date]:
     """?from=YYYY-MM-DD&to=YYYY-MM-DD, both included; today when absent."""
     h = hall()
-    today = h.config.center.business_day(h.clock())
-    try:
-        start = date.fromisoformat(request.args["from"]) if request.args.get("from") else today
-        end = date.fromisoformat(request.args["to"]) if request.args.get("to") else start
-    except ValueError:
-        raise Invalid("invalid_value", field="from/to", allowed="YYYY-MM-DD") from None
+    start = query.start or h.config.center.business_day(h.clock())
+    end = query.end or start
     if not FIRST_DAY <= start <= LAST_DAY or not FIRST_DAY <= end <= LAST_DAY:
         raise Invalid("invalid_value", field="from/to", allowed=f"days from {FIRST_DAY} to {LAST_DAY}")
     if end < start or (end - start).days + 1 > max_days:
         raise Invalid("invalid_value", field="from/to", allowed=f"from ≤ to, at most {max_days} days")
     return start, end
-
-
-def _export_lang() -> str:
-    """?lang=vi|en: the language of an export's labels; Vietnamese when absent (the v1 CSV)."""
-    lang = request.args.get("lang") or "vi"
-    if lang not in ("vi", "en"):
-        raise Invalid("invalid_value", field="lang", allowed="vi, en")
-    return lang
 
 
 def _download(body: bytes, mimetype: str, name: str) -> Response:
@@ -54,6 +45,7 @@ def _download(body: bytes, mimetype: str, name: str) -> Response:
 
 @api.get("/printers")
 @allow(role="supervisor")
+@answers(list[Printer])
 def printers():
     """Every printer the hall knows, with its last status."""
     return jsonify(hall().printers.listing())
@@ -76,32 +68,35 @@ def dashboard():
 
 @api.get("/stats")
 @allow(role="supervisor")
-def statistics():
+@takes(Range)
+def statistics(query: Range):
     """Counts, waiting and service times, ratings, per service, counter, staff member, hour and day."""
     h = hall()
-    start, end = _range()
+    start, end = _range(query)
     today = h.config.center.business_day(h.clock())
     return jsonify(h.db.read(lambda s: stats(s, h.config, start, end, today=today)))
 
 
 @api.get("/reports/ratings")
 @allow(role="supervisor")
-def ratings():
+@takes(RatingsQuery)
+def ratings(query: RatingsQuery):
     """Counts per low-score reason, and the latest comments (?limit=, ?offset=) with ticket, service, counter, score."""
     h = hall()
-    start, end = _range()
-    limit = min(max(request.args.get("limit", 20, type=int), 1), 100)
-    offset = max(request.args.get("offset", 0, type=int), 0)
+    start, end = _range(query)
+    limit, offset = query.limit, query.offset
     return jsonify(h.db.read(lambda s: rating_report(s, h.config, start, end, limit=limit, offset=offset)))
 
 
 @api.get("/reports/tickets.csv")
 @allow(role="supervisor")
-def tickets_as_csv():
+@takes(Export)
+@answers(None, media="text/csv")
+def tickets_as_csv(query: Export):
     """One row per ticket, UTF-8 with BOM so Excel keeps the Vietnamese."""
     h = hall()
-    start, end = _range()
-    lang = _export_lang()
+    start, end = _range(query)
+    lang = query.lang or "vi"
 
     def chunks():
         # Each month read on a reader thread and written off the hub: nothing blocks the displays.
@@ -118,11 +113,13 @@ def tickets_as_csv():
 
 @api.get("/reports/tickets.xlsx")
 @allow(role="supervisor")
-def tickets_as_xlsx():
+@takes(Export)
+@answers(None, media=XLSX)
+def tickets_as_xlsx(query: Export):
     """One row per ticket as an Excel workbook, with real dates and times."""
     h = hall()
-    start, end = _range(XLSX_MAX_DAYS)
-    lang = _export_lang()
+    start, end = _range(query, XLSX_MAX_DAYS)
+    lang = query.lang or "vi"
     facts = h.db.read(lambda s: list(ticket_facts(s, start, end)))
     body = offload(tickets_xlsx, facts, h.config, lang)
     return _download(body, XLSX, f"hallq-tickets-{start}-{end}.xlsx")
@@ -130,11 +127,13 @@ def tickets_as_xlsx():
 
 @api.get("/reports/summary.xlsx")
 @allow(role="supervisor")
-def summary_as_xlsx():
+@takes(Export)
+@answers(None, media=XLSX)
+def summary_as_xlsx(query: Export):
     """The report as a workbook: totals, services, counters, staff, hours, days."""
     h = hall()
-    start, end = _range()
-    lang = _export_lang()
+    start, end = _range(query)
+    lang = query.lang or "vi"
     today = h.config.center.business_day(h.clock())
     report = h.db.read(lambda s: stats(s, h.config, start, end, today=today))
     body = offload(summary_xlsx, report, h.config.center.name.get(lang), lang)

@@ -12,19 +12,21 @@ from ..printing import add_job, job_status, ticket_view
 from ..queueing.models import Ticket
 from ..records import PrintJob
 from ..state import HallView
-from . import ApiError, allow, api, base_url, body
+from . import ApiError, allow, api, base_url
 from .counters import rating_amendment, rating_json
-from .parse import int_between, optional_bool, optional_str, required_str
+from .parse import answers, takes
+from .schemas import AmendRating, IssueTicket, RateTicket
+from .schemas_answers import RatingAnswer, Reprinted, TicketAnswer, TicketIssued
 
-def _priority(data: dict) -> tuple[bool, str | None]:
+
+def _priority(value: bool | str) -> tuple[bool, str | None]:
     """`priority` is true/false, or a category code from config (meaning true)."""
-    value = data.get("priority", False)
     if isinstance(value, str):
         codes = [c.code for c in hall().config.priority_categories]
         if value not in codes:
             raise Invalid("invalid_value", field="priority", allowed="true, false, " + ", ".join(codes))
         return True, value
-    return optional_bool(data, "priority"), None
+    return value, None
 
 
 def _ticket(s, token: str) -> Ticket:
@@ -43,14 +45,15 @@ def _seen_key(actor: str, key: str | None) -> bool:
 
 @api.post("/tickets")
 @allow(role="staff", devices=("kiosk",))
-def issue():
+@takes(IssueTicket)
+@answers(TicketIssued, 201)
+def issue(body: IssueTicket):
     """Hand out a number; never waits for a printer."""
     h, p = hall(), g.principal
-    data = body()
-    service = required_str(data, "service", 16)
-    priority, category = _priority(data)
-    lang = optional_str(data, "lang", 2) or "vi"
-    key = optional_str(data, "idempotency_key", 100)
+    service = body.service
+    priority, category = _priority(body.priority)
+    lang = body.lang or "vi"
+    key = body.idempotency_key
     if p.kind == "device" and not h.issue_limiter.allow(p.actor) and not _seen_key(p.actor, key):
         raise ApiError(429, "rate_limited")  # a retry of a ticket already given is never refused
     now = h.clock()
@@ -81,7 +84,8 @@ def issue():
 
 
 @api.get("/tickets/<token>")
-@allow(anonymous=True)
+@allow(public=True)
+@answers(TicketIssued)
 def show(token: str):
     """A ticket as its holder sees it."""
     h = hall()
@@ -95,15 +99,13 @@ def show(token: str):
 
 
 @api.post("/tickets/<token>/rating")
-@allow(anonymous=True, devices=("rating",))
-def rate(token: str):
+@allow(anonymous=True, devices=("rating",))  # staff never rate their own service
+@takes(RateTicket)
+@answers(RatingAnswer, 201)
+def rate(token: str, body: RateTicket):
     """The citizen's satisfaction with a finished ticket, 1..4 (4 = very satisfied)."""
     h, p = hall(), g.principal
-    if p.kind not in ("anonymous", "device") or (p.kind == "device" and p.device_kind != "rating"):
-        raise ApiError(403, "forbidden")  # staff never rate their own service
-    data = body()
-    score = int_between(data, "score", 1, 4)
-    comment = optional_str(data, "comment", 1000)
+    score, comment = body.score, body.comment
     now = h.clock()
     h.change(lambda s: h.engine.rate(s, _ticket(s, token), score=score, comment=comment, actor=p.actor, now=now),
              now=now)
@@ -111,13 +113,13 @@ def rate(token: str):
 
 
 @api.patch("/tickets/<token>/rating")
-@allow(anonymous=True, devices=("rating",))
-def amend(token: str):
+@allow(anonymous=True, devices=("rating",))  # staff never rate their own service
+@takes(AmendRating)
+@answers(RatingAnswer)
+def amend(token: str, body: AmendRating):
     """Add a comment (or a reason, or a changed score) to the rating just given, by whoever gave it."""
     h, p = hall(), g.principal
-    if p.kind not in ("anonymous", "device") or (p.kind == "device" and p.device_kind != "rating"):
-        raise ApiError(403, "forbidden")  # staff never rate their own service
-    changes = rating_amendment(body())
+    changes = rating_amendment(body)
     now = h.clock()
 
     def op(s):
@@ -128,7 +130,8 @@ def amend(token: str):
 
 
 @api.post("/tickets/<token>/cancel")
-@allow(anonymous=True, role="staff")
+@allow(public=True)  # whoever holds the ticket's token
+@answers(TicketAnswer)
 def cancel(token: str):
     """Withdraw a waiting ticket (its holder, or staff)."""
     h, p = hall(), g.principal
@@ -141,6 +144,7 @@ def cancel(token: str):
 
 @api.post("/tickets/<token>/reprint")
 @allow(role="staff", devices=("kiosk",))
+@answers(Reprinted)
 def reprint(token: str):
     """Print a ticket again on the issuing kiosk's printer."""
     h, p = hall(), g.principal
