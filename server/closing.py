@@ -21,7 +21,7 @@ from sqlalchemy import Date, and_, delete, func, insert, literal, or_, select, u
 from sqlalchemy.orm import Session
 
 from .config import HallConfig
-from .context import change
+from .unit import change
 from .queueing.clock import utcnow
 from .queueing.engine import CounterChanged, Outcome, QueueChanged
 from .queueing.models import CALLED, CANCELLED, NO_SHOW, SERVING, WAITING, CounterState, Rating, ServiceDay, Ticket, TicketEvent

@@ -13,9 +13,10 @@ from sqlalchemy.orm import Session
 from .auth import RateLimiter
 from .config import HallConfig
 from .queueing.clock import utcnow
-from .queueing.engine import Engine, Outcome, stamp
-from .state import Event, HallView
+from .queueing.engine import Engine, Outcome
+from .state import HallView
 from .storage import Database
+from .unit import change
 
 if TYPE_CHECKING:
     from .hashing import Hasher
@@ -71,32 +72,6 @@ class Hall:
                *, now: datetime | None = None, base_url: str = "") -> T | Outcome:
         """One unit of work on this hall (see `change`)."""
         return change(self, work, answer, now=now, base_url=base_url)
-
-
-def change(hall: Any, work: Callable[[Session], Outcome], answer: Callable[[HallView, Outcome], T] | None = None,
-           *, now: datetime | None = None, base_url: str = "") -> T | Outcome:
-    """One unit of work: change the hall, stamp seqs, commit, then tell the clients.
-
-    In one write transaction: `work` makes the domain change and returns its Outcome;
-    each of its changes gets the next hall seq; the events are rendered; `answer`
-    renders the reply (and may write more of the same change, a print job, say).
-    After the commit the events go to the live hub, and the answer (or the Outcome)
-    is returned. A change that raises commits nothing and publishes nothing. The
-    database layer's retries, busy and dropped-connection answers apply to it whole.
-    `hall` is a Hall, or anything with its config, db, hub and clock.
-    """
-    now = now or hall.clock()
-
-    def op(s: Session) -> tuple[Any, list[Event]]:
-        out = work(s)
-        seqs = stamp(s, out)  # last but for rendering: the hall row stays locked only until commit
-        view = HallView(s, hall.config, now, base_url)
-        events = view.events(out, seqs)
-        return (answer(view, out) if answer is not None else out), events
-
-    result, events = hall.db.write(op)
-    hall.hub.publish(events)
-    return result
 
 
 def hall() -> Hall:
