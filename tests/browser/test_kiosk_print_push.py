@@ -1,9 +1,12 @@
 """The kiosk learns a print result from the live connection (`ticket_printed`), not by asking for the ticket."""
 from __future__ import annotations
 
+import pytest
 from playwright.sync_api import expect
 
 from .test_kiosk import tile
+
+pytestmark = pytest.mark.slow
 
 
 def test_the_print_result_is_pushed_and_the_kiosk_never_asks_for_the_ticket(new_page, hall):
