@@ -10,7 +10,7 @@ Phones, rating tablets and kiosks get only their own part, from the public copy:
   and the counters that serve its service or hold or wait for its ticket;
 - a rating tablet (a rating token and `auth.counter`) joins `rating:<n>`: counter n's events;
 - a kiosk (a kiosk token) joins `kiosks`, the services' figures (queue_changed and
-  counter_changed), and `kiosk:<name>`, where its tickets' print results are pushed
+  counter_changed), and `kiosk:device:<name>`, where its tickets' print results are pushed
   (`ticket_printed`, without a seq).
 
 Each client is in one room that carries seq'd events, and each room gets them in seq order.
@@ -48,7 +48,7 @@ RATING_EVENTS = frozenset({"ticket_finished", "ticket_rated", "counter_changed"}
 class Room:
     """A room that gets part of the feed: who is in it, what it wants, the last seq it was sent."""
 
-    kind: str  # "ticket", "rating" or "kiosks"
+    kind: str  # "ticket", "rating", "kiosks", or "kiosk" (one kiosk's print results: no seq'd events)
     members: int = 0
     last: int = 0
     counter: int | None = None  # rating:<n>

@@ -16,6 +16,7 @@ import pytest
 
 from tests.support.display import NAMESPACE, Display, Gap
 
+pytestmark = pytest.mark.slow  # real servers, one per async mode
 ALL = ("ticket_called", "queue_changed", "counter_changed", "ticket_finished", "ticket_rated")
 
 
