@@ -19,7 +19,7 @@ def test_building_starts_nothing_and_stop_leaves_no_thread(tmp_path):
 
     hall.start()
     names = {t.name for t in threads() - before}
-    assert {"hallq-db-write-0", "hallq-printer-sweeper"} <= names and len(names) >= 5
+    assert {"hallq-db-write-0", "hallq-hash-0", "hallq-printer-sweeper"} <= names and len(names) >= 6
 
     kiosk = hall.device("k1", "kiosk")
     assert hall.post("tickets", {"service": "HT"}, token=kiosk).status_code == 201
