@@ -44,14 +44,13 @@ class Hall:
     stop_close: Callable[[], None] | None = field(default=None, repr=False)  # set while started
 
     def start(self) -> None:
-        """Start what runs beside the requests: database threads, the live hub, printers, the daily close.
-
-        (Password hashing threads start at the first hash.)"""
+        """Start what runs beside the requests: database, hashing and printer threads, the live hub, the daily close."""
         from .closing import start_daily_close
 
         if self.stop_close is not None:
             return
         self.db.start(green=self.hub.socketio.server.eio.async_mode == "eventlet")
+        self.hasher.start()
         self.hub.start()
         self.printers.recover()
         self.stop_close = start_daily_close(self, self.hub.socketio)

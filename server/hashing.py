@@ -82,9 +82,10 @@ class Hasher:
         self.peak = 0
         self.refused = 0
         self.name = name
-        self._workers: list[Any] = []  # started at the first hash, so an app that is only built has none
+        self._workers: list[Any] = []  # started by start() or the first hash: an app only built has none
 
-    def _start(self) -> None:
+    def start(self) -> None:
+        """Start the hashing threads (the first hash does it too); nothing if they run already."""
         with self._lock:
             if not self._workers:
                 self._workers = [self._threading.Thread(target=self._work, args=(f"{self.name}-{i}",),
@@ -138,7 +139,7 @@ class Hasher:
         green = _green()
         read_end, write_end = self._os.pipe() if green else (None, None)
         job = _Job(fn, args, self._threading.Event(), write_end)
-        self._start()
+        self.start()
         try:
             self._jobs.put(job)
             if green:

@@ -88,9 +88,9 @@ BROWSER_TESTS = Path(__file__).parent / "browser"
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """Mark `slow` every test that uses a process or browser fixture, whatever its module says.
 
-    Every browser test is slow too. The fast lane (`pytest -m "not slow"`) is then in-process
-    tests only; modules that start
-    processes another way (the CLI, a pty printer) carry `pytestmark = pytest.mark.slow`.
+    Every test under tests/browser is slow too. The fast lane (`pytest -m "not slow"`) is then
+    in-process tests only; modules that start processes another way (the `hallq` CLI, an
+    eventlet child) carry `pytestmark = pytest.mark.slow`.
     """
     for item in items:
         slow = SLOW_FIXTURES & set(getattr(item, "fixturenames", ())) or BROWSER_TESTS in Path(item.path).parents

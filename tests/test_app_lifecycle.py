@@ -19,7 +19,7 @@ def test_building_starts_nothing_and_stop_leaves_no_thread(tmp_path):
 
     hall.start()
     names = {t.name for t in threads() - before}
-    assert {"hallq-db-write-0", "hallq-printer-sweeper"} <= names and len(names) >= 5
+    assert {"hallq-db-write-0", "hallq-hash-0", "hallq-printer-sweeper"} <= names and len(names) >= 6
 
     kiosk = hall.device("k1", "kiosk")
     assert hall.post("tickets", {"service": "HT"}, token=kiosk).status_code == 201
@@ -55,6 +55,24 @@ def test_a_restarted_hall_prints_again(tmp_path):
             _wait_printed(hall, ticket["token"])
             hall.stop()
             hall.start()
+
+
+def test_the_busy_timeout_is_the_apps(tmp_path):
+    """A write waits the busy timeout given to create_app (0.5 s here), then answers 503 and saves nothing."""
+    import sqlite3
+
+    with InProcessHall(tmp_path, hall_config(), busy_timeout_s=0.5) as hall:
+        kiosk = hall.device("k1", "kiosk")
+        assert hall.hall.db.busy_timeout_s == 0.5
+        holder = sqlite3.connect(hall.sqlite_path, isolation_level=None)
+        holder.execute("BEGIN IMMEDIATE")  # another process's write transaction, say
+        try:
+            resp = hall.post("tickets", {"service": "HT"}, token=kiosk)
+        finally:
+            holder.execute("ROLLBACK")
+            holder.close()
+        assert (resp.status_code, resp.json()["error"]["code"]) == (503, "database_busy")
+        assert next(s for s in hall.get("services").json() if s["code"] == "HT")["waiting"] == 0
 
 
 def _wait_printed(hall, token: str, timeout: float = 20.0) -> None:

@@ -29,7 +29,8 @@ def app(tmp_path_factory):
     db = app.extensions["hallq"].db
     db.write(lambda s: auth.add_user(s, "boss", "admin", PASSWORD, utcnow()))
     db.write(lambda s: auth.add_user(s, "clerk", "staff", PASSWORD, utcnow()))
-    return app
+    yield app  # built, not started: the hashing threads start at the first hash
+    app.extensions["hallq"].stop()
 
 
 @pytest.fixture(scope="module")

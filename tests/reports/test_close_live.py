@@ -1,53 +1,53 @@
-"""The daily close inside a real `hallq serve`: the hall's day starts a minute from now."""
+"""The daily close inside a running hall: at the day start on the hall's clock, and on start-up."""
 from __future__ import annotations
 
 import time
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
-from tests.support.fixtures import display  # noqa: F401
+import pytest
+
 from tests.support.hall import hall_config
 
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 
 
-def next_minute() -> datetime:
-    """A whole minute in Hanoi at least 40 s away: time to start the hall and make its people."""
-    now = datetime.now(TZ)
-    return (now + timedelta(seconds=120 if now.second > 20 else 60)).replace(second=0, microsecond=0)
-
-
-def test_the_server_closes_the_day_at_its_start(live_server, auth, display):  # noqa: F811
-    boundary = next_minute()
+def test_the_hall_closes_the_day_at_its_start(in_process):
+    """In process, on the hall's clock: a second before the day start, then a second after it."""
+    boundary = (datetime.now(TZ) + timedelta(hours=2)).replace(minute=0, second=0, microsecond=0)
 
     def edit(data):
         data["center"]["day_starts_at"] = boundary.strftime("%H:%M")
 
-    server = live_server(hall_config(edit=edit), name="close-live")
-    made = auth(server).make(staff=["lan"], supervisor=["boss"], kiosk=["k1"])
+    hall = in_process(hall_config(edit=edit), start=False)
+    hall.now = boundary.astimezone(timezone.utc) - timedelta(seconds=1)  # the loop then looks every second
+    hall.start()
+    made = hall.auth.make(staff=["lan"], supervisor=["boss"], kiosk=["k1"])
     kiosk, lan, boss = made["kiosk"]["k1"], made["staff"]["lan"], made["supervisor"]["boss"]
-    held = server.post("tickets", {"service": "TK"}, token=kiosk).json()["ticket"]
-    waiting = server.post("tickets", {"service": "TK"}, token=kiosk).json()["ticket"]
-    assert server.post("counters/9/call-next", token=lan).json()["ticket"]["number"] == held["number"]
+    held = hall.post("tickets", {"service": "TK"}, token=kiosk).json()["ticket"]
+    waiting = hall.post("tickets", {"service": "TK"}, token=kiosk).json()["ticket"]
+    assert hall.post("counters/9/call-next", token=lan).json()["ticket"]["number"] == held["number"]
     old_day = held["business_day"]
-    board = display(server)
-    assert datetime.now(TZ) < boundary, "the set-up took past the day start; the test cannot tell"
+    board = hall.board()
 
+    time.sleep(1.5)  # the loop has looked at least once: not yet
+    assert all(hall.get(f"tickets/{t['token']}").json()["ticket"]["status"] != "cancelled" for t in (held, waiting))
+    hall.later(seconds=2)
     changed = board.wait_event("counter_changed", lambda p: p["counter"] == 9 and p["state"]["current"] is None,
-                               timeout=(boundary - datetime.now(TZ)).total_seconds() + 30)
-    assert datetime.now(TZ) >= boundary
+                               timeout=30)
     for ticket in (held, waiting):
-        assert server.get(f"tickets/{ticket['token']}").json()["ticket"]["status"] == "cancelled"
-    queue = board.wait_event("queue_changed", lambda p: p["service"] == "TK")
-    assert queue["waiting"] == 0 and changed["seq"] != queue["seq"]
+        assert hall.get(f"tickets/{ticket['token']}").json()["ticket"]["status"] == "cancelled"
+    queue = board.wait_event("queue_changed", lambda p: p["service"] == "TK" and p["waiting"] == 0)
+    assert changed["seq"] != queue["seq"]
     assert board.gaps == []
 
-    fresh = server.post("tickets", {"service": "TK"}, token=kiosk).json()["ticket"]
+    fresh = hall.post("tickets", {"service": "TK"}, token=kiosk).json()["ticket"]
     assert fresh["number"] == "A001" and fresh["business_day"] > old_day  # numbering restarted
-    report = server.get(f"stats?from={old_day}&to={old_day}", token=boss).json()
+    report = hall.get(f"stats?from={old_day}&to={old_day}", token=boss).json()
     assert report["live_days"] == [] and report["total"]["tickets"] == 2 and report["total"]["expired"] == 2
 
 
+@pytest.mark.slow  # a real `hallq serve`, stopped and started again
 def test_the_close_at_start_up_prunes_old_failed_logins(live_server, auth):
     """Failed logins through the real API, made four years old; the close a restart runs deletes them
     (history_days: 1095) and keeps who added whom (summary_days: 3650)."""

@@ -28,7 +28,7 @@ def fill(db, config):
     return db
 
 
-@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+@pytest.fixture(scope="module", params=["sqlite", pytest.param("postgresql", marks=pytest.mark.slow)])  # PostgreSQL: the full suite
 def history(request, tmp_path_factory, postgres_url):  # noqa: F811
     """One history per database for the read-only tests of this module."""
     url = (f"sqlite:///{tmp_path_factory.mktemp('monthly') / 'hall.db'}" if request.param == "sqlite"

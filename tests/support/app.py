@@ -224,6 +224,12 @@ class InProcessHall:
 
     # -- Socket.IO ---------------------------------------------------------------
 
+    def board(self, token: str | None = None, **kw: Any) -> Listener:
+        """A connected /hall client that keeps what it hears (a board without a token by default)."""
+        client = self.socketio(token, **kw)
+        assert client.is_connected("/hall"), "the hall refused the Socket.IO client"
+        return Listener(client)
+
     def socketio(self, token: str | None = None, *, ticket: str | None = None, auth: dict[str, Any] | None = None,
                  headers: dict[str, str] | None = None, flask_client: Any = None) -> Any:
         """A Socket.IO test client on /hall (check .is_connected("/hall")); disconnected at stop().
@@ -237,6 +243,46 @@ class InProcessHall:
             self.app, namespace="/hall", auth=auth, headers=headers, flask_test_client=flask_client)
         self.sockets.append(client)
         return client
+
+
+class Listener:
+    """What a Socket.IO test client on /hall has heard, in order: Display's names (tests/support/display.py)."""
+
+    def __init__(self, client: Any) -> None:
+        self.client = client
+        self.events: list[SimpleNamespace] = []  # .name, .payload, .seq
+
+    def poll(self) -> list[SimpleNamespace]:
+        for packet in self.client.get_received("/hall"):
+            payload = packet["args"][0] if packet["args"] else None
+            seq = payload.get("seq") if isinstance(payload, dict) else None
+            self.events.append(SimpleNamespace(name=packet["name"], payload=payload, seq=seq))
+        return self.events
+
+    def wait_event(self, name: str, where: Any = None, timeout: float = 15.0) -> dict[str, Any]:
+        """The first event `name` whose payload satisfies `where` (the hub emits from its own thread)."""
+        import time
+
+        deadline = time.monotonic() + timeout
+        while True:
+            for ev in self.poll():
+                if ev.name == name and (where is None or where(ev.payload)):
+                    return ev.payload
+            assert time.monotonic() < deadline, f"no {name} within {timeout} s: {[e.name for e in self.events]}"
+            time.sleep(0.02)
+
+    @property
+    def gaps(self) -> list[tuple[int, int]]:
+        """(expected, got) wherever an event skipped seqs, as Display counts them: the snapshot sets
+        the seq, an event already in it is ignored, each next event moves it by one."""
+        found, last = [], None
+        for ev in self.poll():
+            if ev.seq is None or (last is not None and ev.name != "snapshot" and ev.seq <= last):
+                continue
+            if last is not None and ev.name != "snapshot" and ev.seq != last + 1:
+                found.append((last + 1, ev.seq))
+            last = ev.seq
+        return found
 
 
 class _Auth:
