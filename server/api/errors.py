@@ -1,4 +1,4 @@
-"""Every API error is JSON: {"error": {"code", "message"}} with a fitting status."""
+"""Every API error is JSON: {"error": {"code", "message"}} (and its "params", if any) with a fitting status."""
 from __future__ import annotations
 
 import logging
@@ -42,8 +42,11 @@ def lang() -> str:
 
 
 def error_response(status: int, code: str, /, **params) -> Response:
-    params.setdefault("what", request.path if request else "")
-    resp = jsonify({"error": {"code": code, "message": message(code, lang(), **params)}})
+    """The contract's error; an error's own params go along, so a page can word it from the same catalog."""
+    error: dict = {"code": code, "message": message(code, lang(), **{"what": request.path if request else "", **params})}
+    if plain := {k: v for k, v in params.items() if isinstance(v, (str, int, float, bool))}:
+        error["params"] = plain
+    resp = jsonify({"error": error})
     resp.status_code = status
     return resp
 
