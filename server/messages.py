@@ -152,12 +152,13 @@ FOR_STAFF: dict[str, tuple[str, str]] = {
     "already_exists": ("Tên này đã có.", "That name is already taken."),
 }
 
-# The priority categories a hall offers unless config.yaml's priority_categories says otherwise.
+# The priority categories a hall offers unless config.yaml's priority_categories says otherwise,
+# named as the one person who holds the ticket (the kiosk's choice, the ticket, the phone).
 PRIORITY: dict[str, tuple[str, str]] = {
-    "elderly": ("Người cao tuổi", "Elderly"),
-    "disability": ("Người khuyết tật", "People with disabilities"),
-    "pregnant": ("Phụ nữ mang thai", "Pregnant women"),
-    "small_children": ("Người có con nhỏ", "People with small children"),
+    "elderly": ("Người cao tuổi", "Elderly person"),
+    "disability": ("Người khuyết tật", "Person with a disability"),
+    "pregnant": ("Phụ nữ mang thai", "Pregnant woman"),
+    "small_children": ("Người có con nhỏ", "Person with a small child"),
 }
 PRIORITY_OTHER = ("Ưu tiên", "Priority")  # how a page names a category it does not know
 
