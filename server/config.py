@@ -12,6 +12,7 @@ import yaml
 from printer_drivers.settings import PrinterEntry
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, field_validator, model_validator
 
+from .messages import PRIORITY
 from .number_blocks import NumberFormat, check_apart, with_default_numbers
 
 AGENT_PRINTER = "agent"  # reserved for `hallq agent` printers (a later version)
@@ -119,12 +120,7 @@ class Choice(Strict):
     name: Text
 
 
-DEFAULT_PRIORITY = [
-    Choice(code="elderly", name=Text(vi="Người cao tuổi", en="Elderly")),
-    Choice(code="disability", name=Text(vi="Người khuyết tật", en="People with disabilities")),
-    Choice(code="pregnant", name=Text(vi="Phụ nữ mang thai", en="Pregnant women")),
-    Choice(code="small_children", name=Text(vi="Người có con nhỏ", en="People with small children")),
-]
+DEFAULT_PRIORITY = [Choice(code=code, name=Text(vi=vi, en=en)) for code, (vi, en) in PRIORITY.items()]
 DEFAULT_REASONS = [
     Choice(code="long_wait", name=Text(vi="Chờ quá lâu", en="Waited too long")),
     Choice(code="attitude", name=Text(vi="Thái độ phục vụ", en="Staff attitude")),

@@ -1,6 +1,14 @@
-"""The message catalog: every human text the server sends, Vietnamese first, English second."""
+"""The message catalog: what the server and the pages say, Vietnamese first, English second.
+
+The one source for error texts (MESSAGES, filled with each error's params), the default priority
+categories (PRIORITY) and the names a refusal gives; the pages read the same catalog as
+/static/messages.js (`catalog_js()`), so a page and the server never word a code two ways.
+Where a citizen's screen or a staff page needs other words for a code (no codes, no field names;
+citizens addressed as Ông/Bà), FOR_CITIZENS and FOR_STAFF say them, here beside the server's.
+"""
 from __future__ import annotations
 
+import json
 from typing import Any
 
 MESSAGES: dict[str, tuple[str, str]] = {
@@ -22,13 +30,16 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "ambiguous_number": ("Số {number} đang có ở nhiều lĩnh vực ({services}); hãy chọn lĩnh vực cần gọi.",
                          "Number {number} is held in several services ({services}); say which service to call."),
     "queue_empty": ("Không còn công dân nào đang chờ ở quầy {counter}.", "Nobody is waiting for counter {counter}."),
-    "counter_busy": ("Quầy {counter} đang phục vụ một số khác; hãy kết thúc hoặc báo vắng trước.",
-                     "Counter {counter} still holds a ticket; finish it or mark a no-show first."),
+    "counter_busy": ("Quầy {counter} đang phục vụ một số khác; hãy kết thúc, chuyển hoặc báo vắng trước.",
+                     "Counter {counter} still holds a ticket; finish it, transfer it or mark a no-show first."),
     "counter_paused": ("Quầy {counter} đang tạm nghỉ.", "Counter {counter} is paused."),
     "counter_not_paused": ("Quầy {counter} không tạm nghỉ.", "Counter {counter} is not paused."),
     "no_current_ticket": ("Quầy {counter} chưa gọi số nào.", "Counter {counter} has no current ticket."),
     "wrong_ticket_status": ("Số {number} đang ở trạng thái {status}.", "Ticket {number} is {status}."),
     "busy_try_again": ("Hệ thống đang bận, vui lòng thử lại.", "The hall is busy; please try again."),
+    # Said by the pages alone: the server could not be reached, or answered something unknown.
+    "network": ("Không kết nối được với hệ thống. Vui lòng thử lại.", "Cannot reach the hall system. Please try again."),
+    "generic": ("Đã có lỗi xảy ra. Vui lòng thử lại.", "Something went wrong. Please try again."),
     "service_closed": ("Lĩnh vực {service} hiện không tiếp nhận (giờ làm việc: {hours}).",
                        "Service {service} is closed now (hours: {hours})."),
     "daily_cap_reached": ("Lĩnh vực {service} đã hết số trong ngày ({cap}).",
@@ -39,7 +50,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "already_rated": ("Số {number} đã được đánh giá.", "Ticket {number} has already been rated."),
     "already_exists": ("{name} đã tồn tại.", "{name} already exists."),
     "weak_password": ("Mật khẩu cần ít nhất {minimum} ký tự.", "The password needs at least {minimum} characters."),
-    "rate_limited": ("Thao tác quá nhanh, vui lòng chờ giây lát.", "Too many requests; please wait a moment."),
+    "rate_limited": ("Thao tác quá nhanh, vui lòng chờ giây lát rồi thử lại.",
+                     "Too many requests; please wait a moment and try again."),
     "database_busy": ("Cơ sở dữ liệu đang bận, vui lòng thử lại.", "The database is busy; please try again."),
     "method_not_allowed": ("Phương thức không được hỗ trợ.", "Method not allowed."),
     "no_printer": ("Thiết bị này không có máy in.", "This device has no printer."),
@@ -102,6 +114,68 @@ DEVICE_NAMES: dict[str, tuple[str, str]] = {
     "display": ("màn hình (display)", "displays (display)"),
     "rating": ("máy đánh giá (rating)", "rating tablets (rating)"),
 }
+
+
+# What a citizen's screen (kiosk, phone, rating tablet, board) says instead: what happened and what to do.
+FOR_CITIZENS: dict[str, tuple[str, str]] = {
+    "service_closed": ("Lĩnh vực này hiện không tiếp nhận hồ sơ.", "This service is not taking tickets now."),
+    "daily_cap_reached": ("Lĩnh vực này đã hết số trong ngày. Xin mời Ông/Bà quay lại vào ngày làm việc tiếp theo.",
+                          "This service has given out all its numbers for today. Please come back on the next working day."),
+    "priority_not_allowed": ("Lĩnh vực này không có số ưu tiên.", "This service has no priority tickets."),
+    "unknown_service": ("Lĩnh vực này không còn. Vui lòng chọn lĩnh vực khác.",
+                        "This service no longer exists. Please choose another."),
+    "unauthenticated": ("Thiết bị chưa được cấp quyền.", "This device is not authorised."),
+    "forbidden": ("Thiết bị không có quyền thực hiện thao tác này.", "This device may not do this."),
+    "not_found": ("Không tìm thấy.", "Not found."),
+    "database_busy": ("Hệ thống đang bận, vui lòng thử lại.", "The hall is busy; please try again."),
+    "invalid_value": ("Lựa chọn không hợp lệ, vui lòng chọn lại.", "That choice is not valid; please choose again."),
+    "ticket_not_finished": ("Hồ sơ chưa được giải quyết xong.", "The ticket is not finished yet."),
+    "nothing_to_rate": ("Đã hết thời gian đánh giá lượt phục vụ này.", "The time to rate this service is over."),
+    "already_rated": ("Lượt phục vụ này đã được đánh giá. Cảm ơn Ông/Bà!", "This service has already been rated. Thank you!"),
+    "nothing_to_amend": ("Đã hết thời gian góp ý cho lượt đánh giá này; điểm đánh giá của Ông/Bà vẫn được ghi nhận.",
+                         "The time to add to this rating is over; your score is recorded all the same."),
+    "generic": ("Đã có lỗi xảy ra. Vui lòng thử lại hoặc hỏi cán bộ hướng dẫn.",
+                "Something went wrong. Please try again or ask a staff member."),
+}
+# What the staff console and the admin pages say instead: a person at a page, not an API client.
+FOR_STAFF: dict[str, tuple[str, str]] = {
+    "unauthenticated": ("Phiên đăng nhập đã hết. Vui lòng đăng nhập lại.", "Your session has ended. Please log in again."),
+    "csrf_failed": ("Yêu cầu bị từ chối vì không đến từ trang này. Hãy tải lại trang.",
+                    "The request was refused because it did not come from this page. Reload the page."),
+    "not_found": ("Không tìm thấy.", "Not found."),
+    "missing_field": ("Vui lòng điền đủ các ô bắt buộc.", "Please fill in the required fields."),
+    "counter_paused": ("Quầy đang tạm nghỉ. Nhấn P để tiếp tục.", "The counter is paused. Press P to resume."),
+    "wrong_ticket_status": ("Số này không còn ở trạng thái cho phép thao tác đó.",
+                            "That ticket is no longer in a state that allows this."),
+    "ticket_not_found": ("Không có số này trong hàng chờ của quầy hôm nay.", "That number is not in this counter's queue today."),
+    "wrong_counter": ("Bạn được phân công ở quầy khác.", "You are assigned to another counter."),
+    "already_exists": ("Tên này đã có.", "That name is already taken."),
+}
+
+# The priority categories a hall offers unless config.yaml's priority_categories says otherwise,
+# named as the one person who holds the ticket (the kiosk's choice, the ticket, the phone).
+PRIORITY: dict[str, tuple[str, str]] = {
+    "elderly": ("Người cao tuổi", "Elderly person"),
+    "disability": ("Người khuyết tật", "Person with a disability"),
+    "pregnant": ("Phụ nữ mang thai", "Pregnant woman"),
+    "small_children": ("Người có con nhỏ", "Person with a small child"),
+}
+PRIORITY_OTHER = ("Ưu tiên", "Priority")  # how a page names a category it does not know
+
+
+def _keyed(prefix: str, table: dict[str, tuple[str, str]]) -> dict[str, list[str]]:
+    return {f"{prefix}.{code}": list(pair) for code, pair in table.items()}
+
+
+def catalog_js() -> str:
+    """/static/messages.js: the catalog for the pages' i18n (static/i18n.js), as a JavaScript module."""
+    everyone = {**_keyed("error", MESSAGES), **_keyed("priority", {**PRIORITY, "other": PRIORITY_OTHER}),
+                **_keyed("role_name", ROLE_NAMES), **_keyed("device_name", DEVICE_NAMES)}
+    parts = ["// Generated by the server from server/messages.py, the one message catalog: edit it there.\n"]
+    for name, table in (("MESSAGES", everyone), ("FOR_CITIZENS", _keyed("error", FOR_CITIZENS)),
+                        ("FOR_STAFF", _keyed("error", FOR_STAFF))):
+        parts.append(f"export const {name} = {json.dumps(table, ensure_ascii=False, indent=1)};\n")
+    return "\n".join(parts)
 
 
 def message(code: str, lang: str = "vi", **params: Any) -> str:

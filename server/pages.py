@@ -7,7 +7,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Flask, Response, make_response, render_template
+from flask import Flask, Response, make_response, render_template, request
+
+from .messages import catalog_js
 
 # A page is never cached (it changes with each release; its scripts are cached), never framed
 # by another site (no clickjacking of buttons), and sends no referrer (pairing addresses and
@@ -21,7 +23,17 @@ PAGE_HEADERS = {
 
 
 def init_app(app: Flask) -> None:
-    """Give every HTML page the app sends the page headers (those it set itself win)."""
+    """Give every HTML page the app sends the page headers (those it set itself win), and serve
+    the message catalog to the pages' scripts as /static/messages.js."""
+    script = catalog_js().encode()
+
+    @app.get("/static/messages.js")
+    def messages_js() -> Response:
+        """server/messages.py as a JavaScript module, for static/i18n.js."""
+        resp = Response(script, mimetype="text/javascript")
+        resp.headers["Cache-Control"] = "no-cache"
+        resp.add_etag()
+        return resp.make_conditional(request)
 
     @app.after_request
     def page_headers(resp: Response) -> Response:

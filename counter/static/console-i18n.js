@@ -1,8 +1,11 @@
 // The staff console's own texts: Vietnamese first, English second.
 // Shared texts (offline, statuses, priorities, "Quầy {counter}") are in /static/i18n.js COMMON;
-// the error texts below replace COMMON's, which speak to a kiosk rather than to a person.
+// errors are the catalog's (server/messages.py), with FOR_STAFF's words for a person at a page.
+
+import { FOR_STAFF } from "/static/messages.js";
 
 export const CONSOLE = {
+  ...FOR_STAFF,
   "console.title": ["Bàn làm việc của cán bộ", "Staff console"],
   "console.loading": ["Đang tải…", "Loading…"],
 
@@ -113,30 +116,4 @@ export const CONSOLE = {
   "taken.again": ["Nhận lại quầy", "Take it back"],
   "time.hms": ["{h}:{mm}:{ss}", "{h}:{mm}:{ss}"],
   "time.ms": ["{m}:{ss}", "{m}:{ss}"],
-
-  "error.unauthenticated": ["Phiên đăng nhập đã hết. Vui lòng đăng nhập lại.", "Your session has ended. Please log in again."],
-  "error.invalid_credentials": ["Tên đăng nhập hoặc mật khẩu không đúng.", "Wrong username or password."],
-  "error.forbidden": ["Bạn không có quyền thực hiện thao tác này.", "You are not allowed to do this."],
-  "error.csrf_failed": ["Yêu cầu bị từ chối vì không đến từ trang này. Hãy tải lại trang.",
-                        "The request was refused because it did not come from this page. Reload the page."],
-  "error.rate_limited": ["Thử quá nhiều lần. Vui lòng chờ một phút rồi thử lại.", "Too many attempts. Please wait a minute and try again."],
-  "error.queue_empty": ["Không còn công dân nào đang chờ ở quầy này.", "Nobody is waiting for this counter."],
-  "error.counter_busy": ["Quầy đang giữ một số; hãy kết thúc, chuyển hoặc báo vắng trước.",
-                         "The counter still holds a ticket; finish, transfer or mark it no-show first."],
-  "error.counter_paused": ["Quầy đang tạm nghỉ. Nhấn P để tiếp tục.", "The counter is paused. Press P to resume."],
-  "error.counter_not_paused": ["Quầy không tạm nghỉ.", "The counter is not paused."],
-  "error.no_current_ticket": ["Quầy chưa gọi số nào.", "The counter has no current ticket."],
-  "error.wrong_ticket_status": ["Số này không còn ở trạng thái cho phép thao tác đó.", "That ticket is no longer in a state that allows this."],
-  "error.ticket_not_found": ["Không có số này trong hàng chờ của quầy hôm nay.", "That number is not in this counter's queue today."],
-  "error.call_specific_forbidden": ["Trung tâm không cho phép gọi số theo ý muốn.", "This center does not allow calling a chosen number."],
-  "error.wrong_counter": ["Bạn được phân công ở quầy khác.", "You are assigned to another counter."],
-  "error.unknown_counter": ["Không có quầy này.", "There is no such counter."],
-  "error.unknown_service": ["Không có lĩnh vực này.", "There is no such service."],
-  "error.same_service": ["Số thứ tự đã ở lĩnh vực này.", "The ticket is already in that service."],
-  "error.same_counter": ["Không thể chuyển đến chính quầy này.", "The ticket is already at this counter."],
-  "error.invalid_value": ["Giá trị không hợp lệ.", "Invalid value."],
-  "error.missing_field": ["Thiếu thông tin bắt buộc.", "A required field is missing."],
-  "error.busy_try_again": ["Hệ thống đang bận, vui lòng thử lại.", "The hall is busy; please try again."],
-  "error.network": ["Không kết nối được với hệ thống. Vui lòng thử lại.", "Cannot reach the hall system. Please try again."],
-  "error.generic": ["Đã có lỗi xảy ra. Vui lòng thử lại.", "Something went wrong. Please try again."],
 };

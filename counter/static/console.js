@@ -83,7 +83,7 @@ function say(text, kind = "ok") {
 }
 
 function errorText(err) {
-  return err instanceof ApiError ? i18n.error(err.code) : i18n.error("network");
+  return err instanceof ApiError ? i18n.error(err) : i18n.error("network");
 }
 
 /** A 401 anywhere means the login is over: back to the form, saying why. */

@@ -1,7 +1,11 @@
 // The rating tablet's own texts: Vietnamese first, English second.
-// Reasons for a low rating come from the server (config rating.reasons) with their names.
+// Reasons for a low rating come from the server (config rating.reasons) with their names;
+// errors, as a citizen reads them, are the catalog's FOR_CITIZENS (server/messages.py).
+
+import { FOR_CITIZENS } from "/static/messages.js";
 
 export const RATING = {
+  ...FOR_CITIZENS,
   "rating.locked.title": ["Cảm ơn Ông/Bà", "Thank you"],
   "rating.locked.text": ["Mời Ông/Bà đánh giá sau khi được phục vụ.", "Please rate our service when you are done."],
   "rating.question": ["Ông/Bà có hài lòng với sự phục vụ?", "Are you satisfied with our service?"],
@@ -23,8 +27,4 @@ export const RATING = {
                    "Technician: create a token with “hallq device add NAME --kind rating”, then open {url}#token=TOKEN on this tablet."],
   "pairing.rejected": ["Mã thiết bị của máy này không hợp lệ hoặc đã bị thu hồi.", "This tablet's token is not valid or has been revoked."],
   "pairing.unknown_counter": ["Không có quầy số {counter}.", "There is no counter {counter}."],
-
-  "error.nothing_to_rate": ["Đã hết thời gian đánh giá lượt phục vụ này.", "The time to rate this service is over."],
-  "error.already_rated": ["Lượt phục vụ này đã được đánh giá.", "This service has already been rated."],
-  "error.invalid_value": ["Lựa chọn không hợp lệ, vui lòng chọn lại.", "That choice is not valid; please choose again."],
 };

@@ -1,7 +1,10 @@
 // The hall board's and the counter screens' own texts: Vietnamese first, English second.
 // Shared texts (offline, waits, "Quầy {counter}") are in /static/i18n.js COMMON.
 
+import { FOR_CITIZENS } from "/static/messages.js";
+
 export const DISPLAY = {
+  ...FOR_CITIZENS,
   "board.calling": ["Mời công dân có số", "Now calling"],
   "board.to_counter": ["Quầy {counter}", "Counter {counter}"],
   "board.recall": ["Gọi lại", "Recall"],

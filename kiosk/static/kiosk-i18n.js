@@ -1,7 +1,11 @@
 // The kiosk's and the status page's own texts: Vietnamese first, English second.
-// Shared texts (offline, statuses, errors, priorities) are in /static/i18n.js COMMON.
+// Shared texts (offline, statuses, priorities) are in /static/i18n.js COMMON; errors, as a citizen
+// reads them, are the catalog's FOR_CITIZENS (server/messages.py).
+
+import { FOR_CITIZENS } from "/static/messages.js";
 
 export const KIOSK = {
+  ...FOR_CITIZENS,
   "kiosk.subtitle": ["Mời chọn lĩnh vực để lấy số thứ tự", "Please choose a service to take a number"],
   "kiosk.loading": ["Đang tải…", "Loading…"],
   "kiosk.issuing": ["Đang lấy số…", "Getting your number…"],
@@ -80,8 +84,4 @@ export const KIOSK = {
   "rating.comment": ["Ông/Bà có muốn góp ý thêm? (không bắt buộc)", "Anything you would like to add? (optional)"],
   "rating.comment_send": ["Gửi góp ý", "Send"],
   "rating.comment_thanks": ["Đã nhận góp ý của Ông/Bà. Xin cảm ơn!", "We have your comment. Thank you!"],
-  "error.nothing_to_amend": ["Đã hết thời gian góp ý cho lượt đánh giá này; điểm đánh giá của Ông/Bà vẫn được ghi nhận.",
-                             "The time to add to this rating is over; your score is recorded all the same."],
-  "error.already_rated": ["Số thứ tự này đã được đánh giá. Cảm ơn Ông/Bà!", "This ticket has already been rated. Thank you!"],
-  "error.ticket_not_finished": ["Hồ sơ chưa được giải quyết xong.", "The ticket is not finished yet."],
 };

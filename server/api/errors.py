@@ -1,4 +1,4 @@
-"""Every API error is JSON: {"error": {"code", "message", "field"?}} with a fitting status."""
+"""Every API error is JSON: {"error": {"code", "message", "field"?, "params"?}} with a fitting status."""
 from __future__ import annotations
 
 import logging
@@ -42,10 +42,12 @@ def lang() -> str:
 
 
 def error_response(status: int, code: str, /, **params) -> Response:
-    params.setdefault("what", request.path if request else "")
-    error = {"code": code, "message": message(code, lang(), **params)}
+    """The contract's error; an error's own params go along, so a page can word it from the same catalog."""
+    error: dict = {"code": code, "message": message(code, lang(), **{"what": request.path if request else "", **params})}
     if params.get("field"):  # the offending field, where one is known
         error["field"] = params["field"]
+    if plain := {k: v for k, v in params.items() if isinstance(v, (str, int, float, bool))}:
+        error["params"] = plain
     resp = jsonify({"error": error})
     resp.status_code = status
     return resp

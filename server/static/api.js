@@ -3,17 +3,18 @@
 //   import { api, ApiError, NetworkError, Backoff } from "/static/api.js";
 //   const services = await api("services", { token });
 //   try { await api("tickets", { method: "POST", body: {...}, token, lang: "vi" }); }
-//   catch (err) { if (err instanceof ApiError) show(i18n.error(err.code)); }
+//   catch (err) { if (err instanceof ApiError) show(i18n.error(err)); }
 //
-// ApiError: the server answered with {"error": {code, message}} (err.status, err.code,
-// err.message). NetworkError: no answer (server down, timeout); the call may be retried.
+// ApiError: the server answered with {"error": {code, message, params}} (err.status, err.code,
+// err.message, err.params). NetworkError: no answer (server down, timeout); the call may be retried.
 
 export class ApiError extends Error {
-  constructor(status, code, message) {
+  constructor(status, code, message, params) {
     super(message || code);
     this.name = "ApiError";
     this.status = status;
     this.code = code;
+    this.params = params || {};
   }
 }
 
@@ -56,7 +57,7 @@ export async function api(path, { method = "GET", body, token, lang, timeoutMs =
   if (!resp.ok) {
     const error = (data && data.error) || {};
     if (resp.status >= 502 && !error.code) throw new NetworkError(`HTTP ${resp.status}`);
-    throw new ApiError(resp.status, error.code || `http_${resp.status}`, error.message);
+    throw new ApiError(resp.status, error.code || `http_${resp.status}`, error.message, error.params);
   }
   return data;
 }

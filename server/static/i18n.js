@@ -12,9 +12,15 @@
 //
 // No user-facing text belongs in page scripts or templates except through this catalog.
 
+import { MESSAGES } from "/static/messages.js";
+
 export const LANGS = ["vi", "en"];
 
+// MESSAGES: the server's catalog (server/messages.py, served as /static/messages.js): every
+// `error.{code}`, `priority.{code}`, and the `role_name.*`/`device_name.*` a refusal gives. A
+// station adds FOR_CITIZENS or FOR_STAFF from the same module where its readers need other words.
 export const COMMON = {
+  ...MESSAGES,
   "offline.title": ["Tạm gián đoạn — vui lòng chờ trong giây lát", "Temporarily unavailable — please wait a moment"],
   "offline.text": ["Đang kết nối lại với hệ thống…", "Reconnecting to the hall system…"],
   "offline.short": ["Mất kết nối — đang thử lại…", "Connection lost — retrying…"],
@@ -32,28 +38,11 @@ export const COMMON = {
   "status.no_show": ["Vắng mặt", "Missed (no-show)"],
   "status.cancelled": ["Đã huỷ", "Cancelled"],
   "counter": ["Quầy {counter}", "Counter {counter}"],
-  "priority.elderly": ["Người cao tuổi", "Elderly person"],
-  "priority.disability": ["Người khuyết tật", "Person with a disability"],
-  "priority.pregnant": ["Phụ nữ mang thai", "Pregnant woman"],
-  "priority.small_children": ["Người có con nhỏ", "Person with a small child"],
-  "priority.other": ["Ưu tiên", "Priority"],
   // The one satisfaction scale (4 = very satisfied), on the tablet, the phone and in reports.
   "score.4": ["Rất hài lòng", "Very satisfied"],
   "score.3": ["Hài lòng", "Satisfied"],
   "score.2": ["Chưa hài lòng", "Not quite satisfied"],
   "score.1": ["Không hài lòng", "Dissatisfied"],
-  "error.rate_limited": ["Thao tác quá nhanh, vui lòng chờ giây lát rồi thử lại.", "Too many requests — please wait a moment and try again."],
-  "error.service_closed": ["Lĩnh vực này hiện không tiếp nhận hồ sơ.", "This service is not taking tickets now."],
-  "error.daily_cap_reached": ["Lĩnh vực này đã hết số trong ngày. Xin mời quay lại vào ngày làm việc tiếp theo.", "This service has given out all its numbers for today. Please come back on the next working day."],
-  "error.priority_not_allowed": ["Lĩnh vực này không có số ưu tiên.", "This service has no priority tickets."],
-  "error.unknown_service": ["Lĩnh vực này không còn. Vui lòng chọn lĩnh vực khác.", "This service no longer exists. Please choose another."],
-  "error.unauthenticated": ["Thiết bị chưa được cấp quyền.", "This device is not authorised."],
-  "error.forbidden": ["Thiết bị không có quyền thực hiện thao tác này.", "This device may not do this."],
-  "error.not_found": ["Không tìm thấy.", "Not found."],
-  "error.busy_try_again": ["Hệ thống đang bận, vui lòng thử lại.", "The hall is busy; please try again."],
-  "error.database_busy": ["Hệ thống đang bận, vui lòng thử lại.", "The hall is busy; please try again."],
-  "error.network": ["Không kết nối được với hệ thống. Vui lòng thử lại.", "Cannot reach the hall system. Please try again."],
-  "error.generic": ["Đã có lỗi xảy ra. Vui lòng thử lại hoặc hỏi cán bộ hướng dẫn.", "Something went wrong. Please try again or ask a staff member."],
 };
 
 function fill(text, params) {
@@ -108,10 +97,28 @@ export function createI18n(catalogs, { lang = "vi", storageKey = null } = {}) {
       return i18n.t("wait.hours", { hours: Math.floor(minutes / 60), minutes: minutes % 60 });
     },
 
-    /** The text for an API error code, or the generic one. */
-    error(code) {
-      const key = `error.${code}`;
-      return key in table ? i18n.t(key) : i18n.t("error.generic");
+    /**
+     * The words for an error: an ApiError (its code, filled with its params) or a code (and params).
+     * A code the catalog lacks, or a text whose params are missing, reads as the server's own
+     * message when there is one, else the generic text.
+     */
+    error(what, params) {
+      const err = typeof what === "string" ? { code: what } : what || {};
+      const values = { ...err.params, ...params };
+      let key = `error.${err.code}`;
+      if (err.code === "forbidden" && table["error.forbidden"] === MESSAGES["error.forbidden"]) {
+        // A refusal that names what it needs, as the server's message() words it (unless the page words it).
+        if (values.role && `role_name.${values.role}` in table) {
+          key = "error.forbidden.role";
+          values.role_name = i18n.t(`role_name.${values.role}`);
+        } else if (values.device && `device_name.${values.device}` in table) {
+          key = "error.forbidden.device";
+          values.device_name = i18n.t(`device_name.${values.device}`);
+        }
+      }
+      const text = key in table ? i18n.t(key, values) : "";
+      if (text && !/\{\w+\}/.test(text)) return text;
+      return err.message && err.message !== err.code ? err.message : i18n.t("error.generic");
     },
 
     setLang(lang) {

@@ -10,6 +10,7 @@
 
 import { api, ApiError } from "/static/api.js";
 import { COMMON, createI18n } from "/static/i18n.js";
+import { FOR_STAFF } from "/static/messages.js";
 
 export const ADMIN = {
   "nav.label": ["Trang quản trị", "Admin pages"],
@@ -36,7 +37,6 @@ export const ADMIN = {
   "login.username": ["Tên đăng nhập", "Username"],
   "login.password": ["Mật khẩu", "Password"],
   "login.submit": ["Đăng nhập", "Log in"],
-  "error.invalid_credentials": ["Tên đăng nhập hoặc mật khẩu không đúng.", "Wrong username or password."],
   "live.online": ["Trực tuyến", "Live"],
   "live.offline": ["Mất kết nối — đang thử lại", "Offline — retrying"],
   "dur.seconds": ["{s} giây", "{s} s"],
@@ -49,7 +49,7 @@ export const ADMIN = {
 const ROLES = ["staff", "supervisor", "admin"];
 
 export function adminI18n(...catalogs) {
-  return createI18n([COMMON, ADMIN, ...catalogs], { lang: "vi", storageKey: "hallq-admin-lang" });
+  return createI18n([COMMON, FOR_STAFF, ADMIN, ...catalogs], { lang: "vi", storageKey: "hallq-admin-lang" });
 }
 
 const $ = (id) => document.getElementById(id);
@@ -140,7 +140,7 @@ export function startShell(i18n, { role = "supervisor", onReady = () => {}, onLa
       $("admin-password").value = "";
       await enter();
     } catch (err) {
-      $("admin-login-error").textContent = err instanceof ApiError ? i18n.error(err.code) : i18n.t("error.network");
+      $("admin-login-error").textContent = err instanceof ApiError ? i18n.error(err) : i18n.error("network");
       $("admin-login-error").hidden = false;
     } finally {
       submit.disabled = false;

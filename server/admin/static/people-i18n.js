@@ -83,22 +83,4 @@ export const PEOPLE = {
 
   "confirm.cancel": ["Huỷ", "Cancel"],
   "confirm.save": ["Lưu", "Save"],
-
-  "error.last_admin": ["Không thể bỏ quyền hoặc khoá quản trị viên cuối cùng.", "The last active admin cannot be demoted or disabled."],
-  "error.already_exists": ["Tên này đã có.", "That name is already taken."],
-  "error.weak_password": ["Mật khẩu cần ít nhất 8 ký tự.", "The password needs at least 8 characters."],
-  "error.missing_field": ["Vui lòng điền đủ các ô bắt buộc.", "Please fill in the required fields."],
-  "error.unknown_counter": ["Không có quầy này.", "There is no such counter."],
-  "error.forbidden": ["Bạn không có quyền thực hiện thao tác này.", "You are not allowed to do this."],
-  "error.unauthenticated": ["Phiên đăng nhập đã hết. Vui lòng đăng nhập lại.", "Your session has ended. Please log in again."],
-  "error.csrf_failed": ["Yêu cầu bị từ chối vì không đến từ trang này. Hãy tải lại trang.",
-                        "The request was refused because it did not come from this page. Reload the page."],
-  "error.not_found": ["Không tìm thấy.", "Not found."],
-  "error.invalid_device_name": ["Tên thiết bị cần 1–64 ký tự (chữ có dấu và dấu / đều được), không xuống dòng.",
-                                "A device name needs 1–64 characters (any letters and / are fine), on one line."],
-  "error.printer_kiosk_only": ["Chỉ kiosk mới có máy in.", "Only kiosks have a printer."],
-  "error.invalid_device_printer": ["Máy in không hợp lệ: dùng địa chỉ serial://, usb://, tcp://, file://, dummy:// hoặc tên máy in trong config.yaml.",
-                                   "Invalid printer: use a serial://, usb://, tcp://, file:// or dummy:// address, or a printer name from config.yaml."],
-  "error.printer_agent_unavailable": ["Máy in \"agent\" chưa có ở phiên bản này; hãy dùng địa chỉ máy in.",
-                                      "The \"agent\" printer is not available in this version; use a printer address."],
 };

@@ -7,6 +7,7 @@ import { PEOPLE } from "./people-i18n.js";
 import { setupDevices } from "./people-devices.js";
 
 const ROLES = ["staff", "supervisor", "admin"];
+const MIN_PASSWORD = 8;  // the server's weak_password minimum (server/auth.py)
 const $ = (id) => document.getElementById(id);
 const i18n = adminI18n(PEOPLE);
 const timeZone = document.body.dataset.timezone || "Asia/Ho_Chi_Minh";
@@ -31,13 +32,9 @@ function say(text, kind = "ok") {
 }
 
 // The server's own message (in the page's language) names the field and the rule for these.
-const SERVER_WORDS = new Set(["invalid_username", "invalid_full_name", "invalid_value", "forbidden"]);
-
-/** An API error in words: this page's catalog, else the server's message, else the generic text. */
+/** An API error in words: the catalog's text for its code and params (server/messages.py). */
 function errorText(err) {
-  if (!(err instanceof ApiError)) return i18n.error("network");
-  if (SERVER_WORDS.has(err.code) && err.message && err.message !== err.code) return err.message;
-  return i18n.has(`error.${err.code}`) || !err.message ? i18n.error(err.code) : err.message;
+  return err instanceof ApiError ? i18n.error(err) : i18n.error("network");
 }
 
 /** Run an API call; a 401 brings the login back, other errors are said in words. */
@@ -240,8 +237,8 @@ $("password-generate").addEventListener("click", () => { $("reset-password").val
 $("password-form").addEventListener("submit", async (event) => {
   event.preventDefault();
   const password = $("reset-password").value;
-  if (password.length < 8) {
-    $("password-error").textContent = i18n.error("weak_password");
+  if (password.length < MIN_PASSWORD) {
+    $("password-error").textContent = i18n.error("weak_password", { minimum: MIN_PASSWORD });
     $("password-error").hidden = false;
     return;
   }

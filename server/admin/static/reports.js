@@ -111,7 +111,7 @@ async function load() {
     document.body.dataset.loaded = `${report.from}..${report.to}`;
   } catch (err) {
     if (err instanceof ApiError && (err.status === 401 || err.status === 403)) return shell.loginAgain();
-    $("rep-error").textContent = err instanceof ApiError ? (err.message || i18n.error(err.code)) : i18n.t("error.network");
+    $("rep-error").textContent = err instanceof ApiError ? i18n.error(err) : i18n.error("network");
     $("rep-error").hidden = false;
   } finally {
     $("rep-body").classList.remove("a-loading");
