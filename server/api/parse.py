@@ -81,10 +81,11 @@ def refusal(model: type[BaseModel], error: Mapping[str, Any]) -> QueueError:
 
 
 def _refuse_of(model: type[BaseModel], field: str | None) -> Refuse | None:
+    """The field's Refuse: on the field itself, or inside its type (`text(16) | None`)."""
     for name, info in model.model_fields.items():
         if field in (name, info.alias):
-            found = [m for m in _metadata(info.annotation) if isinstance(m, Refuse)]
-            return next((m for m in info.metadata if isinstance(m, Refuse)), found[0] if found else None)
+            found = [m for m in (*info.metadata, *_metadata(info.annotation)) if isinstance(m, Refuse)]
+            return found[0] if found else None
     return None
 
 
