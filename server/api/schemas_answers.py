@@ -209,6 +209,8 @@ class ErrorDetail(Shape):
     code: str = Field(description="stable snake_case: what programs look at")
     message: str = Field(description="human text, Vietnamese unless Accept-Language prefers English")
     field: str | None = Field(None, description="the request field at fault, where one is known")
+    params: dict[str, str | int | float | bool] | None = Field(
+        None, description="the error's own values, to word it from the catalog /static/messages.js")
 
 
 class Error(Shape):
