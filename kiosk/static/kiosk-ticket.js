@@ -113,9 +113,16 @@ export class TicketScreen {
       this.setPrint(print);
       return true;
     };
+    let missed = false;  // the connection was down for a while: a push may have gone by meanwhile
     while (id === this.pollId && Date.now() < deadline) {
       if (settle(this.pushed.get(token))) return;
-      if (!this.online() && Date.now() - asked >= POLL_MS && settle(await ask())) return;
+      if (!this.online()) {
+        missed = true;
+        if (Date.now() - asked >= POLL_MS && settle(await ask())) return;
+      } else if (missed) {  // back (or just connected): ask once, then the pushes take over
+        missed = false;
+        if (settle(await ask())) return;
+      }
       await new Promise((r) => setTimeout(r, CHECK_MS));
     }
     if (id !== this.pollId || this.print.status !== "queued") return;

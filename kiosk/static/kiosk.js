@@ -232,8 +232,8 @@ function connectLive() {
         refreshTile($("services"), state.services, service, i18n, { priority: state.priority, fullUntil: state.fullUntil });
       }
     },
-    onOnline() { state.socketOnline = true; updateOffline(); loadServices(); loadSettings(); },
-    onOffline() { state.socketOnline = false; updateOffline(); },
+    onOnline() { state.socketOnline = true; body.dataset.live = "on"; updateOffline(); loadServices(); loadSettings(); },
+    onOffline() { state.socketOnline = false; body.dataset.live = "off"; updateOffline(); },
   });
 }
 

@@ -6,6 +6,8 @@ import re
 
 from playwright.sync_api import expect
 
+from tests.printers.virtual_printer import PtyPrinter
+
 from .conftest import CAPPED
 from .test_kiosk import open_kiosk, tile
 
@@ -65,24 +67,25 @@ def test_printed_ticket(new_page, hall):
 
 
 def test_a_print_failure_keeps_the_number_longer_with_the_reason(new_page, hall):
-    page = open_kiosk(new_page, hall, query="?return=2&failed=40")
-    polls: list[str] = []
-
-    def poll(route):
-        polls.append(route.request.url)
-        state = {"status": "queued"} if len(polls) < 2 else {
-            "status": "failed", "code": "paper_out", "message": "printer failed: [Errno 1] Operation not permitted"}
-        _with_print(state)(route)
-
-    page.route("**/api/v1/tickets", _with_print({"status": "queued"}))
-    page.route(re.compile(r".*/api/v1/tickets/[^/]+$"), poll)
-    tile(page, "HT").click()
-    expect(page.locator("#t-print")).to_contain_text("Đang in phiếu")
-    expect(page.locator("#t-take")).to_have_text("Máy in gặp sự cố — vui lòng chụp lại mã QR hoặc ghi nhớ số")
-    expect(page.locator("#t-print-detail")).to_have_text("Máy in hết giấy.")  # the code's words, never `message`
-    expect(page.locator("#t-print-box")).to_have_attribute("data-status", "failed")
-    # The longer countdown for a failure, not the 2 s of a good print.
-    expect(page.locator("#t-countdown")).to_have_text(re.compile(r"\((3\d|40) giây\)"))
-    expect(page.locator("#t-number")).to_be_visible()
-    expect(page.locator("#t-qr svg")).to_be_visible()
-    assert len(polls) >= 2
+    """The failure comes pushed (`ticket_printed`) from a real printer that is out of paper."""
+    printer = PtyPrinter()
+    try:
+        printer.model.paper = "out"
+        token = hall.auth.device("k-paper-out", "kiosk", printer=printer.url)
+        page = new_page(1080, 1920)
+        page.goto(f"{hall.url}/kiosk?return=2&failed=40#token={token}")
+        expect(page.locator(".k-service").first).to_be_visible()
+        asked: list[str] = []
+        page.on("request", lambda r: asked.append(r.url) if re.search(r"/api/v1/tickets/[^/]+$", r.url) else None)
+        expect(page.locator("body")).to_have_attribute("data-live", "on")  # its print results come this way
+        tile(page, "HT").click()
+        expect(page.locator("#t-take")).to_have_text("Máy in gặp sự cố — vui lòng chụp lại mã QR hoặc ghi nhớ số")
+        expect(page.locator("#t-print-detail")).to_have_text("Máy in hết giấy.")  # the code's words, never the reason
+        expect(page.locator("#t-print-box")).to_have_attribute("data-status", "failed")
+        # The longer countdown for a failure, not the 2 s of a good print.
+        expect(page.locator("#t-countdown")).to_have_text(re.compile(r"\((3\d|40) giây\)"))
+        expect(page.locator("#t-number")).to_be_visible()
+        expect(page.locator("#t-qr svg")).to_be_visible()
+        assert asked == [], f"the kiosk asked for its ticket while its live connection was up: {asked}"
+    finally:
+        printer.close()
