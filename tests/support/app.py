@@ -18,13 +18,12 @@ from __future__ import annotations
 
 import json as jsonlib
 import os
-from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any, Iterable
 
-from tests.support.auth import PASSWORD
+from tests.support.auth import PASSWORD, Names
 from tests.support.hall import write_config
 
 BUSY_TIMEOUT_S = 0.5  # a held lock is reported this soon: tests that hold one need not wait 5 s
@@ -285,7 +284,7 @@ class Listener:
         return found
 
 
-class _Auth:
+class _Auth(Names):
     """HallAuth's names (tests/support/auth.py) over an in-process hall: staff("an"), kiosk("k1")..."""
 
     def __init__(self, hall: InProcessHall) -> None:
@@ -300,36 +299,5 @@ class _Auth:
     def device(self, name: str, kind: str, printer: str | None = None) -> str:
         return self.hall.device(name, kind, printer)
 
-    def make(self, **names: Iterable[str]) -> dict[str, dict[str, str]]:
-        people = ("staff", "supervisor", "admin")
-        jobs = [(kind, name) for kind, some in names.items() for name in some]
-        self.hall.admin(next(iter(names.get("admin", ())), "root"))  # once, before the threads below
-
-        def one(job: tuple[str, str]) -> str:
-            kind, name = job
-            return self.person(name, kind) if kind in people else self.device(name, kind)
-
-        with ThreadPoolExecutor(max_workers=4) as pool:
-            tokens = list(pool.map(one, jobs))
-        out: dict[str, dict[str, str]] = {}
-        for (kind, name), token in zip(jobs, tokens):
-            out.setdefault(kind, {})[name] = token
-        return out
-
-    def staff(self, name: str = "staff") -> str:
-        return self.person(name, "staff")
-
-    def supervisor(self, name: str = "supervisor") -> str:
-        return self.person(name, "supervisor")
-
-    def admin(self, name: str = "admin") -> str:
-        return self.person(name, "admin")
-
-    def kiosk(self, name: str = "kiosk") -> str:
-        return self.device(name, "kiosk")
-
-    def display(self, name: str = "display") -> str:
-        return self.device(name, "display")
-
-    def rating(self, name: str = "rating") -> str:
-        return self.device(name, "rating")
+    def before_make(self, names: dict[str, Iterable[str]]) -> None:
+        self.hall.admin(next(iter(names.get("admin", ())), "root"))  # once, before make's threads
