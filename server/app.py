@@ -12,32 +12,17 @@ from werkzeug.exceptions import HTTPException
 
 from . import pages
 from .auth import RateLimiter
-from .announce import announcement
-from .config import ConfigError, config_path, database_url, load_config
+from .config import config_path
 from .context import Hall
 from .extensions import make_socketio
 from .hashing import Hasher
 from .hub import Hub, register
+from .opening import open_database
 from .printing import Printers
 from .queueing.engine import Engine
 from .queueing.models import Hall as HallRow
 from .queueing.clock import utcnow
-from .storage import BUSY_TIMEOUT_S, Database
-
-
-def open_database(path: Path | None = None, *, isolated: bool = False, busy_timeout_s: float = BUSY_TIMEOUT_S):
-    """Load the config and open (and migrate) its database: the start of every command."""
-    path = path or config_path()
-    config = load_config(path)
-    try:  # a wording the voice cannot say fails now, not at the first call
-        announcement(config, "1001", 1)
-    except ValueError as err:
-        raise ConfigError(f"{path}: voice: {err}") from None
-    db = Database(database_url(config, path), synchronous=config.server.sqlite_synchronous,
-                  threads=config.server.db_threads, busy_timeout_s=busy_timeout_s)
-    db.migrate(isolated=isolated)
-    db.ensure_counters([c.number for c in config.counters])
-    return config, path, db
+from .storage import BUSY_TIMEOUT_S
 
 
 def create_app(config_file: str | Path | None = None, overrides: dict[str, Any] | None = None, *,

@@ -18,7 +18,7 @@ from .messages import message
 
 
 def _open(args: argparse.Namespace):
-    from .app import open_database
+    from .opening import open_database
 
     try:
         return open_database(config_path(getattr(args, "config", None)))

@@ -24,7 +24,6 @@ import collections
 import logging
 import threading
 import time
-from dataclasses import dataclass, field
 from typing import Any
 
 from flask import request, session
@@ -33,48 +32,13 @@ from flask_socketio import ConnectionRefusedError, SocketIO, emit, join_room
 from .auth import RateLimiter
 from .messages import message
 from .principals import principal_for
+from .rooms import KIOSKS, Room
 from .state import AUDIENCES, PUBLIC, STAFF, Event, HallView, for_audience
 
 log = logging.getLogger(__name__)
 NAMESPACE = "/hall"
 GAP_WAIT_S = 0.5  # a missing seq this old is given up on; clients resync on the gap
 RESYNCS_PER_MINUTE, RESYNC_BURST = 20, 5  # a board resyncs once per gap; a loop of them is not a board
-KIOSKS = "kiosks"
-KIOSK_FIGURES = frozenset({"queue_changed", "counter_changed"})
-RATING_EVENTS = frozenset({"ticket_finished", "ticket_rated", "counter_changed"})
-
-
-@dataclass
-class Room:
-    """A room that gets part of the feed: who is in it, what it wants, the last seq it was sent."""
-
-    kind: str  # "ticket", "rating", "kiosks", or "kiosk" (one kiosk's print results: no seq'd events)
-    members: int = 0
-    last: int = 0
-    counter: int | None = None  # rating:<n>
-    ticket: dict[str, Any] = field(default_factory=dict)  # ticket:<id>: HallView.about of its ticket
-
-    def wants(self, name: str, payload: dict[str, Any], about: dict[str, Any] | None) -> bool:
-        if self.kind == KIOSKS:
-            return name in KIOSK_FIGURES
-        if self.kind == "rating":
-            return name in RATING_EVENTS and payload.get("counter") == self.counter
-        if self.kind != "ticket":
-            return False  # kiosk:<actor>: print results only, pushed without a seq
-        t = self.ticket
-        if about is not None and about["id"] == t["id"]:
-            return True  # anything that happened to the ticket itself
-        waiting = t["status"] == "waiting"
-        if name == "queue_changed":
-            return waiting and payload.get("service") == t["service"]
-        if name == "counter_changed":
-            if payload.get("counter") in (t["counter"], t["target_counter"]):
-                return True
-            services = (payload.get("state") or {}).get("services") or ()
-            return waiting and t["target_counter"] is None and t["service"] in services
-        return False
-
-
 class Hub:
     """Emits each change once per audience, to every hall client, strictly in `seq` order.
 

@@ -17,7 +17,6 @@ from .schemas import AmendCounterRating, AmendRating, CallTicket, Pause, RateAtC
 from .schemas_answers import ConsoleSettings, CounterAction, CounterQueue, RatingAnswer, RatingTarget
 
 
-
 def check_counter(n: int) -> None:
     """The counter exists, and a person bound to another counter may not act here."""
     h, p = hall(), g.principal
@@ -27,34 +26,18 @@ def check_counter(n: int) -> None:
         raise ApiError(403, "wrong_counter", counter=p.counter)
 
 
-# The engine's counter operations, by name: each a plain call that readers and tools can follow.
-OPERATIONS: dict[str, Callable[..., Outcome]] = {
-    "call_next": lambda e, s, n, **kw: e.call_next(s, n, **kw),
-    "call_ticket": lambda e, s, n, **kw: e.call_ticket(s, n, **kw),
-    "recall": lambda e, s, n, **kw: e.recall(s, n, **kw),
-    "start": lambda e, s, n, **kw: e.start(s, n, **kw),
-    "finish": lambda e, s, n, **kw: e.finish(s, n, **kw),
-    "no_show": lambda e, s, n, **kw: e.no_show(s, n, **kw),
-    "transfer": lambda e, s, n, **kw: e.transfer(s, n, **kw),
-    "take": lambda e, s, n, **kw: e.take(s, n, **kw),
-    "leave": lambda e, s, n, **kw: e.leave(s, n, **kw),
-    "pause": lambda e, s, n, **kw: e.pause(s, n, **kw),
-    "resume": lambda e, s, n, **kw: e.resume(s, n, **kw),
-}
-
-
-def act(n: int, operation: str, **params: Any):
-    """Run one engine operation for counter n as one unit of work, and answer with the ticket and counter."""
+def act(n: int, operation: Callable[..., Outcome], **params: Any):
+    """Run one of the engine's counter operations (`hall().engine.call_next`, …) for counter n as one
+    unit of work, and answer with the ticket and the counter."""
     h, p = hall(), g.principal
     check_counter(n)
     now, base = h.clock(), base_url()
-    run = OPERATIONS[operation]
 
     def answer(view: HallView, out: Outcome) -> dict[str, Any]:
         ticket = view.ticket(out.ticket, with_token=True) if out.ticket is not None else None
         return {"ticket": ticket, "counter": view.counter(n, with_token=True)}
 
-    return jsonify(h.change(lambda s: run(h.engine, s, n, actor=p.actor, now=now, **params), answer,
+    return jsonify(h.change(lambda s: operation(s, n, actor=p.actor, now=now, **params), answer,
                             now=now, base_url=base))
 
 
@@ -63,7 +46,7 @@ def act(n: int, operation: str, **params: Any):
 @answers(CounterAction)
 def call_next(n: int):
     """Call the next waiting ticket by the counter's picking rule."""
-    return act(n, "call_next")
+    return act(n, hall().engine.call_next)
 
 
 @api.post("/counters/<int:n>/call")
@@ -73,7 +56,7 @@ def call_next(n: int):
 def call_ticket(n: int, body: CallTicket):
     """Call one ticket by its number: a waiting one, or a no-show who came back."""
     # `service` picks between tickets that share a number (after a config change)
-    return act(n, "call_ticket", number=body.number, service=body.service)
+    return act(n, hall().engine.call_ticket, number=body.number, service=body.service)
 
 
 @api.post("/counters/<int:n>/recall")
@@ -81,7 +64,7 @@ def call_ticket(n: int, body: CallTicket):
 @answers(CounterAction)
 def recall(n: int):
     """Announce the current ticket again."""
-    return act(n, "recall")
+    return act(n, hall().engine.recall)
 
 
 @api.post("/counters/<int:n>/start")
@@ -89,7 +72,7 @@ def recall(n: int):
 @answers(CounterAction)
 def start(n: int):
     """The citizen arrived; service starts."""
-    return act(n, "start")
+    return act(n, hall().engine.start)
 
 
 @api.post("/counters/<int:n>/finish")
@@ -97,7 +80,7 @@ def start(n: int):
 @answers(CounterAction)
 def finish(n: int):
     """Service is over."""
-    return act(n, "finish")
+    return act(n, hall().engine.finish)
 
 
 @api.post("/counters/<int:n>/no-show")
@@ -105,7 +88,7 @@ def finish(n: int):
 @answers(CounterAction)
 def no_show(n: int):
     """The called citizen did not come."""
-    return act(n, "no_show")
+    return act(n, hall().engine.no_show)
 
 
 @api.post("/counters/<int:n>/transfer")
@@ -114,7 +97,7 @@ def no_show(n: int):
 @answers(CounterAction)
 def transfer(n: int, body: Transfer):
     """The current ticket waits again in another service, or for one counter, keeping its number."""
-    return act(n, "transfer", service=body.service, to_counter=body.counter)
+    return act(n, hall().engine.transfer, service=body.service, to_counter=body.counter)
 
 
 @api.post("/counters/<int:n>/pause")
@@ -127,7 +110,7 @@ def pause(n: int, body: Pause):
     reason = body.reason or reasons[0]
     if reason not in reasons:
         raise Invalid("invalid_value", field="reason", allowed=", ".join(reasons))
-    return act(n, "pause", reason=reason)
+    return act(n, hall().engine.pause, reason=reason)
 
 
 @api.get("/console-settings")
@@ -146,7 +129,7 @@ def console_settings():
 @answers(CounterAction)
 def take(n: int):
     """Sit down at the counter: it opens under your name."""
-    return act(n, "take")
+    return act(n, hall().engine.take)
 
 
 @api.post("/counters/<int:n>/leave")
@@ -154,7 +137,7 @@ def take(n: int):
 @answers(CounterAction)
 def leave(n: int):
     """Leave the counter: it closes (finish or transfer its ticket first)."""
-    return act(n, "leave")
+    return act(n, hall().engine.leave)
 
 
 @api.get("/counters/<int:n>/queue")
@@ -245,4 +228,4 @@ def rating_json(s: Session, ticket: Ticket) -> dict[str, Any]:
 @answers(CounterAction)
 def resume(n: int):
     """The counter takes tickets again."""
-    return act(n, "resume")
+    return act(n, hall().engine.resume)

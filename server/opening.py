@@ -1,0 +1,27 @@
+"""Opening a hall: its config loaded and checked, its database opened and migrated.
+
+The start of every command, the server's included; it needs neither Flask nor Socket.IO,
+so a CLI command (`hallq user add`, …) starts without them.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+from .announce import announcement
+from .config import ConfigError, config_path, database_url, load_config
+from .storage import BUSY_TIMEOUT_S, Database
+
+
+def open_database(path: Path | None = None, *, isolated: bool = False, busy_timeout_s: float = BUSY_TIMEOUT_S):
+    """Load the config and open (and migrate) its database: the start of every command."""
+    path = path or config_path()
+    config = load_config(path)
+    try:  # a wording the voice cannot say fails now, not at the first call
+        announcement(config, "1001", 1)
+    except ValueError as err:
+        raise ConfigError(f"{path}: voice: {err}") from None
+    db = Database(database_url(config, path), synchronous=config.server.sqlite_synchronous,
+                  threads=config.server.db_threads, busy_timeout_s=busy_timeout_s)
+    db.migrate(isolated=isolated)
+    db.ensure_counters([c.number for c in config.counters])
+    return config, path, db
