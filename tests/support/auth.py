@@ -8,7 +8,6 @@ if TYPE_CHECKING:
     from .server import LiveServer
 
 PASSWORD = "correct horse 2024"
-SETUP_ADMIN = "root"  # the admin that makes the others through the API
 
 
 class Names:
@@ -66,10 +65,10 @@ class Names:
 class HallAuth(Names):
     """Tokens by name: `staff("an")`, `supervisor()`, `kiosk("k1")`, `display()`, `rating()`.
 
-    The first person is the admin `root`, made with `hallq user add` (password on
-    stdin); while the server runs, everyone else is made by root through
-    POST /api/v1/users and /devices (a CLI process each would cost a second and
-    a half), otherwise with `hallq user add` / `hallq device add`. People log in
+    Once the test has an admin and its server runs, people and devices are made by
+    that admin through POST /api/v1/users and /devices (a CLI process each would
+    cost a second and a half); until then with `hallq user add` (password on stdin)
+    and `hallq device add`, whose token is the last line printed. People log in
     with POST /api/v1/login. Tokens live in the database, so one HallAuth serves every
     server on that database. Each name is made once and its token remembered.
     """
@@ -81,15 +80,18 @@ class HallAuth(Names):
     def person(self, name: str, role: str) -> str:
         key = (role, name)
         if key not in self.tokens:
-            if (name, role) == (SETUP_ADMIN, "admin") or not self._serving():
+            if self._admin() is None:
                 self._add_by_cli(name, role)
-            else:  # through the API as the setup admin: no CLI process for each person
+            else:  # through the API as the test's admin: no CLI process for each person
                 self._admit("users", {"username": name, "role": role, "password": PASSWORD})
             self.tokens[key] = self.login(name)
         return self.tokens[key]
 
-    def _serving(self) -> bool:
-        return bool(getattr(self.server, "running", False))
+    def _admin(self) -> str | None:
+        """The token of an admin this test made, while its server runs (else None: use the CLI)."""
+        if not getattr(self.server, "running", False):
+            return None
+        return next((token for (role, _), token in self.tokens.items() if role == "admin"), None)
 
     def _add_by_cli(self, name: str, role: str) -> None:
         done = self.server.cli("user", "add", name, "--role", role, input=PASSWORD + "\n", check=False)
@@ -97,8 +99,8 @@ class HallAuth(Names):
             raise AssertionError(f"hallq user add {name} exited {done.returncode}: {done.stderr.strip()}")
 
     def _admit(self, what: str, body: dict) -> dict:
-        """POST /users or /devices as the setup admin (made once, with the real CLI)."""
-        resp = self.server.post(what, body, token=self.person(SETUP_ADMIN, "admin"))
+        """POST /users or /devices as the test's admin."""
+        resp = self.server.post(what, body, token=self._admin())
         assert resp.status_code == 201, f"POST {what} {body}: {resp.status_code} {resp.text[:300]}"
         return resp.json()
 
@@ -107,10 +109,14 @@ class HallAuth(Names):
         assert resp.status_code == 200, f"login {name}: {resp.status_code} {resp.text[:300]}"
         return resp.json()["token"]
 
+    def before_make(self, names: dict[str, Iterable[str]]) -> None:
+        for name in names.get("admin", ()):  # first: they make the others through the API
+            self.person(name, "admin")
+
     def device(self, name: str, kind: str, printer: str | None = None) -> str:
         key = (kind, name)
         if key not in self.tokens:
-            if self._serving():
+            if self._admin() is not None:
                 self.tokens[key] = self._admit("devices", {"name": name, "kind": kind, "printer": printer})["token"]
             else:
                 args = ["device", "add", name, "--kind", kind] + (["--printer", printer] if printer else [])
