@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from ..config import HallConfig
 from . import routing
-from .estimate import Place, place_of_newest
+from .estimate import place_of_newest
 from .errors import Conflict, Forbidden, Invalid, NotFound
 from .models import (
     ACTIVE, CALLED, CANCELLED, DONE, NO_SHOW, SERVING, WAITING,
