@@ -137,8 +137,3 @@ def read_body() -> None:
     if not request.is_json:
         raise ApiError(400, "malformed_request")
     g.body = json_object(raw)
-
-
-def body() -> dict[str, Any]:
-    """The JSON object of the request ({} when it has no body)."""
-    return g.body
