@@ -16,6 +16,8 @@ from .config import config_path
 from .context import Hall
 from .extensions import make_socketio
 from .hashing import Hasher
+from .agents import Agents
+from .agents import register as register_agents
 from .hub import Hub, register
 from .opening import open_database
 from .printing import Printers
@@ -51,15 +53,17 @@ def create_app(config_file: str | Path | None = None, overrides: dict[str, Any] 
 
     socketio = make_socketio(app, async_mode)
     hall = Hall(config=config, config_path=path, db=db, engine=Engine(config), hub=None,  # type: ignore[arg-type]
-                printers=None,  # type: ignore[arg-type]
+                printers=None, agents=None,  # type: ignore[arg-type]
                 issue_limiter=RateLimiter(config.server.kiosk_tickets_per_minute),
                 login_limiter=RateLimiter(config.server.login_attempts_per_minute),
                 login_total=RateLimiter(config.server.login_total_per_minute), hasher=Hasher(config.server.hash_threads),
                 clock=clock)
     hall.hub = Hub(socketio, hall)
     hall.printers = Printers(config, db, lambda: hall.clock())  # the hall's clock, even one a test swaps
+    hall.agents = Agents(hall.printers, db, socketio, lambda: hall.clock())
     app.extensions["hallq"] = hall
     register(socketio, hall.hub)
+    register_agents(socketio, hall.agents)
 
     from display import bp as display_bp
     from kiosk import bp as kiosk_bp

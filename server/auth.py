@@ -100,7 +100,8 @@ class NewDevice:
 
 
 DEVICE_NAME_MAX = 64
-AGENT_PRINTER = "agent"  # reserved: a printer on the kiosk's own PC (`hallq agent`), not in this version
+AGENT_PRINTER = "agent"  # a printer on the kiosk's own PC, driven by `hallq agent` (kiosk/agent.py)
+AGENT_KEY = "agent:"  # such a kiosk's print jobs go to the printer key `agent:<device name>`
 # Control characters, line breaks, invisible formatting, surrogates, private and unassigned code points.
 _NOT_IN_NAMES = frozenset(("Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"))
 
@@ -127,7 +128,7 @@ def device_printer(printer: str, printers: Mapping[str, Any]) -> str:
     if printer in printers:
         return printer
     if printer.lower() == AGENT_PRINTER:
-        raise Invalid("printer_agent_unavailable")
+        return AGENT_PRINTER
     from printer_drivers.errors import PrinterError
     from printer_drivers.transports import SCHEMES, transport_for
 
@@ -198,7 +199,8 @@ def resolve(s: Session, token: str, now: datetime) -> Principal | None:
         dev = s.execute(select(Device).where(Device.token_hash == digest)).scalar_one_or_none()
         if dev is None or dev.revoked_at is not None:
             return None
-        return Principal(kind="device", name=dev.name, device_kind=dev.kind, device_id=dev.id, printer=dev.printer)
+        printer = AGENT_KEY + dev.name if dev.printer == AGENT_PRINTER else dev.printer
+        return Principal(kind="device", name=dev.name, device_kind=dev.kind, device_id=dev.id, printer=printer)
     if token.startswith("hqu_"):
         row = s.execute(
             select(LoginToken, User).join(User, User.id == LoginToken.user_id)

@@ -15,7 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError,
 from .messages import PRIORITY
 from .number_blocks import NumberFormat, check_apart, with_default_numbers
 
-AGENT_PRINTER = "agent"  # reserved for `hallq agent` printers (a later version)
+AGENT_PRINTER = "agent"  # reserved: a kiosk's printer driven by `hallq agent` (print-job key `agent:<kiosk>`)
 
 
 class ConfigError(Exception):
@@ -276,8 +276,9 @@ class HallConfig(Strict):
         if dupes:
             raise ValueError(f"services: code {sorted(dupes)[0]!r} is used twice")
         check_apart([(svc.code, svc.numbers) for svc in self.services])
-        if AGENT_PRINTER in self.printers:
-            raise ValueError(f"printers: the name {AGENT_PRINTER!r} is reserved (a printer on the kiosk's own PC)")
+        reserved = [n for n in self.printers if n == AGENT_PRINTER or n.startswith(AGENT_PRINTER + ":")]
+        if reserved:
+            raise ValueError(f"printers: the name {reserved[0]!r} is reserved (a printer on the kiosk's own PC)")
         numbers = [c.number for c in self.counters]
         dupes_n = {n for n in numbers if numbers.count(n) > 1}
         if dupes_n:

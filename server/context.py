@@ -19,6 +19,7 @@ from .storage import Database
 from .unit import change
 
 if TYPE_CHECKING:
+    from .agents import Agents
     from .hashing import Hasher
     from .hub import Hub
     from .printing import Printers
@@ -34,6 +35,7 @@ class Hall:
     engine: Engine
     hub: "Hub"
     printers: "Printers"
+    agents: "Agents"
     issue_limiter: RateLimiter
     login_limiter: RateLimiter  # per client address
     login_total: RateLimiter  # every address together
@@ -53,6 +55,7 @@ class Hall:
         self.hasher.start()
         self.hub.start()
         self.printers.recover()
+        self.agents.start()
         self.stop_close = start_daily_close(self, self.hub.socketio)
 
     def stop(self) -> None:
@@ -60,6 +63,7 @@ class Hall:
         stop_close, self.stop_close = self.stop_close, None
         if stop_close is not None:
             stop_close()  # first: a close under way still needs the database and the hub
+        self.agents.stop()
         self.hub.stop()
         self.printers.stop()
         self.hub.socketio.server.eio.shutdown()  # Engine.IO's own ping task

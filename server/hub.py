@@ -32,6 +32,7 @@ from flask_socketio import ConnectionRefusedError, SocketIO, emit, join_room
 from .auth import RateLimiter
 from .messages import message
 from .principals import principal_for
+from .printing import KIOSK_WARNS
 from .rooms import KIOSKS, Room
 from .state import AUDIENCES, PUBLIC, STAFF, Event, HallView, for_audience
 
@@ -55,7 +56,7 @@ class Hub:
         self.rooms: dict[str, Room] = {}  # the rooms that get part of the feed, while someone is in them
         self._rooms_lock = threading.Lock()
         self._skipped = 0  # the last seq given up on: every room may have missed it
-        self._printed: collections.deque = collections.deque()  # print results from the printers' threads
+        self._printed: collections.deque = collections.deque()  # print results and printer conditions, from printers' threads
         self._snapshot: tuple[tuple[int, int], dict[str, Any], dict[str, Any]] | None = None
         self._building = threading.Lock()
         self._started = 0  # snapshot reads begun so far; a caller may share one begun after it asked
@@ -76,6 +77,7 @@ class Hub:
         printers = getattr(self.hall, "printers", None)
         if printers is not None:
             printers.on_done = self.printed
+            printers.on_status = self.printer_changed
 
     def stop(self) -> None:
         """End the emitter (after what is in its outbox) and the sweeper; safe to call twice."""
@@ -125,10 +127,21 @@ class Hub:
         """A print job ended: tell the kiosk that issued its ticket (called on a printer's thread)."""
         self._printed.append((kiosk, body))  # the hub's own task sends it: printers run on OS threads
 
+    def printer_changed(self, key: str, condition: str) -> None:
+        """A printer's condition changed: its kiosks warn (or stop warning) before the next tap (any thread)."""
+        self._printed.append((None, (key, condition)))
+
     def _send_printed(self) -> None:
         while self._printed:
             kiosk, body = self._printed.popleft()
-            self.socketio.emit("ticket_printed", body, namespace=NAMESPACE, to=f"kiosk:{kiosk}")
+            if kiosk is not None:
+                self.socketio.emit("ticket_printed", body, namespace=NAMESPACE, to=f"kiosk:{kiosk}")
+                continue
+            key, condition = body
+            with self._rooms_lock:
+                rooms = [name for name, room in self.rooms.items() if room.kind == "kiosk" and room.printer == key]
+            for name in rooms:
+                self.socketio.emit("printer_status", printer_status(condition), namespace=NAMESPACE, to=name)
 
     def publish(self, events: list[Event]) -> None:
         """Send committed events to their clients, in seq order; the request does not wait for it."""
@@ -211,6 +224,11 @@ class Hub:
         return pair[0] if audience == STAFF else pair[1]
 
 
+def printer_status(condition: str) -> dict[str, Any]:
+    """The `printer_status` a kiosk gets (no seq): its printer's condition, and whether to warn citizens."""
+    return {"printer": condition, "warn": condition in KIOSK_WARNS}
+
+
 def _refuse(code: str, **params: Any) -> ConnectionRefusedError:
     """The client's connect_error carries {message, data: {code}}, Socket.IO's own shape."""
     return ConnectionRefusedError(message(code, _lang(), **params), {"code": code})
@@ -240,7 +258,7 @@ def rooms_of(auth: Any, h: Any) -> tuple[str, list[tuple[str, Room]]]:
         if principal.at_least("staff"):
             return STAFF, []
         if principal.is_device("kiosk"):
-            return PUBLIC, [(KIOSKS, Room(KIOSKS)), (f"kiosk:{principal.actor}", Room("kiosk"))]
+            return PUBLIC, [(KIOSKS, Room(KIOSKS)), (f"kiosk:{principal.actor}", Room("kiosk", printer=principal.printer))]
         counter = auth.get("counter")
         if principal.is_device("rating") and counter is not None:
             if isinstance(counter, bool) or not isinstance(counter, int) or h.config.counter(counter) is None:
@@ -281,6 +299,9 @@ def register(socketio: SocketIO, hub: Hub) -> None:
         else:
             join_room(audience)
         emit("snapshot", hub.snapshot(audience))
+        printer = next((room.printer for _, room in rooms if room.printer), None)
+        if printer is not None:  # a kiosk knows its printer's state before a citizen taps
+            emit("printer_status", printer_status(hub.hall.printers.condition(printer)))
 
     @socketio.on("disconnect", namespace=NAMESPACE)
     def disconnected(*_args: Any) -> None:

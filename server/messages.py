@@ -18,6 +18,13 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "missing_field": ("Thiếu trường bắt buộc: {field}.", "Missing required field: {field}."),
     "unauthenticated": ("Cần đăng nhập hoặc mã thiết bị hợp lệ.", "A valid login or device token is required."),
     "invalid_credentials": ("Tên đăng nhập hoặc mật khẩu không đúng.", "Wrong username or password."),
+    # `hallq agent` (kiosk/agent.py) prints these as its one line before it exits
+    "not_an_agent_kiosk": ("Thiết bị {name} không phải ki-ốt có máy in \"agent\" "
+                           "(hallq device add {name} --kind kiosk --printer agent).",
+                           "the device {name} is not a kiosk with an \"agent\" printer "
+                           "(hallq device add {name} --kind kiosk --printer agent)"),
+    "agent_replaced": ("Một agent khác vừa kết nối bằng mã của ki-ốt này.",
+                       "another agent has connected with this kiosk's token"),
     "forbidden": ("Bạn không có quyền thực hiện thao tác này.", "You are not allowed to do this."),
     # `forbidden` naming what it needs (the code stays `forbidden`; see message() below)
     "forbidden.role": ("Thao tác này dành cho {role_name}.", "This is for {role_name}."),
@@ -61,14 +68,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
                             "with no line breaks, control characters, or . or .. between slashes."),
     "printer_kiosk_only": ("Chỉ kiosk mới có máy in; thiết bị loại {kind} không dùng máy in.",
                            "Only kiosks have a printer; a {kind} device has none."),
-    "invalid_device_printer": ("Máy in không hợp lệ: dùng địa chỉ serial://, usb://, tcp://, file://, dummy:// "
-                               "hoặc tên một máy in trong config.yaml ({names}){detail}.",
+    "invalid_device_printer": ("Máy in không hợp lệ: dùng địa chỉ serial://, usb://, tcp://, file://, dummy://, "
+                               "\"agent\" (máy in nối vào máy tính của kiosk) hoặc tên một máy in trong "
+                               "config.yaml ({names}){detail}.",
                                "Invalid printer: use a serial://, usb://, tcp://, file:// or dummy:// address, "
-                               "or the name of a printer in config.yaml ({names}){detail}."),
-    "printer_agent_unavailable": ("Máy in \"agent\" (máy in nối vào máy tính của kiosk) chưa có ở phiên bản này; "
-                                  "hãy dùng địa chỉ máy in.",
-                                  "The \"agent\" printer (one on the kiosk's own PC) is not available in this "
-                                  "version; use a printer address."),
+                               "\"agent\" (a printer on the kiosk's own PC) or the name of a printer in "
+                               "config.yaml ({names}){detail}."),
     # A print failure as a kiosk may tell a citizen (print.code); the printer's own reason is for supervisors.
     "print_paper_out": ("Máy in hết giấy.", "The printer is out of paper."),
     "print_cover_open": ("Nắp máy in đang mở.", "The printer cover is open."),

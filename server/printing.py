@@ -33,6 +33,7 @@ from printer_drivers import osthreads
 from printer_drivers.errors import PrinterConfigError, PrinterError
 from printer_drivers.settings import PrinterSettings, resolve_printer
 
+from .auth import AGENT_KEY, AGENT_PRINTER
 from .config import HallConfig
 from .messages import message
 from .queueing.estimate import Place
@@ -56,6 +57,27 @@ CITIZEN_CODES = {
 #: Failures a status reply can see the end of (see the module docstring).
 SEEN_BY_STATUS = frozenset({"paper_out", "cover_open", "printer_offline", "printer_fault", "printer_unavailable"})
 PUBLIC = ("name", "url", "online", "paper", "cover_open", "last_error")
+AGENT = AGENT_KEY  # a print-job key `agent:<kiosk>`: the printer on that kiosk's own PC, driven by `hallq agent`
+#: What a kiosk shows before a citizen taps (the `printer_status` event), from the printer's state.
+KIOSK_WARNS = ("paper_out", "cover_open", "offline", "failed")
+
+
+def is_agent(key: str) -> bool:
+    return key.startswith(AGENT)
+
+
+def condition(state: dict[str, Any]) -> str:
+    """A printer's state in one word for its kiosks: ok, near_end, paper_out, cover_open, offline, failed."""
+    code = state.get("error_code")
+    if state.get("paper") == "out" or code == "paper_out":
+        return "paper_out"
+    if state.get("cover_open") or code == "cover_open":
+        return "cover_open"
+    if state.get("online") is False or code in ("printer_offline", "printer_unavailable", "agent_offline"):
+        return "offline"
+    if state.get("last_error"):
+        return "failed"
+    return "near_end" if state.get("paper") == "near_end" else "ok"
 
 
 def priority_name(config: HallConfig, category: str | None, lang: str) -> str:
@@ -130,6 +152,9 @@ class Printers:
         self._open: dict[int, _Open] = {}
         self._sweeper: Any = None
         self.on_done: Callable[[str, dict[str, Any]], None] | None = None  # (kiosk actor, result): the live hub
+        self.on_status: Callable[[str, str], None] | None = None  # (printer key, condition): the live hub
+        self.remote: Any = None  # the agents (server/agents.py), which print the `agent:` keys' jobs
+        self._told: dict[str, str] = {}  # printer key -> the condition its kiosks were last told
         self._threads: list[tuple[str, Any]] = []  # (key, thread) of every worker started
         self._stopped = osthreads.Event()
         self.state: dict[str, dict[str, Any]] = {}
@@ -151,6 +176,8 @@ class Printers:
 
     def _limit(self, key: str) -> float:
         """Seconds a claimed job may take before the sweeper fails it."""
+        if is_agent(key) and self.remote is not None:
+            return self.remote.job_timeout_s(key) + SLACK_S
         try:
             return self.resolve(key)[1].job_timeout_s + SLACK_S
         except PrinterError:
@@ -162,16 +189,19 @@ class Printers:
         """After a restart: fail jobs too old to print now, requeue the fresh ones; start the sweeper."""
         now = self.clock()
 
-        def op(s: Session) -> list[tuple[int, str]]:
+        def op(s: Session) -> list[tuple[int, str, str]]:
             s.execute(update(PrintJob).where(PrintJob.status.in_(("pending", "sent")),
                                              PrintJob.created_at < now - STALE_AFTER)
                       .values(status="failed", error="the server restarted before printing",
                               error_code="server_restarted", updated_at=now))
-            return [(j.id, j.printer) for j in s.execute(
+            return [(j.id, j.printer, j.status) for j in s.execute(
                 select(PrintJob).where(PrintJob.status.in_(("pending", "sent"))).order_by(PrintJob.id)).scalars()]
 
-        for job_id, key in self.db.write(op):
-            self.submit(job_id, key)
+        for job_id, key, status in self.db.write(op):
+            if is_agent(key) and status == "sent":
+                self.began(job_id, key)  # an agent may have printed it: its result may still come, never a resend
+            else:
+                self.submit(job_id, key)
         with self._lock:
             if self._sweeper is None:
                 self._stopped.clear()
@@ -193,7 +223,14 @@ class Printers:
             thread.join(self._limit(key))  # a driver call that hangs is given up on by its watchdog by then
 
     def submit(self, job_id: int, key: str) -> None:
-        """Hand a committed job to its printer's worker."""
+        """Hand a committed job to its printer's worker (or, for an agent's printer, to the agents)."""
+        if is_agent(key):
+            with self._lock:
+                self._state(key)
+                self._open.setdefault(job_id, _Open(key, time.monotonic()))
+            if self.remote is not None:
+                self.remote.wake()
+            return
         with self._lock:
             worker = self._workers.get(key)
             if worker is None:
@@ -252,24 +289,46 @@ class Printers:
             return
         error: str | None = None
         code: str | None = None
+        status: dict[str, Any] = {}
         try:
             url, settings = self.resolve(key)
-            status = drivers.print_ticket(url, settings, _view(view))
-            self._printed(key, status.as_dict())
+            status = drivers.print_ticket(url, settings, _view(view)).as_dict()
         except PrinterError as err:
             error, code = str(err), err.code
-            self._failed(key, err.status.as_dict() if err.status is not None else {}, error, code)
+            status = err.status.as_dict() if err.status is not None else {}
         except Exception as err:  # a bug of ours: the job still ends, with the reason for supervisors
             log.exception("print job %s on %s", job_id, key)
             error, code = f"printing failed unexpectedly: {err}", "printer_error"
-            self._failed(key, {}, error, code)
+        self.finish(key, job_id, status, error, code)
+
+    def began(self, job_id: int, key: str) -> None:
+        """A job handed to an agent now: from here its agent has the printer's time limit to report."""
+        with self._lock:
+            self._open.setdefault(job_id, _Open(key, time.monotonic())).began = time.monotonic()
+
+    def is_open(self, job_id: int) -> bool:
+        with self._lock:
+            return job_id in self._open
+
+    def finish(self, key: str, job_id: int, status: dict[str, Any], error: str | None, code: str | None) -> bool:
+        """A job's outcome, from a worker here or an agent: saved, shown on the printer, told to its kiosk.
+
+        Only a job still `sent` on this printer ends: one the sweeper has failed meanwhile stays
+        failed, as its kiosk was told. Returns whether this outcome was the job's.
+        """
+        if error:
+            self.failed(key, status, error, code or "printer_error")
+        else:
+            self._printed(key, status)
         final = "failed" if error else "done"
-        # Only from `sent`: a job the sweeper has failed meanwhile stays failed, as the kiosk was told.
-        self.db.write(lambda s: s.execute(update(PrintJob).where(PrintJob.id == job_id, PrintJob.status == "sent")
-                                          .values(status=final, error=error[:300] if error else None,
-                                                  error_code=code, updated_at=self.clock())))
+        ended = self.db.write(lambda s: s.execute(
+            update(PrintJob).where(PrintJob.id == job_id, PrintJob.printer == key, PrintJob.status == "sent")
+            .values(status=final, error=error[:300] if error else None, error_code=code,
+                    updated_at=self.clock())).rowcount)
         self._close(job_id)  # not before: if that write failed, the sweeper still ends the job
-        self._tell(job_id)
+        if ended:
+            self._tell(job_id)
+        return bool(ended)
 
     def _tell(self, job_id: int) -> None:
         """Push a job's outcome to the kiosk that issued its ticket (it no longer asks every half second)."""
@@ -330,7 +389,7 @@ class Printers:
                 with self._lock:
                     self._open.setdefault(job_id, job)  # the next sweep tries again
                 raise
-            self._failed(job.key, {}, reason, "printer_timeout")
+            self.failed(job.key, {}, reason, "printer_timeout")
             self._tell(job_id)
 
     # -- status --------------------------------------------------------------
@@ -341,29 +400,56 @@ class Printers:
             url, settings = self.resolve(key)
             status = drivers.printer_status(url, settings)
         except PrinterError as err:
-            self._failed(key, {}, str(err), err.code)
+            self.failed(key, {}, str(err), err.code)
             return
+        self.observed(key, status.as_dict(), started)
+
+    def observed(self, key: str, status: dict[str, Any], started: float) -> None:
+        """A status check begun at `started` (monotonic) answered this: a failure it can see the end of clears."""
         with self._lock:
             state = self._state(key)
-            self._fields(state, status.as_dict())
+            self._fields(state, status)
             failed_at = state["failed_at"]
             if state["error_code"] and failed_at is not None and started >= failed_at \
                     and state["error_code"] in SEEN_BY_STATUS and _healthy(status):
                 self._clear(state)
+        self.notify(key)
 
     def _printed(self, key: str, status: dict[str, Any]) -> None:
         with self._lock:
             state = self._state(key)
             self._fields(state, status)
             self._clear(state)
+        self.notify(key)
 
-    def _failed(self, key: str, status: dict[str, Any], error: str, code: str) -> None:
+    def failed(self, key: str, status: dict[str, Any], error: str, code: str) -> None:
         with self._lock:
             state = self._state(key)
             self._fields(state, status)
             if code == "printer_unavailable":
                 state["online"] = False  # it could not be reached at all
             state.update(last_error=error, error_code=code, failed_at=time.monotonic())
+        self.notify(key)
+
+    def condition(self, key: str) -> str:
+        """What the kiosks on this printer show before a citizen taps (see `condition`)."""
+        with self._lock:
+            state = dict(self._state(key))
+        if is_agent(key) and self.remote is not None:
+            state = self.remote.overlay(key, state)
+        return condition(state)
+
+    def notify(self, key: str) -> None:
+        """Tell the printer's kiosks when its condition has changed (any thread)."""
+        now = self.condition(key)
+        with self._lock:
+            changed = self._told.get(key) != now
+            self._told[key] = now
+        if changed and self.on_status is not None:
+            try:
+                self.on_status(key, now)
+            except Exception:  # the kiosks also learn it when they reconnect
+                log.exception("telling the kiosks about printer %s", key)
 
     @staticmethod
     def _fields(state: dict[str, Any], status: dict[str, Any]) -> None:
@@ -382,26 +468,31 @@ class Printers:
             .order_by(Device.name)).all())
         kiosks: dict[str, list[str]] = {}
         for name, printer in rows:
-            kiosks.setdefault(printer, []).append(name)
+            kiosks.setdefault(AGENT + name if printer == AGENT_PRINTER else printer, []).append(name)
         with self._lock:
             for key in kiosks:
                 self._state(key)
             pending: dict[str, int] = {}  # queued, or being printed now
             for job in self._open.values():
                 pending[job.key] = pending.get(job.key, 0) + 1
-            out = []
-            for key, state in self.state.items():
-                names = kiosks.get(key, [])
-                out.append({**{k: state[k] for k in PUBLIC}, "pending_jobs": pending.get(key, 0),
-                            "kiosk": ", ".join(names) or None, "kiosks": names, "via": "server",
-                            "error_code": state["error_code"]})
-            return out
+            states = [(key, dict(state)) for key, state in self.state.items()
+                      if not is_agent(key) or key in kiosks]  # a revoked kiosk's agent printer is gone
+        out = []
+        for key, state in states:
+            names = kiosks.get(key, [])
+            via = "server"
+            if is_agent(key) and self.remote is not None:
+                state, via = self.remote.overlay(key, state), "agent"
+            out.append({**{k: state[k] for k in PUBLIC}, "pending_jobs": pending.get(key, 0),
+                        "kiosk": ", ".join(names) or None, "kiosks": names, "via": via,
+                        "error_code": state["error_code"]})
+        return out
 
 
-def _healthy(status: Any) -> bool:
-    """The printer itself said it can print: answered, online, paper in, cover shut, no error."""
-    return bool(status.answered and status.online is True and status.paper in ("ok", "near_end")
-                and status.cover_open is False and not status.error)
+def _healthy(status: dict[str, Any]) -> bool:
+    """The printer itself said it can print: online, paper in, cover shut, no error (PrinterStatus.as_dict())."""
+    return bool(status.get("online") is True and status.get("paper") in ("ok", "near_end")
+                and status.get("cover_open") is False and not status.get("error"))
 
 
 def sample_view(config: HallConfig, lang: str, priority: str | None) -> Any:

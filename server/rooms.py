@@ -22,6 +22,7 @@ class Room:
     last: int = 0
     counter: int | None = None  # rating:<n>
     ticket: dict[str, Any] = field(default_factory=dict)  # ticket:<id>: HallView.about of its ticket
+    printer: str | None = None  # kiosk:<actor>: its printer's key, whose `printer_status` it is sent
 
     def wants(self, name: str, payload: dict[str, Any], about: dict[str, Any] | None) -> bool:
         if self.kind == KIOSKS:

@@ -159,6 +159,13 @@ function showMessage(text) {
 }
 function hideMessage() { $("home-message").hidden = true; }
 
+/** The printer's condition, pushed when it changes and on every connect: warn before the tap. */
+function showPrinter(status) {
+  const warn = Boolean(status && status.warn);
+  $("printer-paused").hidden = !warn;
+  body.dataset.printer = (status && status.printer) || "ok";
+}
+
 // -- being online ------------------------------------------------------------------------
 
 function updateOffline() {
@@ -207,7 +214,7 @@ async function loadServices() {
 function connectLive() {
   hall = connectHall({
     token: state.token,  // with a kiosk token: the services' figures, and this kiosk's print results
-    events: [...HALL_EVENTS, "ticket_printed"],
+    events: [...HALL_EVENTS, "ticket_printed", "printer_status"],
     onSnapshot(snap) {
       if (snap.center) {
         state.center = snap.center.name;
@@ -222,6 +229,7 @@ function connectLive() {
     },
     onEvent(name, payload) {
       if (name === "ticket_printed") { ticketScreen.printed(payload); return; }
+      if (name === "printer_status") { showPrinter(payload); return; }
       // A counter that opens, pauses or closes carries its services' new estimates.
       const queues = name === "queue_changed" ? [payload] : name === "counter_changed" ? payload.queues || [] : [];
       for (const queue of queues) {

@@ -95,7 +95,9 @@ def dashboard(s: Session, config: HallConfig, now: datetime, printers: list[dict
         # recovered (server/printing.py); an unknown status alone is no alert.
         who = {"printer": p.get("name"), "kiosk": p.get("kiosk"), "url": p.get("url"), "error": p.get("last_error")}
         code = p.get("error_code")
-        if p.get("paper") == "out" or code == "paper_out":
+        if code == "agent_offline":  # what its printer last said is stale: the agent itself is away
+            alerts.append({"kind": "printer_agent_offline", "level": "danger", **who})
+        elif p.get("paper") == "out" or code == "paper_out":
             alerts.append({"kind": "printer_paper_out", "level": "danger", **who})
         elif p.get("cover_open") or code == "cover_open":
             alerts.append({"kind": "printer_cover_open", "level": "danger", **who})

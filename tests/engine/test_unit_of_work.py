@@ -28,7 +28,7 @@ class Hub:
 @pytest.fixture
 def hall(config, db, engine, noon):
     h = Hall(config=config, config_path=Path("config.yaml"), db=db, engine=engine, hub=None,  # type: ignore[arg-type]
-             printers=None, issue_limiter=None, login_limiter=None, login_total=None,  # type: ignore[arg-type]
+             printers=None, agents=None, issue_limiter=None, login_limiter=None, login_total=None,  # type: ignore[arg-type]
              hasher=None, clock=lambda: noon)  # type: ignore[arg-type]
     h.hub = Hub(db)
     return h

@@ -67,7 +67,7 @@ def test_names_are_trimmed_and_bad_ones_refused(hall):
     ({"name": "r-may-in", "kind": "rating", "printer": "may-in-sanh-a"}, "printer_kiosk_only"),
     ({"name": "k-gopher", "kind": "kiosk", "printer": "gopher://x"}, "invalid_device_printer"),
     ({"name": "k-http", "kind": "kiosk", "printer": "http://192.168.1.50/print"}, "invalid_device_printer"),
-    ({"name": "k-agent", "kind": "kiosk", "printer": "agent"}, "printer_agent_unavailable"),
+    ({"name": "tv-agent", "kind": "display", "printer": "agent"}, "printer_kiosk_only"),
     ({"name": "k-port", "kind": "kiosk", "printer": "tcp://192.168.1.50:nine"}, "invalid_device_printer"),
     ({"name": "k-list", "kind": "kiosk", "printer": ["dummy://"]}, "invalid_device_printer"),
 ])

@@ -73,6 +73,9 @@ const DASH = {
   "printer.of_kiosk": ["Máy in của {kiosk} ({url})", "Kiosk {kiosk}'s printer ({url})"],
   "printer.plain": ["Máy in {url}", "Printer {url}"],
   "alert.printer_offline": ["{printer} mất kết nối.", "{printer} is offline."],
+  "alert.printer_agent_offline": ["{printer}: agent trên máy tính của ki-ốt mất kết nối — ki-ốt vẫn cấp số nhưng không in được phiếu.",
+                                  "{printer}: the agent on the kiosk's PC is not connected — the kiosk still issues numbers but cannot print."],
+  "printer.via_agent": ["qua agent trên máy ki-ốt", "through the kiosk PC's agent"],
   "alert.printer_paper_out": ["{printer} hết giấy — cần thay cuộn giấy.",
                               "{printer} is out of paper — replace the roll."],
   "alert.printer_paper_near_end": ["{printer} sắp hết giấy.", "{printer} is running low on paper."],
@@ -258,7 +261,8 @@ function renderPrinters(d) {
     const paper = p.paper || "unknown";
     const paperChip = { ok: "ok", near_end: "warn", out: "danger" }[paper] || "off";
     return el("tr", { dataset: { printer: p.name } },
-      el("td", {}, p.kiosk || p.name, el("br"), el("span", { class: "a-note" }, p.url || "")),
+      el("td", {}, p.kiosk || p.name, el("br"), el("span", { class: "a-note" },
+        p.via === "agent" ? `${p.url || ""} · ${i18n.t("printer.via_agent")}` : p.url || "")),
       el("td", {}, connection(p)),
       el("td", {}, el("span", { class: `a-chip a-chip--${paperChip}` }, i18n.t(`paper.${paper}`)),
         p.cover_open ? el("span", { class: "a-chip a-chip--danger" }, i18n.t("printer.cover_open")) : null),
