@@ -372,7 +372,8 @@ class Printers:
                 if job.began is None and now - job.submitted > PENDING_MAX_S:
                     reason = f"not printed within {PENDING_MAX_S:g} s of issue"
                 elif job.began is not None and now - job.began > (limit := self._limit(job.key)):
-                    reason = f"not finished within {limit:g} s: the printer's worker is stuck"
+                    reason = f"not finished within {limit:g} s: " + (
+                        "the kiosk's agent did not report it" if is_agent(job.key) else "the printer's worker is stuck")
                     if self._busy.get(job.key) == job_id:  # its worker is still on it: start another
                         del self._busy[job.key]
                         self._start_worker(job.key, self._workers[job.key][0])

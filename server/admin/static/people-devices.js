@@ -65,12 +65,17 @@ export function setupDevices(ctx) {
     if (!shown) {  // wiped, not just hidden
       $("token-value").textContent = "";
       $("token-url").textContent = "";
+      $("token-agent").textContent = "";
       return;
     }
     $("token-title").textContent = i18n.t("device.token_title", { name: shown.name });
     $("token-value").textContent = shown.token;
     $("token-counter-field").hidden = shown.kind !== "rating";
     $("token-url").textContent = pairingUrl();
+    // A kiosk whose printer is on its own PC: the command that PC runs (docs/kiosk-pc.md).
+    $("token-agent-row").hidden = shown.printer !== "agent";
+    $("token-agent").textContent = shown.printer === "agent"
+      ? `hallq agent --server ${location.origin} --token ${shown.token} --printer usb://VENDOR:PRODUCT` : "";
   }
 
   $("device-add").addEventListener("submit", async (event) => {
@@ -84,7 +89,7 @@ export function setupDevices(ctx) {
     } catch {
       return;
     }
-    shown = { name: out.name, kind: out.kind, token: out.token };
+    shown = { name: out.name, kind: out.kind, token: out.token, printer: out.printer };
     const digits = /(\d+)\s*$/.exec(out.name);  // "r5" is probably the tablet of counter 5
     if (digits && state.counters.some((c) => c.number === Number(digits[1]))) $("token-counter").value = digits[1];
     $("device-add").reset();

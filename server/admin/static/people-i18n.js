@@ -52,6 +52,9 @@ export const PEOPLE = {
 
   "device.add": ["Thêm thiết bị", "Add a device"],
   "device.printer_hint": ["Máy in (chỉ cho kiosk, không bắt buộc)", "Printer (kiosks only, optional)"],
+  "device.printer_agent_note": ["Máy in cắm vào máy tính của ki-ốt (USB, COM): nhập \"agent\" rồi chạy hallq agent trên máy đó.",
+                                "A printer plugged into the kiosk's own PC (USB, COM): enter \"agent\", then run hallq agent on that PC."],
+  "device.agent_command": ["Lệnh trên máy tính ki-ốt", "Command on the kiosk PC"],
   "device.kind.kiosk": ["Kiosk lấy số", "Kiosk"],
   "device.kind.display": ["Màn hình", "Display"],
   "device.kind.rating": ["Máy đánh giá", "Rating tablet"],
