@@ -262,7 +262,7 @@ function renderPrinters(d) {
     const paperChip = { ok: "ok", near_end: "warn", out: "danger" }[paper] || "off";
     return el("tr", { dataset: { printer: p.name } },
       el("td", {}, p.kiosk || p.name, el("br"), el("span", { class: "a-note" },
-        p.via === "agent" ? `${p.url || ""} · ${i18n.t("printer.via_agent")}` : p.url || "")),
+        p.via !== "agent" ? p.url || "" : [p.url, i18n.t("printer.via_agent")].filter((s) => s && s !== "agent").join(" · "))),
       el("td", {}, connection(p)),
       el("td", {}, el("span", { class: `a-chip a-chip--${paperChip}` }, i18n.t(`paper.${paper}`)),
         p.cover_open ? el("span", { class: "a-chip a-chip--danger" }, i18n.t("printer.cover_open")) : null),
