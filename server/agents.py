@@ -54,8 +54,8 @@ class Link:
     sid: str
     url: str  # the printer URL the agent drives, as it says
     job_timeout_s: float
+    session: str  # made once per agent process: a reconnect keeps it, a restarted agent has a new one
     heard: float = field(default_factory=time.monotonic)  # monotonic: last packet from the agent
-    in_flight: int | None = None  # the job handed over and not yet reported
 
 
 class Agents:
@@ -66,6 +66,9 @@ class Agents:
         self.links: dict[str, Link] = {}  # key -> its live link
         self.by_sid: dict[str, str] = {}  # sid -> key
         self.last_url: dict[str, str] = {}  # key -> the printer URL its agent last said, for GET /printers
+        # key -> (the job handed over and not yet reported, the agent session it went to). Kept across
+        # a reconnect of the same agent, whose result may still come: no second job meanwhile.
+        self.in_flight: dict[str, tuple[int, str]] = {}
         self._lock = threading.Lock()  # the tables above; never held across I/O
         self._wake: Any = None
         self._stopped: Any = None
@@ -124,15 +127,21 @@ class Agents:
         url = url.strip()[:URL_MAX] if isinstance(url, str) and url.strip() else "agent"
         timeout = auth.get("job_timeout_s")
         ok = isinstance(timeout, (int, float)) and not isinstance(timeout, bool) and 0 < timeout <= 60
+        session = auth.get("session")
+        session = session[:64] if isinstance(session, str) and session else sid
         link = Link(key=key, kiosk=principal.name, device_id=principal.device_id or 0, sid=sid, url=url,
-                    job_timeout_s=float(timeout) if ok else DEFAULT_JOB_TIMEOUT_S)
+                    job_timeout_s=float(timeout) if ok else DEFAULT_JOB_TIMEOUT_S, session=session)
         with self._lock:
             old = self.links.get(key)
             if old is not None:
-                link.in_flight = old.in_flight  # its result may still come on this link
                 self.by_sid.pop(old.sid, None)
             self.links[key], self.by_sid[sid] = link, key
             self.last_url[key] = url
+            flying = self.in_flight.get(key)
+            if flying is not None and flying[1] != session:
+                # A new agent process: the one that had the job is gone (or is being sent away). Its
+                # job stays `sent` until the sweeper fails it; it is never sent again.
+                del self.in_flight[key]
         if old is not None:
             log.warning("agent of %s: a newer connection replaces %s", principal.name, old.sid)
             self._send_away(old.sid, "agent_replaced")
@@ -169,8 +178,8 @@ class Agents:
         code = None if data["ok"] else (_text(data.get("code"), 32) or "printer_error")
         self.printers.finish(link.key, job, _status(data.get("status")), error, code)
         with self._lock:
-            if link.in_flight == job:
-                link.in_flight = None
+            if self.in_flight.get(link.key, (None,))[0] == job:
+                del self.in_flight[link.key]
         self.wake()
         return {"ok": True}
 
@@ -217,9 +226,12 @@ class Agents:
                 log.warning("agent of %s: its device was revoked; disconnecting it", link.kiosk)
                 self._send_away(link.sid, "unauthenticated")
                 continue
-            if link.in_flight is not None and not self.printers.is_open(link.in_flight):
-                link.in_flight = None  # the sweeper failed it: the next job may go
-            if link.in_flight is None:
+            with self._lock:
+                flying = self.in_flight.get(link.key)
+                if flying is not None and not self.printers.is_open(flying[0]):
+                    del self.in_flight[link.key]  # the sweeper failed it: the next job may go
+                    flying = None
+            if flying is None:
                 self._hand_over(link)
             self.printers.notify(link.key)  # an agent gone quiet reads offline
 
@@ -241,7 +253,8 @@ class Agents:
         if claimed is None:
             return
         job_id, view = claimed
-        link.in_flight = job_id
+        with self._lock:
+            self.in_flight[link.key] = (job_id, link.session)
         self.printers.began(job_id, link.key)
         self.socketio.emit("job", {"id": job_id, "view": view, "number": view.get("number")},
                            namespace=NAMESPACE, to=link.sid)

@@ -325,7 +325,9 @@ class Printers:
             update(PrintJob).where(PrintJob.id == job_id, PrintJob.printer == key, PrintJob.status == "sent")
             .values(status=final, error=error[:300] if error else None, error_code=code,
                     updated_at=self.clock())).rowcount)
-        self._close(job_id)  # not before: if that write failed, the sweeper still ends the job
+        with self._lock:  # not before: if that write failed, the sweeper still ends the job
+            if job_id in self._open and self._open[job_id].key == key:
+                del self._open[job_id]
         if ended:
             self._tell(job_id)
         return bool(ended)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import queue
 import threading
 import time
+import uuid
 from typing import Any
 
 import pytest
@@ -21,7 +22,8 @@ NS = "/agent"
 class Line:
     """One agent connection: what the server sent it, in order."""
 
-    def __init__(self, url: str, token: str, *, job_timeout_s: float = 2.0, printer: str = "usb://04b8:0e15") -> None:
+    def __init__(self, url: str, token: str, *, job_timeout_s: float = 2.0, printer: str = "usb://04b8:0e15",
+                 session: str | None = None) -> None:
         self.sio = socketio.Client(reconnection=False)
         self.jobs: queue.Queue = queue.Queue()
         self.refused: queue.Queue = queue.Queue()
@@ -33,7 +35,8 @@ class Line:
         self.sio.on("welcome", self._welcome, namespace=NS)
         self.sio.on("connect_error", self._error, namespace=NS)
         self.sio.on("disconnect", lambda *_: self.gone.set(), namespace=NS)
-        self.url, self.auth = url, {"token": token, "printer": printer, "job_timeout_s": job_timeout_s, "version": 1}
+        self.url, self.auth = url, {"token": token, "printer": printer, "job_timeout_s": job_timeout_s, "version": 1,
+                                    "session": session or uuid.uuid4().hex}
 
     def _welcome(self, data: dict[str, Any]) -> None:
         self.welcome = data
@@ -188,6 +191,25 @@ def test_jobs_go_one_at_a_time_in_order_and_never_twice(hall):
     line2.result(again["id"])
     assert wait_until("the reprint printed", lambda: print_state(server, tickets[0])["status"] == "printed")
     line2.close()
+
+
+def test_a_reconnecting_agent_finishes_its_job_before_it_gets_the_next(hall):
+    """The same agent (its session) back after a network blip: its job may still be printing, so
+    nothing else goes until its result, which the new connection delivers."""
+    server, made = hall
+    kiosk = agent_kiosk(server, made, "k-blip")
+    line = Line(server.url, kiosk, job_timeout_s=10, session="same-agent").connect()
+    tickets = [issue(server, kiosk) for _ in range(2)]
+    first = line.job()
+    line.close()
+    back = Line(server.url, kiosk, job_timeout_s=10, session="same-agent").connect()
+    back.no_job()
+    assert back.result(first["id"]) == {"ok": True}
+    assert wait_until("the first printed", lambda: print_state(server, tickets[0])["status"] == "printed")
+    second = back.job()
+    assert second["number"] == tickets[1]["number"]
+    back.result(second["id"])
+    back.close()
 
 
 def test_an_agent_may_only_report_its_own_kiosks_jobs(hall):
