@@ -1,0 +1,32 @@
+"""Fixtures for the kiosk PC's agent: a virtual serial printer, and `hallq agent` processes."""
+from __future__ import annotations
+
+from typing import Callable, Iterator
+
+import pytest
+
+from tests.agent.support import AgentProcess
+from tests.printers.virtual_printer import PtyPrinter
+
+
+@pytest.fixture
+def pty_printer() -> Iterator[PtyPrinter]:
+    """A virtual ESC/POS printer on a pty at 115200 baud; the agent prints to ``.url``."""
+    printer = PtyPrinter()
+    yield printer
+    printer.close()
+
+
+@pytest.fixture
+def agent_process() -> Iterator[Callable[..., AgentProcess]]:
+    """agent_process(*args, token=None) -> a running `hallq agent`; killed after the test if still running."""
+    started: list[AgentProcess] = []
+
+    def start(*args: str, token: str | None = None) -> AgentProcess:
+        agent = AgentProcess(*args, token=token)
+        started.append(agent)
+        return agent
+
+    yield start
+    for agent in started:
+        agent.kill()
