@@ -171,7 +171,11 @@ class AgentPrinter:
 
     def _run(self) -> None:
         while True:
-            wait = max(0.05, self._polled_at + POLL_EVERY_S - time.monotonic())
+            with self._lock:
+                due = self._polled_at + POLL_EVERY_S
+                if self._connected and self._status is not None:
+                    due = min(due, self._reported_at + REPORT_EVERY_S)
+            wait = max(0.05, due - time.monotonic())
             try:
                 job = self._jobs.get(timeout=wait)
             except queue.Empty:
@@ -275,5 +279,6 @@ def describe(status: dict[str, Any]) -> str:
     """One line about the printer, for the log."""
     if status.get("code"):
         return f"{status['code']}: {status['error']}"
-    online = {True: "online", False: "offline", None: "not answering status"}[status.get("online")]
-    return f"{online}, paper {status.get('paper')}, cover {'open' if status.get('cover_open') else 'shut'}"
+    online = {True: "online", False: "offline"}.get(status.get("online"), "status unknown")
+    cover = {True: ", cover open", False: ", cover shut"}.get(status.get("cover_open"), "")
+    return f"{online}, paper {status.get('paper')}{cover}"
