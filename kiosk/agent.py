@@ -20,11 +20,11 @@ import sys
 import threading
 import time
 from collections.abc import Callable
-from typing import Any
+from typing import Any, NoReturn
 
 import socketio
 
-from kiosk.agent_printer import AgentPrinter
+from kiosk.agent_printer import AgentPrinter, describe, status_report
 from kiosk.agent_settings import AgentSetup, SetupError, setup_from
 from printer_drivers.settings import PrinterSettings
 
@@ -226,6 +226,8 @@ def run(args: Any) -> None:
     # force: python-escpos calls basicConfig() when imported
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s", stream=sys.stderr, force=True)
     logging.getLogger("hallq.printer").setLevel(logging.ERROR)  # the agent logs one line per job itself
+    if getattr(args, "print_test", False):
+        _print_test(setup)
     agent = Agent(setup.server, setup.token, setup.printer_url, setup.settings)
     signal.signal(signal.SIGTERM, agent.stop)
     signal.signal(signal.SIGINT, agent.stop)
@@ -238,6 +240,19 @@ def run(args: Any) -> None:
     raise SystemExit(code)
 
 
-def _fail(reason: str) -> None:
+def _print_test(setup: AgentSetup) -> None:
+    """--print-test: the sample ticket, with exactly the settings the agent would print with."""
+    from printer_drivers.errors import PrinterError
+    from printer_drivers.job import print_test
+
+    try:
+        status = print_test(setup.printer_url, setup.settings)
+    except PrinterError as err:
+        _fail(f"print-test {setup.printer_url}: {err.code}: {err}", status=1)  # as `hallq print-test`
+    print(f"printed a sample ticket on {setup.printer_url} (printer: {describe(status_report(status))})")
+    raise SystemExit(0)
+
+
+def _fail(reason: str, status: int = 2) -> NoReturn:
     print(f"hallq agent: {reason}", file=sys.stderr, flush=True)
-    raise SystemExit(2)
+    raise SystemExit(status)

@@ -89,12 +89,14 @@ def setup_from(args: Any, environ: dict[str, str] | None = None) -> AgentSetup:
     from printer_drivers.transports import transport_for
 
     environ = os.environ if environ is None else environ
+    local = bool(getattr(args, "print_test", False))  # --print-test: the printer only
     server = (args.server or "").strip().rstrip("/")
     parts = urlsplit(server)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise SetupError(f"--server {args.server!r}: give the hall server's address, e.g. http://192.168.1.10:5000")
+    if not local and (parts.scheme not in ("http", "https") or not parts.hostname):
+        raise SetupError(f"--server {args.server!r}: give the hall server's address, e.g. http://192.168.1.10:5000"
+                         if args.server else "no server: pass --server URL, e.g. http://192.168.1.10:5000")
     token = (args.token or environ.get(TOKEN_ENV) or "").strip()
-    if not token:
+    if not token and not local:
         raise SetupError(f"no token: pass --token or set {TOKEN_ENV} (the kiosk's device token)")
 
     source = args.config or "the flags"

@@ -75,7 +75,7 @@ def _parser() -> argparse.ArgumentParser:
                            description="Hold one connection to the hall server with a kiosk's device token (a kiosk "
                                        "added with --printer agent) and print its tickets on the local printer. "
                                        "See docs/kiosk-pc.md.")
-    agent.add_argument("--server", required=True, metavar="URL", help="the hall server, e.g. http://192.168.1.10:5000")
+    agent.add_argument("--server", metavar="URL", help="the hall server, e.g. http://192.168.1.10:5000 (required)")
     agent.add_argument("--token", metavar="TOKEN",
                        help="the kiosk's device token; better in $HALLQ_AGENT_TOKEN, which `ps` does not show")
     agent.add_argument("--printer", metavar="PRINTER_URL",
@@ -87,6 +87,8 @@ def _parser() -> argparse.ArgumentParser:
     agent.add_argument("--profile", metavar="NAME", help="a python-escpos printer profile, e.g. TM-T20II")
     agent.add_argument("--flow-control", choices=("none", "rtscts", "dsrdtr", "xonxoff"))
     agent.add_argument("--job-timeout", type=float, metavar="SECONDS", help="a whole ticket, at most (default 10)")
+    agent.add_argument("--print-test", action="store_true",
+                       help="print the sample ticket with these printer settings and exit (no server, no token)")
     return parser
 
 

@@ -79,3 +79,29 @@ def test_the_token_may_come_from_the_command_line(agent_process):
     agent = agent_process("--server", f"http://127.0.0.1:{free_port()}", "--printer", "dummy://", "--token", TOKEN)
     agent.wait_for_lines(lambda line: "cannot connect to" in line)
     assert agent.terminate() == 0
+
+
+def test_print_test_prints_the_sample_with_the_agents_settings(agent_process, pty_printer, tmp_path):
+    config = tmp_path / "agent.yaml"
+    config.write_text(f"url: {pty_printer.url}\npaper_width_dots: 384\n", encoding="utf-8")
+    agent = agent_process("--config", str(config), "--print-test")  # no server, no token: the printer only
+    assert agent.finish() == 0
+    assert agent.proc.stdout.read().strip() == (f"printed a sample ticket on {pty_printer.url} "
+                                                "(printer: online, paper ok, cover shut)")
+    assert pty_printer.model.count("cut") == 1
+    narrow = widest_bitmap(pty_printer.model)
+    assert agent_process("--printer", pty_printer.url, "--print-test").finish() == 0  # the default: 80 mm
+    assert narrow <= 384 < widest_bitmap(pty_printer.model)  # 58 mm, as the local config said
+
+
+def widest_bitmap(model) -> int:
+    """The widest bitmap line printed so far, in dots."""
+    with model.lock:
+        return max(op.fields["width_bytes"] * 8 for op in model.ops if op.name == "raster")
+
+
+def test_print_test_on_a_printer_out_of_paper_says_so(agent_process, pty_printer):
+    pty_printer.model.paper = "out"
+    agent = agent_process("--printer", pty_printer.url, "--print-test")
+    assert agent.finish() == 1
+    assert agent.lines == [f"hallq agent: print-test {pty_printer.url}: paper_out: out of paper"]
