@@ -154,6 +154,8 @@ class Agent:
                 raise Fatal(FATAL[code]) from None
             if code:
                 return f"refused ({code})"
+            if self._refused == "Unable to connect":  # python-socketio's words for a namespace nobody serves
+                return "the server has no /agent namespace (is it older than this agent?)"
             return short_reason(self._refused if isinstance(self._refused, str) else str(err))
         return client
 

@@ -30,3 +30,17 @@ def agent_process() -> Iterator[Callable[..., AgentProcess]]:
     yield start
     for agent in started:
         agent.kill()
+
+
+# Against a real `hallq serve` (tests/agent/test_agent_live.py): the integration folder's fixtures.
+from tests.support.fixtures import STARTED, auth, live_server  # noqa: E402,F401
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
+    """A failed live test shows the end of its servers' logs."""
+    outcome = yield
+    report = outcome.get_result()
+    if report.failed and STARTED and "live_server" in getattr(item, "fixturenames", ()):
+        for server in STARTED[-2:]:
+            report.sections.append((f"{server.name} log ({server.log_path})", server.log_tail(60)))
