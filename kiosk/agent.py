@@ -206,17 +206,23 @@ class Agent:
         end = time.monotonic() + ACK_WAIT_S
         while client is not None and self._sio is not None and self.printer.unacked() and time.monotonic() < end:
             time.sleep(0.02)
-        if client is not None:
-            try:
-                client.disconnect()
-            except Exception:  # going away anyway
-                pass
+        if client is not None:  # a goodbye the server may take its time to answer: not waited for long
+            closing = threading.Thread(target=_quietly, args=(client.disconnect,), daemon=True)
+            closing.start()
+            closing.join(ACK_WAIT_S)
         left = len(self.printer.unacked())
         log.info("stopped%s", f" ({left} result{'s' if left > 1 else ''} not acknowledged)" if left else "")
 
     def stop(self, *_args: Any) -> None:
         """SIGTERM / Ctrl-C: only a flag, safe in a signal handler; the loops notice it."""
         self.stopping = True
+
+
+def _quietly(call: Callable[[], Any]) -> None:
+    try:
+        call()
+    except Exception:  # going away anyway
+        pass
 
 
 def run(args: Any) -> None:

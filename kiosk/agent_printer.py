@@ -9,6 +9,7 @@ A job id is remembered (the last SEEN_MAX of them): a job delivered twice prints
 from __future__ import annotations
 
 import dataclasses
+import itertools
 import logging
 import queue
 import threading
@@ -61,7 +62,10 @@ class AgentPrinter:
         transport = transport_for(url, settings.flow_control)
         self._require = transport.expects_status if settings.require_status is None else settings.require_status
         self._lock = threading.Lock()
-        self._jobs: queue.SimpleQueue[dict[str, Any] | None] = queue.SimpleQueue()
+        # (rank, order, item): the stop first, then jobs by id, then wake-ups. python-socketio hands
+        # each event to its own thread, so two jobs that come close together may arrive swapped.
+        self._jobs: queue.PriorityQueue[tuple[int, int, dict[str, Any] | None]] = queue.PriorityQueue()
+        self._order = itertools.count()
         self._seen: OrderedDict[int, dict[str, Any] | None] = OrderedDict()  # id -> its result, once known
         self._unacked: OrderedDict[int, dict[str, Any]] = OrderedDict()
         self._sent_on: dict[int, int] = {}  # result id -> the connection it went out on
@@ -91,7 +95,7 @@ class AgentPrinter:
                 while len(self._seen) > SEEN_MAX:
                     self._seen.popitem(last=False)
                 if not self._stopping:
-                    self._jobs.put(job)
+                    self._put(job)
                     return
             elif result is not None:
                 self._unacked.setdefault(job_id, result)
@@ -112,7 +116,7 @@ class AgentPrinter:
             self._connected = True
             self._reported_at = 0.0  # report the status at once
         self.flush()
-        self._jobs.put({"wake": True})
+        self._put({"wake": True})
 
     def disconnected(self) -> None:
         """The connection dropped: results wait for the next one."""
@@ -152,6 +156,14 @@ class AgentPrinter:
                         del self._sent_on[job_id]
                 return
 
+    def _put(self, item: dict[str, Any] | None) -> None:
+        if item is None:
+            self._jobs.put((-1, 0, None))
+        elif "id" in item:
+            self._jobs.put((0, item["id"], item))
+        else:
+            self._jobs.put((1, next(self._order), item))
+
     def start(self) -> None:
         """Start the printer thread."""
         self._thread = threading.Thread(target=self._run, name="hallq-agent-printer", daemon=True)
@@ -161,7 +173,7 @@ class AgentPrinter:
         """Print no new job, let the one on the printer finish; True when the thread ended in time."""
         with self._lock:
             self._stopping = True
-        self._jobs.put(None)
+        self._put(None)
         if self._thread is None:
             return True
         self._thread.join(timeout)
@@ -177,7 +189,7 @@ class AgentPrinter:
                     due = min(due, self._reported_at + REPORT_EVERY_S)
             wait = max(0.05, due - time.monotonic())
             try:
-                job = self._jobs.get(timeout=wait)
+                job = self._jobs.get(timeout=wait)[2]
             except queue.Empty:
                 job = {"wake": True}
             if job is None:
@@ -237,7 +249,7 @@ class AgentPrinter:
         """Jobs that came but never began when the agent stops: failed now, not left to time out."""
         while True:
             try:
-                job = self._jobs.get_nowait()
+                job = self._jobs.get_nowait()[2]
             except queue.Empty:
                 return
             if job and "id" in job:

@@ -11,43 +11,18 @@ from tests.support.server import free_port
 TOKEN = "hqd_not-a-real-token"
 
 
-@pytest.mark.parametrize("printer, reason", [
-    ("lpt://1", "printer URL must start with one of"),
-    ("serial://", "serial URL needs a device path"),
-    ("tcp://127.0.0.1:port", "bad printer URL"),
-    ("usb://epson", "USB URL must be usb://VID:PID"),
-    ("serial:///dev/ttyS0?baudrate=fast", "bad serial option"),
-])
-def test_a_wrong_printer_url_is_one_line_and_exit_2(agent_process, printer, reason):
+def test_a_wrong_printer_url_is_one_line_and_exit_2(agent_process):
     # The server's address is one that nobody serves: the agent must not get as far as trying it.
-    agent = agent_process("--server", f"http://127.0.0.1:{free_port()}", "--printer", printer, token=TOKEN)
+    agent = agent_process("--server", f"http://127.0.0.1:{free_port()}", "--printer", "lpt://1", token=TOKEN)
     assert agent.finish() == 2
-    assert len(agent.lines) == 1, agent.lines
-    assert agent.lines[0].startswith("hallq agent: --printer: ")
-    assert reason in agent.lines[0]
-    assert TOKEN not in agent.lines[0]
+    assert agent.lines == ["hallq agent: --printer: printer URL must start with one of serial://, usb://, tcp://, "
+                           "file://, dummy://: 'lpt://1'"]
 
 
-@pytest.mark.parametrize("args, env_token, reason", [
-    (["--printer", "dummy://"], None, "no token: pass --token or set HALLQ_AGENT_TOKEN"),
-    (["--printer", "dummy://", "--token", ""], None, "no token"),
-    (["--token", TOKEN], None, "no printer: pass --printer URL"),
-    (["--printer", "dummy://", "--paper-width", "90mm"], TOKEN, "--paper-width '90mm'"),
-    (["--printer", "dummy://", "--profile", "TM-NOPE"], TOKEN, "profile: unknown python-escpos profile 'TM-NOPE'"),
-    (["--printer", "dummy://", "--job-timeout", "0"], TOKEN, "job_timeout_s: Input should be greater than 0"),
-])
-def test_missing_or_bad_settings_are_one_line_and_exit_2(agent_process, args, env_token, reason):
-    agent = agent_process("--server", f"http://127.0.0.1:{free_port()}", *args, token=env_token)
+def test_no_token_is_one_line_and_exit_2(agent_process):
+    agent = agent_process("--server", f"http://127.0.0.1:{free_port()}", "--printer", "dummy://")
     assert agent.finish() == 2
-    assert len(agent.lines) == 1, agent.lines
-    assert agent.lines[0].startswith("hallq agent: ") and reason in agent.lines[0], agent.lines
-
-
-def test_a_server_url_without_http_is_refused(agent_process):
-    agent = agent_process("--server", "127.0.0.1:5000", "--printer", "dummy://", token=TOKEN)
-    assert agent.finish() == 2
-    assert agent.lines == ["hallq agent: --server '127.0.0.1:5000': give the hall server's address, "
-                           "e.g. http://192.168.1.10:5000"]
+    assert agent.lines == ["hallq agent: no token: pass --token or set HALLQ_AGENT_TOKEN (the kiosk's device token)"]
 
 
 def test_the_local_config_names_the_bad_key(agent_process, tmp_path):
@@ -73,12 +48,6 @@ def test_a_server_that_is_not_there_is_retried_with_backoff_until_sigterm(agent_
     log = agent.log()
     assert log[-1].endswith(" stopped"), log
     assert not any(TOKEN in line for line in log)
-
-
-def test_the_token_may_come_from_the_command_line(agent_process):
-    agent = agent_process("--server", f"http://127.0.0.1:{free_port()}", "--printer", "dummy://", "--token", TOKEN)
-    agent.wait_for_lines(lambda line: "cannot connect to" in line)
-    assert agent.terminate() == 0
 
 
 def test_print_test_prints_the_sample_with_the_agents_settings(agent_process, pty_printer, tmp_path):

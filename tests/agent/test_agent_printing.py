@@ -91,3 +91,16 @@ def test_jobs_that_come_while_it_stops_fail_at_once(agent, pty_printer):
     [result] = results(agent, 1)
     assert result["ok"] is False and result["code"] == "printer_offline"
     assert pty_printer.model.count("cut") == 0
+
+
+def test_jobs_that_arrive_swapped_print_in_id_order(pty_printer):
+    # python-socketio hands each event to its own thread: two jobs close together may come swapped.
+    agent = Agent("http://127.0.0.1:9", "hqd_test", pty_printer.url, PrinterSettings())
+    agent.on_job(job(31, "4002"))
+    agent.on_job(job(30, "4001"))  # both queued before the printer thread starts
+    agent.printer.start()
+    try:
+        assert [r["id"] for r in results(agent, 2)] == [30, 31]
+        assert qr_codes(pty_printer.model) == [b"http://hall.test/t/ticket-4001", b"http://hall.test/t/ticket-4002"]
+    finally:
+        agent.printer.stop(15)
