@@ -57,6 +57,8 @@ def refusal_code(data: Any) -> str | None:
             return inner["code"]
         if isinstance(data.get("code"), str):
             return data["code"]
+        if data.get("message") in FATAL:  # a server that refused with the bare code as its message
+            return data["message"]
     return None
 
 

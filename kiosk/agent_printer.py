@@ -72,10 +72,10 @@ class AgentPrinter:
         self._connection = 0  # counts connections; 0: none yet
         self._connected = False
         self._status: dict[str, Any] | None = None
-        self._reported: dict[str, Any] | None = None
+        self._reported: dict[str, Any] | None = None  # what the server was last told
+        self._logged: dict[str, Any] | None = None  # what the log last said
         self._reported_at = 0.0
         self._polled_at = 0.0
-        self._busy: int | None = None
         self._stopping = False
         self._thread: threading.Thread | None = None
 
@@ -101,9 +101,9 @@ class AgentPrinter:
                 self._unacked.setdefault(job_id, result)
                 self._sent_on.pop(job_id, None)
         if not known:  # it came while the agent stops: failed at once, never printed later
-            self._finish(job_id, PrinterOffline("the kiosk PC's agent is stopping"), UNKNOWN)
+            self._finish(job_id, PrinterOffline("the kiosk PC's agent is stopping"), None)
         elif result is None:
-            log.info("job %s came again while it is being printed: printed once", job_id)
+            log.info("job %s came again while it is queued or printing: printed once", job_id)
         else:
             log.info("job %s came again: its result (%s) is sent again, not printed twice", job_id,
                      "printed" if result["ok"] else result["code"])
@@ -208,23 +208,25 @@ class AgentPrinter:
         job_id, number = job["id"], str(job.get("number") or "?")
         with self._lock:
             stopping = self._stopping
-            self._busy = None if stopping else job_id
         if stopping:  # queued behind the stop: failed now, not left to time out on the server
             log.warning("job %s (%s) not printed: the agent is stopping", job_id, number)
-            self._finish(job_id, PrinterOffline("the kiosk PC's agent stopped before printing this ticket"), UNKNOWN)
+            self._finish(job_id, PrinterOffline("the kiosk PC's agent stopped before printing this ticket"), None)
             return
         started = time.monotonic()
         error: PrinterError | None = None
+        status: PrinterStatus | None = None  # None: the printer was not asked
         try:
             view = ticket_view(job.get("view") or {})
         except (KeyError, TypeError, ValueError) as err:
             error = PrinterError(f"the server sent a ticket this agent cannot read: {err}")
-            status = UNKNOWN
         else:
             try:
                 status = print_ticket(self.url, self.settings, view)
             except PrinterError as err:
                 error, status = err, err.status if isinstance(err.status, PrinterStatus) else UNKNOWN
+            except Exception as err:  # a bug of ours: the job still ends, with a reason
+                log.exception("job %s", job_id)
+                error = PrinterError(f"printing failed unexpectedly: {err}")
         took = time.monotonic() - started
         if error is None:
             log.info("printed %s (job %s) in %.2f s", number, job_id, took)
@@ -232,17 +234,19 @@ class AgentPrinter:
             log.warning("job %s (%s) failed in %.2f s: %s: %s", job_id, number, took, error.code, error)
         self._finish(job_id, error, status)
 
-    def _finish(self, job_id: int, error: PrinterError | None, status: PrinterStatus) -> None:
+    def _finish(self, job_id: int, error: PrinterError | None, status: PrinterStatus | None) -> None:
+        """Keep the job's result until acked and send it; the printer's status, when it was asked, is news."""
+        seen = status or UNKNOWN
         result = {"id": job_id, "ok": error is None, "error": str(error) if error is not None else None,
                   "code": error.code if error is not None else None,
-                  "status": {"online": status.online, "paper": status.paper, "cover_open": status.cover_open}}
+                  "status": {"online": seen.online, "paper": seen.paper, "cover_open": seen.cover_open}}
         with self._lock:
-            self._busy = None
             if job_id in self._seen:
                 self._seen[job_id] = result
             self._unacked[job_id] = result
-            self._status = status_report(status, error)
-            self._polled_at = time.monotonic()  # the job's own status is as fresh as a query
+            if status is not None:
+                self._status = status_report(status, error)
+                self._polled_at = time.monotonic()  # the job's own status is as fresh as a query
         self.flush()
 
     def _drop_queued(self) -> None:
@@ -255,7 +259,7 @@ class AgentPrinter:
             if job and "id" in job:
                 log.warning("job %s not printed: the agent is stopping", job["id"])
                 stopped = PrinterOffline("the kiosk PC's agent stopped before printing this ticket")
-                self._finish(job["id"], stopped, UNKNOWN)
+                self._finish(job["id"], stopped, None)
 
     def _poll(self) -> None:
         error: PrinterError | None = None
@@ -275,16 +279,16 @@ class AgentPrinter:
         now = time.monotonic()
         with self._lock:
             status = self._status
-            if status is None or not self._connected:
+            if status is None:
                 return
-            if status == self._reported and now - self._reported_at < REPORT_EVERY_S:
+            if status != self._logged:
+                self._logged = status
+                log.info("printer: %s", describe(status))
+            if not self._connected or (status == self._reported and now - self._reported_at < REPORT_EVERY_S):
                 return
-            changed = status != self._reported
         if self.send("status", status, None):
             with self._lock:
                 self._reported, self._reported_at = status, now
-            if changed:
-                log.info("printer: %s", describe(status))
 
 
 def describe(status: dict[str, Any]) -> str:
