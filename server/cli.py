@@ -75,7 +75,8 @@ def _parser() -> argparse.ArgumentParser:
                            description="Hold one connection to the hall server with a kiosk's device token (a kiosk "
                                        "added with --printer agent) and print its tickets on the local printer. "
                                        "See docs/kiosk-pc.md.")
-    agent.add_argument("--server", metavar="URL", help="the hall server, e.g. http://192.168.1.10:5000 (required)")
+    agent.add_argument("--server", metavar="URL",
+                       help="the hall server, e.g. http://192.168.1.10:5000 (needed but for --print-test)")
     agent.add_argument("--token", metavar="TOKEN",
                        help="the kiosk's device token; better in $HALLQ_AGENT_TOKEN, which `ps` does not show")
     agent.add_argument("--printer", metavar="PRINTER_URL",
