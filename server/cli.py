@@ -1,4 +1,4 @@
-"""The `hallq` command: serve, user, device, print-test.
+"""The `hallq` command: serve, user, device, print-test, agent.
 
 `serve` under eventlet must monkey-patch before anything else imports socket or
 threading, so this module imports only argparse (and yaml, late) and decides
@@ -70,6 +70,26 @@ def _parser() -> argparse.ArgumentParser:
                                                             "instead of printing")
     pt.add_argument("--priority", metavar="CATEGORY", help="a priority_categories code: show the priority band")
     pt.add_argument("--config")
+
+    agent = sub.add_parser("agent", help="on a kiosk's own PC: print that kiosk's tickets on its local printer",
+                           description="Hold one connection to the hall server with a kiosk's device token (a kiosk "
+                                       "added with --printer agent) and print its tickets on the local printer. "
+                                       "See docs/kiosk-pc.md.")
+    agent.add_argument("--server", metavar="URL",
+                       help="the hall server, e.g. http://192.168.1.10:5000 (needed but for --print-test)")
+    agent.add_argument("--token", metavar="TOKEN",
+                       help="the kiosk's device token; better in $HALLQ_AGENT_TOKEN, which `ps` does not show")
+    agent.add_argument("--printer", metavar="PRINTER_URL",
+                       help="serial://, usb://, tcp://, file:// or dummy:// (as for the server's printers)")
+    agent.add_argument("--config", metavar="FILE",
+                       help="a YAML file of printer settings, the keys of a config.yaml printers: entry")
+    agent.add_argument("--paper-width", metavar="WIDTH", help="80mm (576 dots, the default), 58mm (384) or dots")
+    agent.add_argument("--text-mode", choices=("bitmap", "codepage"))
+    agent.add_argument("--profile", metavar="NAME", help="a python-escpos printer profile, e.g. TM-T20II")
+    agent.add_argument("--flow-control", choices=("none", "rtscts", "dsrdtr", "xonxoff"))
+    agent.add_argument("--job-timeout", type=float, metavar="SECONDS", help="a whole ticket, at most (default 10)")
+    agent.add_argument("--print-test", action="store_true",
+                       help="print the sample ticket with these printer settings and exit (no server, no token)")
     return parser
 
 
@@ -109,6 +129,10 @@ def main(argv: list[str] | None = None) -> None:
         from .commands import serve
 
         return serve(args, mode)
+    if args.command == "agent":  # the kiosk PC's side: printer drivers and a Socket.IO client, no server
+        from kiosk.agent import run
+
+        return run(args)
     from . import commands
 
     commands.run(args)
