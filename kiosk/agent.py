@@ -19,6 +19,7 @@ import signal
 import sys
 import threading
 import time
+import uuid
 from collections.abc import Callable
 from typing import Any, NoReturn
 
@@ -37,6 +38,8 @@ FATAL = {  # refusals that no retry can cure: the reason people read
                        "`hallq device list` on the server shows the kiosk's devices",
     "not_an_agent_kiosk": "the server refused the token (not_an_agent_kiosk): this device is not a kiosk "
                           "registered with --printer agent",
+    "agent_replaced": "another agent has connected with this kiosk's token (agent_replaced); "
+                      "give each kiosk PC its own device",
 }
 FIRST_DELAY_S, MAX_DELAY_S = 0.5, 5.0  # reconnect backoff: doubling from the first to the max, with jitter
 STEADY_S = 10.0  # a connection that lasted this long starts the backoff afresh
@@ -90,7 +93,9 @@ class Agent:
         self._dropped = threading.Event()
         self._drop_reason: str | None = None
         self._refused: Any = None
+        self._sent_away: str | None = None  # the code of the server's `refused` before it disconnected us
         self._kiosk: str | None = None
+        self.session = uuid.uuid4().hex  # this process: a reconnect keeps it, a restart makes a new one
 
     # -- Socket.IO's callbacks: they only note and hand over ---------------------
 
@@ -108,6 +113,11 @@ class Agent:
 
     def _on_connect_error(self, data: Any = None) -> None:
         self._refused = data
+
+    def _on_refused(self, data: Any = None) -> None:
+        """The server sends us away for good (revoked, or replaced by another agent): noted before the drop."""
+        code = refusal_code(data)
+        self._sent_away = code if code in FATAL else None
 
     def _on_disconnect(self, reason: Any = None) -> None:
         self._sio = None
@@ -136,15 +146,16 @@ class Agent:
         client.on("disconnect", self._on_disconnect, namespace=NAMESPACE)
         client.on("welcome", self._on_welcome, namespace=NAMESPACE)
         client.on("job", self.on_job, namespace=NAMESPACE)
+        client.on("refused", self._on_refused, namespace=NAMESPACE)
         return client
 
     def _auth(self) -> dict[str, Any]:
-        return {"token": self.token, "printer": self.printer.url,
+        return {"token": self.token, "printer": self.printer.url, "session": self.session,
                 "job_timeout_s": float(self.printer.settings.job_timeout_s), "version": PROTOCOL}
 
     def _connect_once(self) -> socketio.Client | str:
         """One attempt: the connected client, or why it failed (raises Fatal on a final refusal)."""
-        self._refused, self._kiosk = None, None
+        self._refused, self._kiosk, self._sent_away = None, None, None
         self._dropped.clear()
         client = self._client()
         try:
@@ -185,6 +196,8 @@ class Agent:
                 pass
             if self.stopping:
                 break
+            if self._sent_away:
+                raise Fatal(FATAL[self._sent_away])
             client = None
             if time.monotonic() - up_since >= STEADY_S:
                 attempt = 0

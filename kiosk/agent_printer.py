@@ -49,7 +49,7 @@ def status_report(status: PrinterStatus, error: PrinterError | None = None) -> d
     online = status.online
     if error is not None and error.code == "printer_unavailable":
         online = False  # it could not be opened at all
-    return {"online": online, "paper": status.paper, "cover_open": status.cover_open,
+    return {"online": online, "paper": status.paper, "cover_open": status.cover_open, "fault": status.error,
             "error": str(error) if error is not None else None, "code": error.code if error is not None else None}
 
 
@@ -239,7 +239,8 @@ class AgentPrinter:
         seen = status or UNKNOWN
         result = {"id": job_id, "ok": error is None, "error": str(error) if error is not None else None,
                   "code": error.code if error is not None else None,
-                  "status": {"online": seen.online, "paper": seen.paper, "cover_open": seen.cover_open}}
+                  "status": {"online": seen.online, "paper": seen.paper, "cover_open": seen.cover_open,
+                             "fault": seen.error}}
         with self._lock:
             if job_id in self._seen:
                 self._seen[job_id] = result
