@@ -20,7 +20,7 @@ def test_the_refusal_code(data, code):
 
 
 def test_only_a_refused_token_ends_the_agent():
-    assert set(FATAL) == {"unauthenticated", "not_an_agent_kiosk"}
+    assert set(FATAL) == {"unauthenticated", "not_an_agent_kiosk", "agent_replaced"}
     assert all(f"({code})" in reason and "\n" not in reason for code, reason in FATAL.items())
 
 

@@ -30,7 +30,7 @@ def test_a_job_delivered_twice_prints_once(agent, pty_printer):
     agent.on_job(job(17, "1023"))  # e.g. again after a reconnect
     [result] = results(agent, 1)
     assert result["id"] == 17 and result["ok"] is True and result["error"] is None and result["code"] is None
-    assert result["status"] == {"online": True, "paper": "ok", "cover_open": False}
+    assert result["status"] == {"online": True, "paper": "ok", "cover_open": False, "fault": False}
     agent.on_job(job(17, "1023"))  # and once more, after its result is known
     agent.on_job(job(18, "1024"))
     assert [r["id"] for r in results(agent, 2)] == [17, 18]
@@ -63,7 +63,7 @@ def test_a_silent_printer_fails_the_job_as_offline(agent, pty_printer):
     agent.on_job(job(8, "3002"))
     [result] = results(agent, 1)
     assert result["ok"] is False and result["code"] == "printer_offline"
-    assert result["status"] == {"online": None, "paper": "unknown", "cover_open": None}
+    assert result["status"] == {"online": None, "paper": "unknown", "cover_open": None, "fault": None}
     assert pty_printer.model.count("cut") == 0
 
 
