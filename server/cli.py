@@ -1,4 +1,4 @@
-"""The `hallq` command: serve, user, device, print-test.
+"""The `hallq` command: serve, user, device, print-test, init, backup, --version.
 
 `serve` under eventlet must monkey-patch before anything else imports socket or
 threading, so this module imports only argparse (and yaml, late) and decides
@@ -13,8 +13,22 @@ from pathlib import Path
 from .exits import fail
 
 
+class _Version(argparse.Action):
+    """--version: read from the installed package's metadata only when asked."""
+
+    def __init__(self, option_strings: list[str], dest: str = argparse.SUPPRESS, **kw) -> None:
+        super().__init__(option_strings, dest, nargs=0, default=argparse.SUPPRESS, **kw)
+
+    def __call__(self, parser, namespace, values, option_string=None) -> None:
+        from .service import version
+
+        print(f"hallq {version()}")
+        parser.exit()
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="hallq", description="Queue tickets, counters and displays of a service hall.")
+    parser.add_argument("--version", action=_Version, help="print the version and exit")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     serve = sub.add_parser("serve", help="run the hall server")
@@ -70,6 +84,13 @@ def _parser() -> argparse.ArgumentParser:
                                                             "instead of printing")
     pt.add_argument("--priority", metavar="CATEGORY", help="a priority_categories code: show the priority band")
     pt.add_argument("--config")
+
+    init = sub.add_parser("init", help="write a starter config.yaml (the demo center) into a folder")
+    init.add_argument("dir", nargs="?", metavar="DIR", help="where (default: the current folder; made if missing)")
+    backup = sub.add_parser("backup", help="copy the hall's data while it runs (SQLite; PostgreSQL: use pg_dump)")
+    backup.add_argument("file", metavar="FILE", help="the backup file to write")
+    backup.add_argument("--force", action="store_true", help="replace FILE if it exists")
+    backup.add_argument("--config")
     return parser
 
 
@@ -109,6 +130,10 @@ def main(argv: list[str] | None = None) -> None:
         from .commands import serve
 
         return serve(args, mode)
+    if args.command in ("init", "backup"):  # no Flask, no engine: answer at once
+        from . import service
+
+        return service.run(args)
     from . import commands
 
     commands.run(args)
