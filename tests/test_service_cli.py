@@ -5,10 +5,13 @@ started on the copy: what a hall does after losing its disk.
 """
 from __future__ import annotations
 
+import datetime
 import importlib.metadata
+import os
 import shlex
 import sqlite3
 import subprocess
+import sys
 import threading
 import tomllib
 from pathlib import Path
@@ -183,3 +186,56 @@ def test_backup_while_the_server_issues_tickets_then_serve_the_copy(tmp_path, li
     for ticket in (answered[0], answered[-1]):
         resp = restored.get(f"tickets/{ticket['token']}")
         assert resp.status_code == 200 and resp.json()["ticket"]["number"] == ticket["number"]
+
+
+# -- deploy/: the systemd units docs/deploy.md installs ---------------------------------
+
+DEPLOY = ROOT / "deploy"
+UNITS = ("hallq.service", "hallq@.service", "hallq-backup.service", "hallq-backup.timer")
+
+
+def units_at(root: Path, folder: Path) -> list[Path]:
+    """The deploy/ units with /srv/hallq moved to `root`, whose .venv is this test's venv."""
+    (root / "backups").mkdir(parents=True, exist_ok=True)
+    (root / ".venv").symlink_to(Path(sys.prefix), target_is_directory=True)
+    out = []
+    for name in UNITS:
+        text = (DEPLOY / name).read_text(encoding="utf-8").replace("/srv/hallq", str(root))
+        (folder / name).write_text(text, encoding="utf-8")
+        out.append(folder / name)
+    return out
+
+
+def test_the_unit_files_verify(tmp_path):
+    """systemd-analyze verify: no unknown key, no bad value, every command there (warnings count)."""
+    units = units_at(tmp_path / "srv", tmp_path)
+    proc = subprocess.run(["systemd-analyze", "verify", *map(str, units)], capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 0 and proc.stderr == "", proc.stderr
+
+
+def unit_commands(unit: Path, key: str) -> list[str]:
+    """The `key=` command lines of a unit, with systemd's $$ and %% escapes undone (no other specifier used)."""
+    lines = [line.split("=", 1)[1] for line in unit.read_text(encoding="utf-8").splitlines()
+             if line.startswith(f"{key}=")]
+    return [line.replace("$$", "$").replace("%%", "%") for line in lines]
+
+
+def test_the_nightly_backup_unit_runs_its_commands(tmp_path):
+    """hallq-backup.service's ExecStart and ExecStartPost, run as systemd would run them."""
+    root = tmp_path / "srv"
+    units = dict(zip(UNITS, units_at(root, tmp_path)))
+    (root / "config.yaml").write_text(yaml.safe_dump(hall_config(), allow_unicode=True), encoding="utf-8")
+    with sqlite3.connect(root / "hallq.db") as conn:
+        conn.execute("CREATE TABLE t (n INTEGER)")
+    old = root / "backups" / "hallq-2000-01-01.db"
+    old.write_bytes(b"")
+    os.utime(old, (946684800, 946684800))  # 2000-01-01: past the 30 days kept
+    (start,), (post,) = unit_commands(units["hallq-backup.service"], "ExecStart"), \
+        unit_commands(units["hallq-backup.service"], "ExecStartPost")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("HALLQ_")}
+    for _ in range(2):  # a second run the same day replaces that day's file
+        subprocess.run(shlex.split(start), check=True, capture_output=True, timeout=60, env=env)
+    subprocess.run(shlex.split(post), check=True, capture_output=True, timeout=60)
+    today = root / "backups" / f"hallq-{datetime.date.today().isoformat()}.db"
+    assert sorted((root / "backups").iterdir()) == [today]
+    assert sqlite_count(today, "SELECT count(*) FROM sqlite_master WHERE name = 't'") == 1
