@@ -7,6 +7,7 @@ and the standard library's sqlite3.
 from __future__ import annotations
 
 import argparse
+import errno
 import os
 import shlex
 import sqlite3
@@ -44,7 +45,10 @@ def init(args: argparse.Namespace) -> None:
     """Write the demo center's config.yaml into DIR, never over an existing one."""
     folder = Path(args.dir or ".")
     target = folder / "config.yaml"
-    text = resources.files("server").joinpath(DEMO_CONFIG).read_text(encoding="utf-8")
+    try:
+        text = resources.files("server").joinpath(DEMO_CONFIG).read_text(encoding="utf-8")
+    except OSError:
+        fail(f"this install lacks server/{DEMO_CONFIG} (the demo center): reinstall hallq")
     try:
         folder.mkdir(parents=True, exist_ok=True)
         with open(target, "x", encoding="utf-8") as out:  # "x": fails if it exists, even in a race
@@ -63,12 +67,16 @@ def backup(args: argparse.Namespace) -> None:
     """Copy the hall's SQLite database to FILE while the server runs; PostgreSQL: say pg_dump."""
     url = _database_url(args.config)
     target = Path(args.file)
-    if url.get_backend_name() != "sqlite":
-        fail(f"the hall's database is {url.get_backend_name()}: back it up with "
+    if url.get_backend_name() == "postgresql":
+        fail(f"the hall's database is PostgreSQL: back it up with "
              f"`{pg_dump_command(url, target)}` (restore with pg_restore)")
+    if url.get_backend_name() != "sqlite":
+        fail(f"the hall's database is {url.get_backend_name()}: back it up with that database's own tools")
     source = _sqlite_file(url)
     if target.exists() and not args.force:
         fail(f"{target} already exists; not overwriting it (pass --force to replace it)")
+    if not target.parent.is_dir():
+        fail(f"{target.parent} is not a folder (make it first)")
     part = _copy_beside(source, target)
     _give_name(part, target, args.force)
     print(f"backed up {source} to {target} ({target.stat().st_size / 1e6:.1f} MB, integrity ok)")
@@ -91,7 +99,8 @@ def _database_url(explicit: str | None):
 
 def pg_dump_command(url, target: Path) -> str:
     """The pg_dump line for this database, with no password in it (pg_dump asks, or reads ~/.pgpass)."""
-    plain = url._replace(drivername="postgresql", password=None)  # URL is a NamedTuple; .set() keeps a None field
+    plain = url.difference_update_query(["password"])
+    plain = plain._replace(drivername="postgresql", password=None)  # URL is a NamedTuple; .set() keeps a None field
     conninfo = plain.render_as_string(hide_password=False)
     return shlex.join(["pg_dump", "--format=custom", f"--file={target}", f"--dbname={conninfo}"])
 
@@ -145,8 +154,7 @@ def _give_name(part: Path, target: Path, force: bool) -> None:
         if force:
             os.replace(part, target)
         else:
-            os.link(part, target)  # refuses atomically if FILE appeared meanwhile
-            part.unlink()
+            _link_or_move(part, target)
     except FileExistsError:
         part.unlink(missing_ok=True)
         fail(f"{target} already exists; not overwriting it (pass --force to replace it)")
@@ -154,6 +162,23 @@ def _give_name(part: Path, target: Path, force: bool) -> None:
         part.unlink(missing_ok=True)
         fail(f"cannot name the backup {target}: {err.strerror or err}")
     _sync_folder(target.parent)
+
+
+def _link_or_move(part: Path, target: Path) -> None:
+    """Name `part` FILE unless FILE exists: a hard link refuses atomically; a file system
+    without hard links (a FAT USB stick) gets a check, then a rename."""
+    try:
+        os.link(part, target)
+    except FileExistsError:
+        raise
+    except OSError as err:
+        if err.errno not in (errno.EPERM, errno.ENOTSUP, errno.EOPNOTSUPP, errno.EMLINK, errno.ENOSYS):
+            raise
+        if target.exists():
+            raise FileExistsError(errno.EEXIST, "exists", str(target)) from None
+        os.replace(part, target)
+    else:
+        part.unlink()
 
 
 def _sync_folder(folder: Path) -> None:
