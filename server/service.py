@@ -45,6 +45,8 @@ def init(args: argparse.Namespace) -> None:
     """Write the demo center's config.yaml into DIR, never over an existing one."""
     folder = Path(args.dir or ".")
     target = folder / "config.yaml"
+    if folder.exists() and not folder.is_dir():
+        fail(f"{folder} is a file, not a folder")
     try:
         text = resources.files("server").joinpath(DEMO_CONFIG).read_text(encoding="utf-8")
     except OSError:
