@@ -1,4 +1,4 @@
-"""The `hallq` command: serve, user, device, print-test, agent.
+"""The `hallq` command: serve, user, device, print-test, agent, init, backup, --version.
 
 `serve` under eventlet must monkey-patch before anything else imports socket or
 threading, so this module imports only argparse (and yaml, late) and decides
@@ -13,8 +13,22 @@ from pathlib import Path
 from .exits import fail
 
 
+class _Version(argparse.Action):
+    """--version: read from the installed package's metadata only when asked."""
+
+    def __init__(self, option_strings: list[str], dest: str = argparse.SUPPRESS, **kw) -> None:
+        super().__init__(option_strings, dest, nargs=0, default=argparse.SUPPRESS, **kw)
+
+    def __call__(self, parser, namespace, values, option_string=None) -> None:
+        from .service import version
+
+        print(f"hallq {version()}")
+        parser.exit()
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="hallq", description="Queue tickets, counters and displays of a service hall.")
+    parser.add_argument("--version", action=_Version, help="print the version and exit")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     serve = sub.add_parser("serve", help="run the hall server")
@@ -55,7 +69,8 @@ def _parser() -> argparse.ArgumentParser:
     dadd.add_argument("name", help="1-64 characters, any letters and / (e.g. \"kiosk tầng 1/2\")")
     dadd.add_argument("--kind", required=True, choices=("kiosk", "display", "rating"))
     dadd.add_argument("--printer", help="kiosks only: a serial://, usb://, tcp://, file:// or dummy:// URL, "
-                                        "or a printer name from config.yaml")
+                                        "a printer name from config.yaml, or agent (a printer on the kiosk's "
+                                        "own PC, driven by `hallq agent`)")
     dadd.add_argument("--config")
     dlist = dev_sub.add_parser("list", help="list devices")
     dlist.add_argument("--config")
@@ -90,6 +105,12 @@ def _parser() -> argparse.ArgumentParser:
     agent.add_argument("--job-timeout", type=float, metavar="SECONDS", help="a whole ticket, at most (default 10)")
     agent.add_argument("--print-test", action="store_true",
                        help="print the sample ticket with these printer settings and exit (no server, no token)")
+    init = sub.add_parser("init", help="write a starter config.yaml (the demo center) into a folder")
+    init.add_argument("dir", nargs="?", metavar="DIR", help="where (default: the current folder; made if missing)")
+    backup = sub.add_parser("backup", help="copy the hall's data while it runs (SQLite; PostgreSQL: use pg_dump)")
+    backup.add_argument("file", metavar="FILE", help="the backup file to write")
+    backup.add_argument("--force", action="store_true", help="replace FILE if it exists")
+    backup.add_argument("--config")
     return parser
 
 
@@ -133,6 +154,10 @@ def main(argv: list[str] | None = None) -> None:
         from kiosk.agent import run
 
         return run(args)
+    if args.command in ("init", "backup"):  # no Flask, no engine: answer at once
+        from . import service
+
+        return service.run(args)
     from . import commands
 
     commands.run(args)
