@@ -6,6 +6,7 @@ import termios
 import time
 
 import serial
+from serial import serialposix
 
 from printer_drivers import osthreads
 from printer_drivers.errors import PrinterConfigError, PrinterTimeout, PrinterUnavailable
@@ -54,6 +55,11 @@ class SerialTransport(Transport):
                 osthreads.sleep(0.05)
 
     def _open(self) -> None:
+        # pyserial opens the device with os.open, which eventlet greens: on this OS thread that
+        # made an eventlet hub (an epoll fd and an unstarted greenlet) for a thread that ends with
+        # the job, and a garbage collection on another thread later segfaulted the server freeing
+        # that greenlet. pyserial only ever runs on our OS threads: it gets the real os.
+        serialposix.os = osthreads.real("os")
         try:
             self.port = serial.Serial(
                 port=self.path,

@@ -21,18 +21,40 @@ def lock_hall(start_hall):
 
 
 def ticket_posts(page) -> list[dict]:
-    """Every POST /tickets the page sends and the status it gets back, in order."""
+    """Every POST /tickets the page sends and the status it gets back, in order.
+
+    An answer is recorded as soon as Playwright delivers its event; its body (`code`, `ticket`)
+    takes a round trip more, and `read` says when that is in: see `wait_until`.
+    """
     seen: list[dict] = []
 
     def answered(response):
         request = response.request
         if request.method == "POST" and request.url.endswith("/api/v1/tickets"):
+            entry = {"status": response.status, "key": json.loads(request.post_data)["idempotency_key"],
+                     "code": None, "ticket": None, "read": False}
+            seen.append(entry)
             body = response.json() if response.headers.get("content-type", "").startswith("application/json") else {}
-            seen.append({"status": response.status, "key": json.loads(request.post_data)["idempotency_key"],
-                         "code": (body.get("error") or {}).get("code"), "ticket": body.get("ticket")})
+            entry.update(code=(body.get("error") or {}).get("code"), ticket=body.get("ticket"), read=True)
 
     page.on("response", answered)
     return seen
+
+
+def wait_until(page, done, timeout_ms: int = 10000) -> None:
+    """Wait (bounded) until done() holds; the assertions that follow judge what was recorded.
+
+    Playwright runs the response handlers while the test waits on the page: a page that already
+    shows a number has had its 201, but the handler may not have read its body yet.
+    """
+    for _ in range(timeout_ms // 100):
+        if done():
+            return
+        page.wait_for_timeout(100)
+
+
+def all_read(posts: list[dict]) -> bool:
+    return all(p["read"] for p in posts)
 
 
 def test_a_held_database_lock_costs_the_citizen_nothing(new_page, lock_hall):
@@ -52,10 +74,7 @@ def test_a_held_database_lock_costs_the_citizen_nothing(new_page, lock_hall):
         expect(page.locator("#issuing")).to_be_visible()
         expect(page.locator("#issuing")).to_contain_text("Đang lấy số…")
         # Held until the server has refused at least once: then let go.
-        for _ in range(300):
-            if posts:
-                break
-            page.wait_for_timeout(100)  # lets Playwright deliver the page's responses
+        wait_until(page, lambda: posts and posts[0]["read"], timeout_ms=30000)
         assert posts and posts[0]["status"] == 503 and posts[0]["code"] == "database_busy", posts
         expect(page.locator("#screen-ticket")).to_be_hidden()  # no error shown, nothing to tap again
         expect(page.locator("#home-message")).to_be_hidden()
@@ -64,7 +83,8 @@ def test_a_held_database_lock_costs_the_citizen_nothing(new_page, lock_hall):
         holder.close()
 
     expect(page.locator("#t-number")).to_have_text(re.compile(r"^2\d{3}$"), timeout=30000)
-    assert posts[-1]["status"] == 201
+    wait_until(page, lambda: any(p["status"] == 201 for p in posts) and all_read(posts))
+    assert posts[-1]["status"] == 201, posts
     assert len({p["key"] for p in posts}) == 1, "every attempt carries the same idempotency key"
     assert [p["status"] for p in posts[:-1]] == [503] * (len(posts) - 1)
     assert page.locator("#t-number").text_content() == posts[-1]["ticket"]["number"]
@@ -86,6 +106,7 @@ def test_after_the_retries_a_human_message_and_the_next_tap_keeps_the_key(new_pa
     page.route("**/api/v1/tickets", unavailable)
     tile(page, "TP").click()
     expect(page.locator("#home-message")).to_have_text("Hệ thống đang bận, vui lòng thử lại.", timeout=30000)
+    wait_until(page, lambda: all_read(posts))
     tries = len(posts)
     assert 2 <= tries <= 5, f"{tries} attempts"
     expect(page.locator("#issuing")).to_be_hidden()
@@ -94,5 +115,7 @@ def test_after_the_retries_a_human_message_and_the_next_tap_keeps_the_key(new_pa
     page.unroute("**/api/v1/tickets")
     tile(page, "TP").click()
     expect(page.locator("#t-number")).to_have_text(re.compile(r"^5\d{3}$"))
+    wait_until(page, lambda: len(posts) > tries and all_read(posts))  # the 201 counts in the key check
+    assert [p["status"] for p in posts] == [503] * tries + [201], posts
     assert len({p["key"] for p in posts}) == 1
     assert lock_hall.waiting("TP") == before + 1

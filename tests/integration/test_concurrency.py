@@ -7,9 +7,11 @@ runs eventlet and the other threading.
 """
 from __future__ import annotations
 
+import random
 import re
 import threading
 import time
+import uuid
 from collections import Counter as Tally
 
 import pytest
@@ -54,6 +56,7 @@ class Rush:
         self.issued: list[dict] = []
         self.called: list[tuple[int, dict]] = []
         self.errors: list[str] = []
+        self.busy: list[str] = []  # 503 database_busy answers, each asked again (the contract's "retry")
         self.issuing_done = threading.Event()
         self.go = threading.Barrier(KIOSKS + 10)
         self.deadline = time.monotonic() + DEADLINE_S
@@ -63,11 +66,37 @@ class Rush:
             bucket.append(item)
 
 
+def busy(resp: requests.Response) -> bool:
+    """503 database_busy: the database stayed locked past the server's busy timeout, and nothing was done."""
+    if resp.status_code != 503:
+        return False
+    try:
+        return resp.json()["error"]["code"] == "database_busy"
+    except (ValueError, KeyError, TypeError):
+        return False
+
+
+def post(server, path: str, body: dict | None, token: str, rush: Rush, what: str) -> requests.Response:
+    """One request, sent again after each 503 database_busy, as the hall's clients do: the kiosk by
+    itself with the same idempotency key, the counter console by its staff tapping again on
+    "busy, please try again". Two processes writing one SQLite file on a loaded machine can keep
+    one of them off the write lock past the busy timeout; any other answer is returned as it is."""
+    pause = 0.05
+    while True:
+        resp = server.post(path, body, token=token)
+        if not busy(resp) or time.monotonic() > rush.deadline:
+            return resp
+        rush.add(rush.busy, what)
+        time.sleep(pause * random.uniform(0.75, 1.25))
+        pause = min(pause * 2, 1.0)
+
+
 def kiosk(server, token: str, services: list[str], rush: Rush) -> None:
     rush.go.wait(30)
     for service in services:
+        body = {"service": service, "idempotency_key": uuid.uuid4().hex}  # a retry gets the same ticket
         try:
-            resp = server.post("tickets", {"service": service}, token=token)
+            resp = post(server, "tickets", body, token, rush, f"issue {service}")
         except requests.RequestException as err:
             rush.add(rush.errors, f"issue {service}: {err}")
             continue
@@ -82,7 +111,7 @@ def counter(server, token: str, number: int, rush: Rush) -> None:
     rush.go.wait(30)
     while time.monotonic() < rush.deadline:
         done_before = rush.issuing_done.is_set()  # read before asking: see the end of the loop
-        resp = server.post(f"counters/{number}/call-next", token=token)
+        resp = post(server, f"counters/{number}/call-next", None, token, rush, f"call-next {number}")
         if resp.status_code == 404 and resp.json()["error"]["code"] == "queue_empty":
             if done_before:
                 return  # nothing waits for this counter, and nothing more will come
@@ -93,7 +122,7 @@ def counter(server, token: str, number: int, rush: Rush) -> None:
             time.sleep(0.01)
             continue
         rush.add(rush.called, (number, resp.json()["ticket"]))
-        fin = server.post(f"counters/{number}/finish", token=token)
+        fin = post(server, f"counters/{number}/finish", None, token, rush, f"finish {number}")
         if fin.status_code != 200:
             rush.add(rush.errors, f"finish {number}: {fin.status_code} {fin.text[:200]}")
             return
@@ -139,7 +168,7 @@ def test_hundred_tickets_four_kiosks_every_counter_calling(database, processes, 
     for t in callers:
         t.join(max(1.0, rush.deadline - time.monotonic() + 5))
     assert not any(t.is_alive() for t in kiosks + callers), "a kiosk or counter thread is still running"
-    assert rush.errors == [], rush.errors[:10]
+    assert rush.errors == [], (rush.errors[:10], f"{len(rush.busy)} database_busy answers asked again")
 
     # Issuing: 100 answers, no duplicate, and each service's numbers without a gap.
     assert len(rush.issued) == TICKETS

@@ -69,3 +69,49 @@ def test_real_threads_print_at_once_and_the_watchdog_fires_under_eventlet(order)
     assert [result["outcome"].get(str(i)) for i in range(8)] == ["printed"] * 8
     assert len(result["sizes"]) == 8 and len(set(result["sizes"])) == 1  # eight whole, identical tickets
     assert "device hung" in result["outcome"]["hung"]
+
+
+SERIAL_SCRIPT = textwrap.dedent("""
+    import gc, json, os, sys
+    import eventlet; eventlet.monkey_patch()
+    from eventlet.hubs.hub import BaseHub
+    from printer_drivers import PrinterSettings, osthreads, print_ticket, printer_status, sample_ticket
+    from tests.printers import virtual_printer
+    for name in ("threading", "select", "os", "time"):  # the virtual printer's own thread is a real one too
+        setattr(virtual_printer, name, osthreads.real(name))
+    printer = virtual_printer.PtyPrinter()
+    gc.disable()  # a hub left on a dead thread stays countable (and cannot crash a collection meanwhile)
+    hubs = lambda: sum(isinstance(o, BaseHub) for o in gc.get_objects())
+    before, outcome = hubs(), {}
+
+    def one(i):
+        try:
+            print_ticket(printer.url, PrinterSettings(), sample_ticket("vi"))
+            outcome[i] = printer_status(printer.url).online
+        except Exception as err:
+            outcome[i] = repr(err)
+
+    for i in range(4):  # one after another: the pty is opened exclusively
+        t = osthreads.start(one, i, name=f"printer-{i}")
+        t.join(30)
+    print(json.dumps({"green": osthreads.green(), "outcome": outcome, "cuts": printer.model.count("cut"),
+                      "hubs": hubs() - before}))
+    sys.stdout.flush()
+    os._exit(0)
+""")
+
+
+def test_a_serial_printer_on_os_threads_makes_no_eventlet_hub():
+    """pyserial opens the port with os.open, which eventlet greens: each job's short-lived thread got an
+    eventlet hub of its own (a greenlet, an epoll fd), and a garbage collection on another thread later
+    freed that greenlet and segfaulted `hallq serve` (the kiosk's ticket stayed "queued", the hall went
+    down). Now a print and a status check on a pty printer leave no hub behind."""
+    root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    done = subprocess.run([sys.executable, "-W", "ignore", "-c", SERIAL_SCRIPT], capture_output=True, text=True,
+                          timeout=120, cwd=root)
+    assert done.returncode == 0, done.stderr[-2000:]
+    result = json.loads(done.stdout.strip().splitlines()[-1])
+    assert result["green"] is True
+    assert [result["outcome"].get(str(i)) for i in range(4)] == [True] * 4, result
+    assert result["cuts"] == 4
+    assert result["hubs"] == 0, "an eventlet hub was made on a printer's OS thread"
