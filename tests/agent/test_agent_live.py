@@ -6,6 +6,8 @@ agent printers in GET /printers): until it is merged, every test here fails at i
 """
 from __future__ import annotations
 
+import os
+import signal
 import threading
 import time
 
@@ -110,6 +112,22 @@ def test_an_agent_that_stops_reads_offline(hall, agent_process, pty_printer):
     wait_until(lambda: printer_entry(hall, "kiosk-agent-stop")["online"] is True, what="online")
     assert agent.terminate() == 0
     wait_until(lambda: printer_entry(hall, "kiosk-agent-stop")["online"] is False, what="offline after the agent left")
+
+
+def test_an_agent_that_goes_silent_reads_offline_within_15_s(hall, agent_process, pty_printer):
+    """A frozen kiosk PC (SIGSTOP: its connection stays open, nothing comes) reads offline once
+    it has sent nothing for 15 s, and online again when it wakes."""
+    token = agent_kiosk(hall, "kiosk-agent-frozen")
+    agent = start_agent(agent_process, hall, token, pty_printer, "kiosk-agent-frozen")
+    wait_until(lambda: printer_entry(hall, "kiosk-agent-frozen")["online"] is True, what="online")
+    os.kill(agent.proc.pid, signal.SIGSTOP)
+    try:
+        wait_until(lambda: printer_entry(hall, "kiosk-agent-frozen")["online"] is False, what="offline while frozen")
+        entry = printer_entry(hall, "kiosk-agent-frozen")
+        assert entry["error_code"] == "agent_offline" and "15 s" in entry["last_error"]
+    finally:
+        os.kill(agent.proc.pid, signal.SIGCONT)
+    wait_until(lambda: printer_entry(hall, "kiosk-agent-frozen")["online"] is True, what="online after waking")
 
 
 @pytest.mark.parametrize("kind, printer, code", [
