@@ -148,7 +148,7 @@ def _device(args: argparse.Namespace) -> None:
 
 
 def _print_test(args: argparse.Namespace) -> None:
-    from .printing import preview_test, print_test
+    from .paper import preview_test, print_test
 
     config, path, db = _open(args)
     try:

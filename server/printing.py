@@ -17,12 +17,16 @@ in which the printer itself answers healthy (online, paper in, cover shut, no er
 and whose answer can see the failure's cause (paper, cover, offline, fault, an
 unreachable device). A stalled or hung printer, or one that never answers status,
 clears only by printing.
+
+Agents: a job keyed `agent:<kiosk>` is not printed here. server/agents.py hands it to
+the `hallq agent` on that kiosk's PC and brings its result back to `finish`; the
+sweeper, the deadlines, the alerts and GET /printers treat it like any other.
 """
 from __future__ import annotations
 
 import logging
 import time
-from datetime import datetime, timedelta
+from datetime import timedelta
 from typing import Any, Callable
 
 from sqlalchemy import select, update
@@ -30,13 +34,12 @@ from sqlalchemy.orm import Session
 
 import printer_drivers as drivers
 from printer_drivers import osthreads
-from printer_drivers.errors import PrinterConfigError, PrinterError
+from printer_drivers.errors import PrinterError
 from printer_drivers.settings import PrinterSettings, resolve_printer
 
 from .auth import AGENT_KEY, AGENT_PRINTER
 from .config import HallConfig
-from .messages import message
-from .queueing.estimate import Place
+from .paper import job_status, view_of
 from .queueing.models import Ticket
 from .records import Device, PrintJob
 from .storage import Database
@@ -47,13 +50,6 @@ STALE_AFTER = timedelta(minutes=1)  # a job this old when the server restarts is
 PENDING_MAX_S = 60.0  # a job not begun within this is failed: a ticket printed later is no use
 SLACK_S = 5.0  # beyond the printer's job_timeout_s, for the job's database writes
 SWEEP_EVERY_S = 1.0
-STATUS_WORDS = {"pending": "queued", "sent": "queued", "done": "printed", "failed": "failed"}
-#: What a kiosk is told, by the driver's error code: a few stable codes its catalog knows.
-CITIZEN_CODES = {
-    "paper_out": "paper_out", "cover_open": "cover_open", "printer_offline": "offline",
-    "printer_unavailable": "offline", "printer_timeout": "timeout", "printer_fault": "fault",
-    "server_restarted": "server_restarted",
-}
 #: Failures a status reply can see the end of (see the module docstring).
 SEEN_BY_STATUS = frozenset({"paper_out", "cover_open", "printer_offline", "printer_fault", "printer_unavailable"})
 PUBLIC = ("name", "url", "online", "paper", "cover_open", "last_error")
@@ -78,57 +74,6 @@ def condition(state: dict[str, Any]) -> str:
     if state.get("last_error"):
         return "failed"
     return "near_end" if state.get("paper") == "near_end" else "ok"
-
-
-def priority_name(config: HallConfig, category: str | None, lang: str) -> str:
-    """A priority category's name in lang, from config; "" for a priority ticket without one."""
-    for choice in config.priority_categories:
-        if choice.code == category:
-            return choice.name.get(lang)
-    return ""
-
-
-def ticket_view(config: HallConfig, ticket: Ticket, place: Place, base_url: str) -> dict[str, Any]:
-    """What a printed ticket shows, decided at issue time (JSON, stored on the job); `place` is the domain's."""
-    lang = ticket.lang
-    svc = config.service(ticket.service)
-    footer = config.center.ticket_footer.get(lang) if config.center.ticket_footer else ""
-    return {
-        "center_name": config.center.name.get(lang), "service_name": svc.name.get(lang), "number": ticket.number,
-        "issued_at": ticket.issued_at.astimezone(config.center.tz).isoformat(), "people_ahead": place.ahead,
-        "estimated_wait_s": place.wait_s, "counters": [c.number for c in config.counters if ticket.service in c.services],
-        "qr_url": f"{base_url.rstrip('/')}/t/{ticket.token}", "footer": footer, "lang": lang,
-        "priority": ticket.priority, "priority_name": priority_name(config, ticket.priority_category, lang),
-    }
-
-
-def _view(data: dict[str, Any]) -> Any:
-    return drivers.TicketView(**{**data, "issued_at": datetime.fromisoformat(data["issued_at"])})
-
-
-def add_job(s: Session, ticket: Ticket, printer: str, view: dict[str, Any], now: datetime) -> PrintJob:
-    job = PrintJob(ticket_id=ticket.id, printer=printer, status="pending", view=view, created_at=now, updated_at=now)
-    s.add(job)
-    s.flush()
-    return job
-
-
-def job_status(s: Session, ticket_id: int) -> dict[str, Any]:
-    """The print state of a ticket's newest job, as a kiosk may show it to a citizen.
-
-    A failure carries a stable `code` and that code's catalog text in the ticket's
-    language; the printer's own reason goes to the log and GET /printers only.
-    """
-    job = s.execute(select(PrintJob).where(PrintJob.ticket_id == ticket_id).order_by(PrintJob.id.desc())
-                    .limit(1)).scalar_one_or_none()
-    if job is None:
-        return {"status": "none"}
-    body: dict[str, Any] = {"status": STATUS_WORDS[job.status]}
-    if job.status == "failed":
-        code = CITIZEN_CODES.get(job.error_code or "", "failed")
-        ticket = s.get(Ticket, ticket_id)
-        body.update(code=code, message=message(f"print_{code}", ticket.lang if ticket else "vi"))
-    return body
 
 
 class _Open:
@@ -292,7 +237,7 @@ class Printers:
         status: dict[str, Any] = {}
         try:
             url, settings = self.resolve(key)
-            status = drivers.print_ticket(url, settings, _view(view)).as_dict()
+            status = drivers.print_ticket(url, settings, view_of(view)).as_dict()
         except PrinterError as err:
             error, code = str(err), err.code
             status = err.status.as_dict() if err.status is not None else {}
@@ -496,31 +441,3 @@ def _healthy(status: dict[str, Any]) -> bool:
     """The printer itself said it can print: online, paper in, cover shut, no error (PrinterStatus.as_dict())."""
     return bool(status.get("online") is True and status.get("paper") in ("ok", "near_end")
                 and status.get("cover_open") is False and not status.get("error"))
-
-
-def sample_view(config: HallConfig, lang: str, priority: str | None) -> Any:
-    """The sample ticket, with the band of a priority category from config (any code it lists)."""
-    name = None
-    if priority is not None:
-        codes = [c.code for c in config.priority_categories]
-        if priority not in codes:
-            raise PrinterConfigError(f"--priority must be one of {', '.join(codes)} (config priority_categories)")
-        name = priority_name(config, priority, lang)
-    return drivers.sample_ticket(lang, qr_url="http://hallq.local/t/print-test", priority=name)
-
-
-def print_test(config: HallConfig, url: str, lang: str, priority: str | None = None) -> None:
-    """`hallq print-test URL`: the sample ticket, with the settings config.yaml has for that printer."""
-    target, settings = resolve_printer(url, config.printers)
-    drivers.print_ticket(target, settings, sample_view(config, lang, priority))
-
-
-def preview_test(config: HallConfig, url: str, lang: str, priority: str | None, path: str) -> None:
-    """`hallq print-test URL --preview FILE.png`: draw the sample ticket as that printer would print it."""
-    target, settings = resolve_printer(url, config.printers)
-    drivers.transport_for(target, settings.flow_control)  # a URL no printer can have is an error here too
-    image = drivers.render_png(sample_view(config, lang, priority), settings)
-    try:
-        image.save(path, format="PNG")
-    except OSError as err:
-        raise PrinterConfigError(f"cannot write {path}: {err.strerror or err}") from None

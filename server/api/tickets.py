@@ -8,7 +8,7 @@ from ..context import hall
 from ..queueing.engine import scoped_key
 from ..queueing.estimate import place_of
 from ..queueing.errors import Invalid, NotFound
-from ..printing import add_job, job_status, ticket_view
+from ..paper import add_job, job_status, ticket_view
 from ..queueing.models import Ticket
 from ..records import PrintJob
 from ..state import HallView
