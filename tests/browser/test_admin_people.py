@@ -221,13 +221,29 @@ def test_the_page_says_why_a_device_is_refused(new_page, admin):
     page.locator("#new-printer").fill("gopher://x")
     page.get_by_role("button", name="Thêm thiết bị").click()
     expect(page.locator("#people-message")).to_contain_text("Máy in không hợp lệ")
-    page.locator("#new-printer").fill("agent")
-    page.get_by_role("button", name="Thêm thiết bị").click()
-    expect(page.locator("#people-message")).to_contain_text("chưa có ở phiên bản này")
     page.locator("#new-device").fill("   ")
     page.locator("#new-printer").fill("")
     page.get_by_role("button", name="Thêm thiết bị").click()
     expect(page.locator("#people-message")).to_have_text("Vui lòng điền đủ các ô bắt buộc.")  # trimmed: blank
     resp = requests.get(f"{admin.url}/api/v1/devices", headers={"Authorization": f"Bearer {admin.token}"}, timeout=30)
     assert all(d["name"] not in ("k-gopher", "") for d in resp.json())
+    assert page.js_errors == []
+
+
+def test_a_kiosk_with_its_printer_on_its_own_pc_gets_the_agent_command(new_page, admin):
+    """Printer "agent" (offered in the field's list): the token box adds the command the kiosk PC runs."""
+    page = open_people(new_page, admin)
+    expect(user_row(page, ADMIN)).to_be_visible()
+    assert page.locator("#printer-choices option").evaluate_all("os => os.map(o => o.value)") == ["agent"]
+    page.locator("#new-device").fill("k-agent-pc")
+    page.locator("#new-printer").fill("agent")
+    page.get_by_role("button", name="Thêm thiết bị").click()
+    expect(page.locator("#token-agent-row")).to_be_visible()
+    token = page.locator("#token-value").inner_text()
+    assert token.startswith("hqd_")
+    expect(page.locator("#token-agent")).to_have_text(
+        f"hallq agent --server {admin.url} --token {token} --printer usb://VENDOR:PRODUCT")
+    expect(device_row(page, "k-agent-pc")).to_contain_text("agent")
+    page.locator("#token-done").click()
+    expect(page.locator("#token-agent")).to_have_text("")  # wiped with the rest of the token box
     assert page.js_errors == []

@@ -93,10 +93,12 @@ def test_the_cli_follows_the_same_rules(hall):
                         (["   ", "--kind", "kiosk"], "device name"),
                         (["tv-cli", "--kind", "display", "--printer", "dummy://"], "only kiosks"),
                         (["k-cli", "--kind", "kiosk", "--printer", "gopher://x"], "invalid printer"),
-                        (["k-cli", "--kind", "kiosk", "--printer", "agent"], "agent")):
+                        (["tv-agent", "--kind", "display", "--printer", "agent"], "only kiosks")):
         proc = server.cli("device", "add", *args, check=False)
         assert proc.returncode == 1, proc
         assert len(proc.stderr.strip().splitlines()) == 1 and words in proc.stderr.lower(), proc.stderr
+    agent = server.cli("device", "add", "k-cli-agent", "--kind", "kiosk", "--printer", "agent").stdout
+    assert agent.strip().splitlines()[-1].startswith("hqd_")  # a kiosk whose printer `hallq agent` drives
     token = server.cli("device", "add", "Kiosk sảnh B tầng 1/2", "--kind", "kiosk", "--printer", "dummy://"
                        ).stdout.strip().splitlines()[-1]
     assert server.get("me", token=token).status_code == 200

@@ -180,7 +180,8 @@ def test_a_kiosk_gets_its_own_print_result_pushed_and_not_another_kiosks(hall, c
     act(hall, 10, "call-next")
     act(hall, 10, "finish")
     a.wait_event("counter_changed", lambda p: p["counter"] == 10 and p["state"]["current"] is None)
-    assert {e.name for e in a.events} <= {"queue_changed", "counter_changed", "ticket_printed"}
+    assert {e.name for e in a.events} <= {"queue_changed", "counter_changed", "ticket_printed", "printer_status"}
+    assert a.named("printer_status") and all(set(p) == {"printer", "warn"} for p in a.named("printer_status"))
     assert a.gaps == [] and b.gaps == [], (a.gaps, b.gaps)
     act(hall, 10, "call-next")
     act(hall, 10, "finish")
