@@ -1,0 +1,196 @@
+"""Several `hallq serve` processes, one PostgreSQL database, one Redis: one hall (issue 12).
+
+Two real processes (one eventlet, one threading) share a database and a private
+`redis-server` started for this module (so that one test can stop and start it; each hall's
+channel and keys are named after its database anyway). A display on each process, tickets
+issued and called on both: every display gets every event once and in seq order; `/state`
+on one follows the other's changes; a kiosk's rate limit counts on both; with Redis gone
+both keep serving and their displays catch up, and when it is back the feed runs again.
+The servers are shared by the module's tests, which run in order.
+"""
+from __future__ import annotations
+
+import shutil
+import subprocess
+import threading
+import time
+
+import pytest
+
+from tests.support.hall import hall_config
+from tests.support.server import free_port
+
+pytestmark = [pytest.mark.slow, pytest.mark.postgres]
+KIOSK_PER_MINUTE = 6  # a burst of 2, then one every 10 s: far slower than this module runs
+WAIT_S = 20
+
+
+class Redis:
+    """A private redis-server on a free port, that a test may stop and start again."""
+
+    def __init__(self) -> None:
+        self.port = free_port()
+        self.proc: subprocess.Popen | None = None
+
+    @property
+    def url(self) -> str:
+        return f"redis://127.0.0.1:{self.port}/0"
+
+    def start(self) -> None:
+        binary = shutil.which("redis-server")
+        assert binary, "redis-server is needed for the message queue tests (apt-get install redis-server)"
+        self.proc = subprocess.Popen([binary, "--port", str(self.port), "--bind", "127.0.0.1", "--save", "",
+                                      "--appendonly", "no"], stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
+        deadline = time.monotonic() + 10
+        while subprocess.run(["redis-cli", "-p", str(self.port), "ping"], capture_output=True,
+                             text=True).stdout.strip() != "PONG":
+            assert self.proc.poll() is None and time.monotonic() < deadline, "redis-server did not start"
+            time.sleep(0.05)
+
+    def stop(self) -> None:
+        if self.proc is not None and self.proc.poll() is None:
+            self.proc.terminate()
+            self.proc.wait(10)
+
+
+@pytest.fixture(scope="module")
+def redis():
+    server = Redis()
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="module")
+def hall(live_server, auth, postgres_url, redis):
+    """Processes A (eventlet) and B (threading) on one database and one message queue, and tokens."""
+    config = hall_config()
+    config.setdefault("server", {}).update(message_queue=redis.url, kiosk_tickets_per_minute=KIOSK_PER_MINUTE)
+    url = postgres_url()
+    a = live_server(config, database_url=url, async_mode="eventlet", name="mq-a")
+    b = live_server(a.config, database_url=url, async_mode="threading", name="mq-b")
+    made = auth(a).make(staff=["staff"], kiosk=["burst", "outage"])
+    return a, b, made["staff"]["staff"], made["kiosk"]
+
+
+def issue(server, token: str, service: str = "TK") -> dict:
+    resp = server.post("tickets", {"service": service}, token=token)
+    assert resp.status_code == 201, f"{server.name}: {resp.status_code} {resp.text[:300]}"
+    return resp.json()["ticket"]
+
+
+def last_seq(*servers) -> int:
+    return max(s.state()["seq"] for s in servers)
+
+
+def same_hall(a, b) -> None:
+    """Both processes answer /state alike (server_time aside)."""
+    sa, sb = a.state(), b.state()
+    sa.pop("server_time", None)
+    sb.pop("server_time", None)
+    assert sa == sb
+
+
+def test_every_display_gets_every_event_once_in_seq_order(hall, display):
+    a, b, staff, _ = hall
+    displays = [display(s, name=f"display@{s.name}") for s in (a, b)]
+    start = last_seq(a, b)
+    errors: list[str] = []
+
+    def work(server, counters: list[int]) -> None:
+        try:
+            for _ in range(4):
+                issue(server, staff, "TK")
+                issue(server, staff, "HT")
+            for n in counters * 2:
+                for action in ("call-next", "finish"):
+                    resp = server.post(f"counters/{n}/{action}", token=staff)
+                    if resp.status_code != 200:
+                        errors.append(f"{server.name} {action} {n}: {resp.status_code} {resp.text[:200]}")
+        except AssertionError as err:
+            errors.append(str(err))
+
+    # Both processes at once, so that their seqs interleave.
+    threads = [threading.Thread(target=work, args=(a, [10, 3])), threading.Thread(target=work, args=(b, [9, 4]))]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(120)
+    assert errors == []
+    end = last_seq(a, b)
+    assert end > start
+    for d in displays:
+        d.wait_seq(end, timeout=WAIT_S)
+    for d in displays:
+        seqs = [e.seq for e in d.events]
+        assert seqs == list(range(start + 1, end + 1)), f"{d.name}: not every event once, in seq order"
+        assert d.gaps == [] and d.resyncs == []
+    calls = [[e.payload["number"] for e in d.events if e.name == "ticket_called"] for d in displays]
+    assert len(calls[0]) == 8 and calls[0] == calls[1]
+    same_hall(a, b)
+
+
+def test_state_on_one_process_follows_the_other(hall):
+    a, b, staff, _ = hall
+    before = b.state()  # and now cached on B
+    ticket = issue(a, staff, "DD")
+    deadline = time.monotonic() + WAIT_S
+    while (now := b.state())["seq"] <= before["seq"]:
+        assert time.monotonic() < deadline, "B's /state never showed A's ticket"
+        time.sleep(0.05)
+    waiting = {s["code"]: s["waiting"] for s in now["services"]}
+    was = {s["code"]: s["waiting"] for s in before["services"]}
+    assert waiting["DD"] == was["DD"] + 1, ticket
+
+
+def test_kiosk_rate_limit_is_shared(hall):
+    a, b, _, kiosks = hall
+    token = kiosks["burst"]
+    answers = []
+    for _ in range(KIOSK_PER_MINUTE):  # the burst is a third of the minute's
+        resp = a.post("tickets", {"service": "TK"}, token=token)
+        answers.append(resp.status_code)
+        if resp.status_code == 429:
+            break
+    assert answers[0] == 201 and answers[-1] == 429, answers
+    resp = b.post("tickets", {"service": "TK"}, token=token)
+    assert resp.status_code == 429, f"B let the kiosk past A's limit: {resp.status_code} {resp.text[:200]}"
+
+
+def test_without_redis_each_process_serves_on_and_all_catch_up(hall, redis, display):
+    a, b, staff, kiosks = hall
+    da, db = display(a, name="display@a"), display(b, name="display@b")
+    redis.stop()
+    try:
+        # Each process still answers, and its own displays get its own events.
+        mine = issue(b, staff, "TK")
+        seq_b = b.state()["seq"]
+        db.wait_seq(seq_b, timeout=WAIT_S)
+        # A kiosk still issues (its limit counted in the process meanwhile).
+        assert a.post("tickets", {"service": "TK"}, token=kiosks["outage"]).status_code == 201
+        # What A does reaches B's display through the database: a fresh snapshot.
+        theirs = issue(a, staff, "TK")
+        seq_a = a.state()["seq"]
+        db.wait_seq(seq_a, timeout=WAIT_S)
+        da.wait_seq(seq_a, timeout=WAIT_S)
+        assert mine["token"] != theirs["token"]
+    finally:
+        redis.start()
+    # With Redis back, each process's events reach the other's display live again (both retry with backoff).
+    live_again(a, db, staff)
+    live_again(b, da, staff)
+    same_hall(a, b)
+
+
+def live_again(server, other, staff: str) -> None:
+    """Issue on `server` until the `other` process's display gets the event itself (not a snapshot)."""
+    deadline = time.monotonic() + WAIT_S
+    while True:
+        mark = other.mark()
+        issue(server, staff, "TK")
+        seq = server.state()["seq"]
+        other.wait_seq(seq, timeout=WAIT_S)
+        if any(e.seq == seq for e in other.since(mark)):
+            return
+        assert time.monotonic() < deadline, f"{other.name} never got {server.name}'s events live after Redis came back"
+        time.sleep(0.5)
