@@ -18,6 +18,7 @@ import time
 import pytest
 
 from server.queueing.models import CALLED, NO_SHOW, SERVING, WAITING
+from tests.support.display import _OrderedClient
 from tests.support.hall import hall_config
 from tests.support.postgres import query
 from tests.support.server import free_port
@@ -131,6 +132,45 @@ def test_every_display_gets_every_event_once_in_seq_order(hall, display):
     calls = [[e.payload["number"] for e in d.events if e.name == "ticket_called"] for d in displays]
     assert len(calls[0]) == 8 and calls[0] == calls[1]
     same_hall(a, b)
+
+
+def test_a_phone_on_one_process_follows_its_ticket_on_the_other(hall):
+    """A phone's room gets its part of the other process's events, each with a `prev_seq` it has applied."""
+    a, b, staff, _ = hall
+    ticket = issue(a, staff, "LD")  # only counter 8 serves LD
+    got: list[tuple[str, dict]] = []
+    cond = threading.Condition()
+    phone = _OrderedClient(reconnection=False)
+
+    def on(name: str):
+        def handle(payload=None) -> None:
+            with cond:
+                got.append((name, payload))
+                cond.notify_all()
+        return handle
+
+    for name in ("snapshot", "ticket_called", "queue_changed", "counter_changed", "ticket_finished"):
+        phone.on(name, on(name), namespace="/hall")
+    phone.connect(b.url, namespaces=["/hall"], transports=["websocket"], auth={"ticket": ticket["token"]},
+                  wait_timeout=15)
+    try:
+        with cond:
+            assert cond.wait_for(lambda: got, WAIT_S), "no snapshot on connect"
+        issue(a, staff, "TK")  # not the phone's business
+        assert a.post("counters/8/call-next", token=staff).json()["ticket"]["token"] == ticket["token"]
+        assert a.post("counters/8/finish", token=staff).status_code == 200
+        with cond:
+            assert cond.wait_for(lambda: any(n == "ticket_finished" for n, _ in got), WAIT_S), got
+        name, snap = got[0]
+        assert name == "snapshot"
+        applied = snap["seq"]
+        for name, payload in got[1:]:
+            assert payload["prev_seq"] <= applied < payload["seq"], (name, payload, applied)
+            applied = payload["seq"]
+        names = [n for n, _ in got[1:]]
+        assert "ticket_called" in names
+    finally:
+        phone.disconnect()
 
 
 def test_state_on_one_process_follows_the_other(hall):
