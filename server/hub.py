@@ -223,6 +223,21 @@ class Hub:
             self._emit(self._take_ready(force=False))
         return True
 
+    def _forget_revoked(self) -> None:
+        """Cached devices revoked by any process (or the CLI) are forgotten within a second."""
+        principals = self.hall.principals
+        if not any(p is not None and p.device_id is not None for p, _ in list(principals.values())):
+            return
+        from sqlalchemy import select
+
+        from .records import Device
+
+        revoked = set(self.hall.db.read(lambda s: s.execute(
+            select(Device.id).where(Device.revoked_at.is_not(None))).scalars().all()))
+        for digest, (principal, _) in list(principals.items()):
+            if principal is not None and principal.device_id in revoked:
+                dict.pop(principals, digest, None)  # here only: every process looks for itself
+
     def _push_snapshot(self) -> None:
         staff, public = self.snapshot(STAFF), self.snapshot(PUBLIC)
         self.socketio.emit("snapshot", staff, namespace=NAMESPACE, to=STAFF)
@@ -286,10 +301,12 @@ class Hub:
                     self._emit(self._take_ready(force=True))
             if self._printed:
                 self._send_printed()
-            if self._feed_down and time.monotonic() - checked >= CATCH_UP_S:
+            if self.feed is not None and time.monotonic() - checked >= CATCH_UP_S:
                 checked = time.monotonic()
-                try:  # the message queue is away: the other processes' changes only show in the database
-                    self.catch_up()
+                try:
+                    if self._feed_down:  # the message queue is away: the others' changes only show in the database
+                        self.catch_up()
+                    self._forget_revoked()
                 except Exception:  # noqa: BLE001 - a busy or absent database: try again next time
                     log.warning("catching up with the database failed", exc_info=True)
 

@@ -18,6 +18,7 @@ import time
 import pytest
 
 from server.queueing.models import CALLED, NO_SHOW, SERVING, WAITING
+from tests.support.cli import hallq_command, hallq_env
 from tests.support.display import _OrderedClient
 from tests.support.hall import hall_config
 from tests.support.postgres import query
@@ -73,8 +74,8 @@ def hall(live_server, auth, postgres_url, redis):
     url = postgres_url()
     a = live_server(config, database_url=url, async_mode="eventlet", name="mq-a")
     b = live_server(a.config, database_url=url, async_mode="threading", name="mq-b")
-    made = auth(a).make(staff=["staff"], kiosk=["burst", "outage"])
-    return a, b, made["staff"]["staff"], made["kiosk"]
+    made = auth(a).make(staff=["staff"], admin=["admin"], kiosk=["burst", "outage", "revoked"])
+    return a, b, made["staff"]["staff"], {**made["kiosk"], "admin": made["admin"]["admin"]}
 
 
 def issue(server, token: str, service: str = "TK") -> dict:
@@ -87,9 +88,21 @@ def last_seq(*servers) -> int:
     return max(s.state()["seq"] for s in servers)
 
 
-def same_hall(a, b) -> None:
+def same_hall(a, b, staff: str) -> None:
     """Both processes answer /state alike (but for what each computes from its clock when asked)."""
-    assert stable(a.state()) == stable(b.state())
+    sa, sb = (stable(s.get("state", token=staff).json()) for s in (a, b))
+    assert sa == sb, f"A and B differ at {list(differences(sa, sb))[:6]}"
+
+
+def differences(x, y, path=""):
+    if isinstance(x, dict) and isinstance(y, dict):
+        for k in sorted(set(x) | set(y)):
+            yield from differences(x.get(k), y.get(k), f"{path}.{k}")
+    elif isinstance(x, list) and isinstance(y, list) and len(x) == len(y):
+        for i, (p, q) in enumerate(zip(x, y)):
+            yield from differences(p, q, f"{path}[{i}]")
+    elif x != y:
+        yield path, x, y
 
 
 def stable(value):
@@ -136,7 +149,7 @@ def test_every_display_gets_every_event_once_in_seq_order(hall, display):
         assert d.gaps == [] and d.resyncs == []
     calls = [[e.payload["number"] for e in d.events if e.name == "ticket_called"] for d in displays]
     assert len(calls[0]) == 8 and calls[0] == calls[1]
-    same_hall(a, b)
+    same_hall(a, b, staff)
 
 
 def test_a_phone_on_one_process_follows_its_ticket_on_the_other(hall):
@@ -210,6 +223,32 @@ def test_kiosk_rate_limit_is_shared(hall):
     assert resp.status_code == 429, f"B let the kiosk past A's limit: {resp.status_code} {resp.text[:200]}"
 
 
+def test_a_device_revoked_on_one_process_is_refused_by_the_other(hall):
+    """B had the kiosk's token cached (10 s alone); A's revoke ends it there too, at once."""
+    a, b, _, tokens = hall
+    assert b.post("tickets", {"service": "TK"}, token=tokens["revoked"]).status_code == 201  # cached on B now
+    resp = a.post("devices/revoked/revoke", token=tokens["admin"])
+    assert resp.status_code == 200, resp.text
+    deadline = time.monotonic() + FOLLOW_S  # well inside the cache's 10 s
+    while (resp := b.post("tickets", {"service": "TK"}, token=tokens["revoked"])).status_code != 401:
+        assert resp.status_code in (201, 429) and time.monotonic() < deadline, "B still let the revoked kiosk in"
+        time.sleep(0.05)
+
+
+def test_message_queue_flag_and_variable_are_read(hall):
+    """`--message-queue` and HALLQ_MESSAGE_QUEUE reach the server: a URL that is not Redis is refused."""
+    a, *_ = hall
+    base = hallq_command() + ["serve", "--config", str(a.config), "--port", str(free_port())]
+    env = hallq_env(a.config, a.database_url)
+    flag = subprocess.run(base + ["--message-queue", "http://127.0.0.1:1/"], env=env, capture_output=True,
+                          text=True, timeout=60)
+    variable = subprocess.run(base, env={**env, "HALLQ_MESSAGE_QUEUE": "amqp://127.0.0.1/"}, capture_output=True,
+                              text=True, timeout=60)
+    for run, url in ((flag, "http://127.0.0.1:1/"), (variable, "amqp://127.0.0.1/")):
+        assert run.returncode != 0
+        assert "message queue" in run.stderr and url in run.stderr and "Traceback" not in run.stderr, run.stderr
+
+
 def test_without_redis_each_process_serves_on_and_all_catch_up(hall, redis, display):
     a, b, staff, kiosks = hall
     da, db = display(a, name="display@a"), display(b, name="display@b")
@@ -232,7 +271,7 @@ def test_without_redis_each_process_serves_on_and_all_catch_up(hall, redis, disp
     # With Redis back, each process's events reach the other's display live again (both retry with backoff).
     live_again(a, db, staff)
     live_again(b, da, staff)
-    same_hall(a, b)
+    same_hall(a, b, staff)
 
 
 def live_again(server, other, staff: str) -> None:
@@ -251,7 +290,7 @@ def live_again(server, other, staff: str) -> None:
 
 def test_daily_close_runs_once_with_two_processes(hall):
     """Both processes close the missed day as they start, at the same moment: each ticket expires once."""
-    a, b, _, _ = hall
+    a, b, staff, _ = hall
     url = a.database_url
     for s in (a, b):
         s.stop()
@@ -276,4 +315,4 @@ def test_daily_close_runs_once_with_two_processes(hall):
     assert len(expired) == left_open and all(n == 1 for _, n in expired), "a ticket expired twice, or never"
     assert query(url, "SELECT count(*), sum(tickets) FROM closed_days WHERE day = %s", day) == [(1, total)]
     assert all(s["waiting"] == 0 for s in a.state()["services"])
-    same_hall(a, b)
+    same_hall(a, b, staff)
