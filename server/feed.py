@@ -118,7 +118,12 @@ class Feed:
             if self._down_since is not None and time.monotonic() < self._retry_at:
                 continue  # Redis is away: the others resync when it is back
             try:
-                self.client.publish(self.channel, json.dumps({**msg, "o": self.origin}, separators=(",", ":")))
+                data = json.dumps({**msg, "o": self.origin}, separators=(",", ":"))
+            except (TypeError, ValueError):  # a bug of ours, not an outage
+                log.exception("message queue: cannot send %.80r", msg)
+                continue
+            try:
+                self.client.publish(self.channel, data)
             except Exception as err:  # noqa: BLE001 - any Redis or network failure is the same outage
                 self._publish_failed(err)
                 continue
@@ -208,3 +213,17 @@ class SharedCache(dict):
             super().clear()
         else:
             super().pop(key, None)
+
+    def drop_revoked(self, db: Any) -> None:
+        """Forget cached devices revoked by any process or the CLI (each process looks for itself)."""
+        if not any(p is not None and p.device_id is not None for p, _ in list(self.values())):
+            return
+        from sqlalchemy import select
+
+        from .records import Device
+
+        revoked = set(db.read(lambda s: s.execute(
+            select(Device.id).where(Device.revoked_at.is_not(None))).scalars().all()))
+        for key, (principal, _) in list(self.items()):
+            if principal is not None and principal.device_id in revoked:
+                super().pop(key, None)

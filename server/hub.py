@@ -43,7 +43,7 @@ from .state import AUDIENCES, PUBLIC, STAFF, Event, HallView, for_audience
 log = logging.getLogger(__name__)
 NAMESPACE = "/hall"
 GAP_WAIT_S = 0.5  # a missing seq this old is given up on; clients resync on the gap
-CATCH_UP_S = 1.0  # while the message queue is away, how often the hub checks the database's seq
+CATCH_UP_S = 1.0  # with a message queue, how often the hub checks the database's seq (for lost messages)
 _SNAPSHOT = "snapshot"  # in the outbox: push every client a fresh snapshot (after catching up)
 RESYNCS_PER_MINUTE, RESYNC_BURST = 20, 5  # a board resyncs once per gap; a loop of them is not a board
 class Hub:
@@ -65,6 +65,7 @@ class Hub:
         self._printed: collections.deque = collections.deque()  # print results and printer conditions, from printers' threads
         self.feed: Any = None  # server/feed.py's Feed when processes share the hall through a message queue
         self._feed_down = False
+        self._db_seq = 0  # the hall's seq in the database at the last look (with a message queue)
         self._snapshot: tuple[tuple[int, int], dict[str, Any], dict[str, Any]] | None = None
         self._building = threading.Lock()
         self._started = 0  # snapshot reads begun so far; a caller may share one begun after it asked
@@ -200,12 +201,15 @@ class Hub:
         if up:
             self.catch_up()
 
-    def catch_up(self) -> bool:
+    def catch_up(self, *, unless_arriving: bool = False) -> bool:
         """When the database is ahead of what this hub sent, push every client a fresh snapshot.
 
-        After the message queue was away, the other processes' events of that time never
-        come: rather than wait for the next event (and its gap), every client gets the
-        hall as it is now, and the seqs it missed are skipped. True when it did.
+        Redis's publish/subscribe delivers at most once: what another process published while
+        Redis was away, or while this one was subscribing again, never comes. Rather than wait
+        for the next event (and its gap), every client gets the hall as it is now, and the
+        seqs missed are skipped. With `unless_arriving` (the feed is up) only a seq the database
+        already had at the previous look, a second ago, counts as missed: newer ones may still
+        be on their way. True when it caught up.
         """
         from sqlalchemy import select
 
@@ -213,7 +217,8 @@ class Hub:
 
         seq = self.hall.db.read(lambda s: s.execute(select(HallRow.seq).where(HallRow.id == 1)).scalar_one())
         with self._lock:
-            if seq <= self.last_seq or not self._tasks:
+            seen, self._db_seq = self._db_seq, seq
+            if seq <= self.last_seq or not self._tasks or (unless_arriving and seen <= self.last_seq):
                 return False
             log.info("catching up from seq %d to %d: every client gets a fresh snapshot", self.last_seq, seq)
             for old in [n for n in self._pending if n <= seq]:
@@ -222,21 +227,6 @@ class Hub:
             self._outbox.put(_SNAPSHOT)
             self._emit(self._take_ready(force=False))
         return True
-
-    def _forget_revoked(self) -> None:
-        """Cached devices revoked by any process (or the CLI) are forgotten within a second."""
-        principals = self.hall.principals
-        if not any(p is not None and p.device_id is not None for p, _ in list(principals.values())):
-            return
-        from sqlalchemy import select
-
-        from .records import Device
-
-        revoked = set(self.hall.db.read(lambda s: s.execute(
-            select(Device.id).where(Device.revoked_at.is_not(None))).scalars().all()))
-        for digest, (principal, _) in list(principals.items()):
-            if principal is not None and principal.device_id in revoked:
-                dict.pop(principals, digest, None)  # here only: every process looks for itself
 
     def _push_snapshot(self) -> None:
         staff, public = self.snapshot(STAFF), self.snapshot(PUBLIC)
@@ -304,9 +294,10 @@ class Hub:
             if self.feed is not None and time.monotonic() - checked >= CATCH_UP_S:
                 checked = time.monotonic()
                 try:
-                    if self._feed_down:  # the message queue is away: the others' changes only show in the database
-                        self.catch_up()
-                    self._forget_revoked()
+                    # Redis away: the others' changes show only in the database; up: a lost message.
+                    self.catch_up(unless_arriving=not self._feed_down)
+                    if hasattr(self.hall.principals, "drop_revoked"):
+                        self.hall.principals.drop_revoked(self.hall.db)
                 except Exception:  # noqa: BLE001 - a busy or absent database: try again next time
                     log.warning("catching up with the database failed", exc_info=True)
 
