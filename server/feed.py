@@ -13,16 +13,18 @@ process holding that client can compute. So there is ONE ordered feed per hall:
   clients only. Each client still gets strict seq order and its room's `prev_seq`, and the
   `/state` snapshot cache (keyed by the hub's last seq) follows the whole hall's changes;
 - the kiosk pushes without a seq (`ticket_printed`, `printer_status`) and the principal
-  cache's invalidations (a revoke, a logout, a role change) travel the same channel, and
-  each process applies them to its own clients and caches.
+  cache's invalidations (a logout, a role change) travel the same channel, and each process
+  applies them to its own clients and caches; revoked devices each process looks up in the
+  database every second (a revoke by the CLI publishes nothing).
 
 The channel and the limiter keys are named after the hall (a hash of its secret, which lives
 in the database), so processes on one database find each other and two halls sharing one
 Redis never mix. A process whose Redis goes away keeps serving its own clients: it sends
 its own events to them at once, logs the outage once, and retries with backoff; the other
-processes' clients see a gap and resync. On each (re)subscribe, and every second while
-Redis is away, the hub compares its last seq with the database's and, if it fell behind,
-pushes every client a fresh snapshot (which live.js applies as on connect).
+processes' clients see a gap and resync. On each (re)subscribe, and every second, the hub
+compares its last seq with the database's and, if it fell behind (while Redis is away; or,
+while it is up, by a seq the database has had for a second: publish/subscribe delivers at
+most once), pushes every client a fresh snapshot (which live.js applies as on connect).
 """
 from __future__ import annotations
 
