@@ -26,6 +26,7 @@ from tests.support.server import free_port
 
 pytestmark = [pytest.mark.slow, pytest.mark.postgres]
 KIOSK_PER_MINUTE = 6  # a burst of 2, then one every 10 s: far slower than this module runs
+LOGINS_PER_MINUTE = 30  # bursts of 10: the module's own few logins fit
 WAIT_S = 20
 FOLLOW_S = 5  # two of these fit in the snapshot cache's 30 s
 
@@ -70,7 +71,8 @@ def redis():
 def hall(live_server, auth, postgres_url, redis):
     """Processes A (eventlet) and B (threading) on one database and one message queue, and tokens."""
     config = hall_config()
-    config.setdefault("server", {}).update(message_queue=redis.url, kiosk_tickets_per_minute=KIOSK_PER_MINUTE)
+    config.setdefault("server", {}).update(message_queue=redis.url, kiosk_tickets_per_minute=KIOSK_PER_MINUTE,
+                                           login_attempts_per_minute=LOGINS_PER_MINUTE)
     url = postgres_url()
     a = live_server(config, database_url=url, async_mode="eventlet", name="mq-a")
     b = live_server(a.config, database_url=url, async_mode="threading", name="mq-b")
@@ -222,6 +224,19 @@ def test_kiosk_rate_limit_is_shared(hall):
     assert answers[0] == 201 and answers[-1] == 429, answers
     resp = b.post("tickets", {"service": "TK"}, token=token)
     assert resp.status_code == 429, f"B let the kiosk past A's limit: {resp.status_code} {resp.text[:200]}"
+
+
+def test_login_limit_is_shared(hall):
+    """Wrong passwords from one address on A until refused; B refuses that address too."""
+    a, b, *_ = hall
+    answers = []
+    for _ in range(LOGINS_PER_MINUTE):  # a burst is a third of that
+        answers.append(a.post("login", {"username": "nobody", "password": "not the password"}).status_code)
+        if answers[-1] == 429:
+            break
+    assert answers[-1] == 429 and set(answers[:-1]) <= {401}, answers
+    resp = b.post("login", {"username": "nobody", "password": "not the password"})
+    assert resp.status_code == 429, f"B let the address past A's limit: {resp.status_code}"
 
 
 def test_a_device_revoked_on_one_process_is_refused_by_the_other(hall):
