@@ -12,7 +12,7 @@ from werkzeug.exceptions import HTTPException
 
 from . import pages
 from .auth import RateLimiter
-from .config import config_path
+from .config import config_path, message_queue
 from .context import Hall
 from .extensions import make_socketio
 from .hashing import Hasher
@@ -39,6 +39,7 @@ def create_app(config_file: str | Path | None = None, overrides: dict[str, Any] 
     config, path, db = open_database(config_path(str(config_file) if config_file else None), isolated=True,
                                      busy_timeout_s=busy_timeout_s)
     async_mode = overrides.pop("ASYNC_MODE", None) or config.server.async_mode
+    queue_url = message_queue(config, overrides.pop("MESSAGE_QUEUE", None))
     app = Flask(__name__)
     with Session(db.inline_engine) as s:
         secret = s.get(HallRow, 1).secret_key  # made at first start; never a default
@@ -52,13 +53,27 @@ def create_app(config_file: str | Path | None = None, overrides: dict[str, Any] 
     app.json.sort_keys = False
 
     socketio = make_socketio(app, async_mode)
+    feed = None
+    limiter: Callable[[str, int], RateLimiter] = lambda _name, per_minute: RateLimiter(per_minute)
+    if queue_url:  # several processes, one hall: the shared feed and shared rate limits (server/feed.py)
+        from .feed import Feed, hall_id
+        from .limits import SharedRateLimiter
+
+        feed = Feed(queue_url, hall_id(secret), socketio)
+        limiter = lambda name, per_minute: SharedRateLimiter(feed.client, f"{feed.prefix}limit:{name}:", per_minute)
     hall = Hall(config=config, config_path=path, db=db, engine=Engine(config), hub=None,  # type: ignore[arg-type]
                 printers=None, agents=None,  # type: ignore[arg-type]
-                issue_limiter=RateLimiter(config.server.kiosk_tickets_per_minute),
-                login_limiter=RateLimiter(config.server.login_attempts_per_minute),
-                login_total=RateLimiter(config.server.login_total_per_minute), hasher=Hasher(config.server.hash_threads),
-                clock=clock)
+                issue_limiter=limiter("issue", config.server.kiosk_tickets_per_minute),
+                login_limiter=limiter("login", config.server.login_attempts_per_minute),
+                login_total=limiter("login-total", config.server.login_total_per_minute),
+                hasher=Hasher(config.server.hash_threads), clock=clock)
     hall.hub = Hub(socketio, hall)
+    if feed is not None:
+        from .feed import SharedCache
+
+        hall.principals = SharedCache()
+        hall.principals.feed = feed
+        hall.hub.feed = feed
     hall.printers = Printers(config, db, lambda: hall.clock())  # the hall's clock, even one a test swaps
     hall.agents = Agents(hall.printers, db, socketio, lambda: hall.clock())
     app.extensions["hallq"] = hall
@@ -90,5 +105,6 @@ def create_app(config_file: str | Path | None = None, overrides: dict[str, Any] 
         """Liveness for monitoring."""
         return jsonify({"ok": True, "seq": hall.hub.last_seq})
 
-    logging.getLogger(__name__).info("hallq ready: %s, %s, %s", path, db.dialect, async_mode)
+    logging.getLogger(__name__).info("hallq ready: %s, %s, %s%s", path, db.dialect, async_mode,
+                                     f", one hall with the processes on message queue {feed.shown_url}" if feed else "")
     return app

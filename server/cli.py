@@ -38,6 +38,9 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--async-mode", choices=("eventlet", "threading"),
                        help="override server.async_mode (also $HALLQ_ASYNC_MODE)")
     serve.add_argument("--access-log", action="store_true", help="log every HTTP request")
+    serve.add_argument("--message-queue", metavar="URL",
+                       help="redis://HOST:PORT/DB: several serve processes on one database act as one hall "
+                            "(also $HALLQ_MESSAGE_QUEUE or server.message_queue)")
 
     user = sub.add_parser("user", help="people: staff, supervisors, admins")
     user_sub = user.add_subparsers(dest="action", required=True, metavar="ACTION")

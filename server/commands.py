@@ -34,7 +34,7 @@ def serve(args: argparse.Namespace, mode: str) -> None:
     from .app import create_app
 
     try:
-        app = create_app(config_path(args.config), {"ASYNC_MODE": mode})
+        app = create_app(config_path(args.config), {"ASYNC_MODE": mode, "MESSAGE_QUEUE": args.message_queue})
     except ConfigError as err:
         fail(f"config: {err}")
     except (SQLAlchemyError, ImportError) as err:

@@ -196,6 +196,8 @@ class Center(Strict):
 class ServerSettings(Strict):
     async_mode: Literal["eventlet", "threading"] = "eventlet"
     database_url: str | None = None
+    # redis://… : several `hallq serve` processes on one database act as one hall (server/feed.py).
+    message_queue: str | None = None
     public_url: str = ""
     kiosk_tickets_per_minute: int = Field(default=30, ge=1)
     login_attempts_per_minute: int = Field(default=10, ge=1)  # per client address
@@ -211,6 +213,11 @@ class ServerSettings(Strict):
     token_ttl_hours: int = Field(default=12, ge=1)
     db_threads: int = Field(default=3, ge=2, le=32)
     sqlite_synchronous: Literal["full", "normal"] = "full"
+
+    @field_validator("message_queue")
+    @classmethod
+    def _queue_url(cls, value: str | None) -> str | None:
+        return check_message_queue(value) if value else None
 
     @property
     def login_total_per_minute(self) -> int:
@@ -354,3 +361,25 @@ def database_url(config: HallConfig, path: Path) -> str:
         or config.server.database_url
         or f"sqlite:///{path.parent / 'hallq.db'}"
     )
+
+
+MESSAGE_QUEUE_SCHEMES = ("redis://", "rediss://", "unix://")
+
+
+def check_message_queue(url: str) -> str:
+    """A message queue URL as given, when it is one hallq can use (Redis)."""
+    url = url.strip()
+    if not url.lower().startswith(MESSAGE_QUEUE_SCHEMES):
+        raise ValueError(f"{url!r} is not a Redis URL (redis://HOST:PORT/DB, rediss://… or unix://…)")
+    return url
+
+
+def message_queue(config: HallConfig, explicit: str | None = None) -> str | None:
+    """--message-queue, then HALLQ_MESSAGE_QUEUE, then server.message_queue; None: one process alone."""
+    url = explicit or os.environ.get("HALLQ_MESSAGE_QUEUE") or config.server.message_queue
+    if not url:
+        return None
+    try:
+        return check_message_queue(url)
+    except ValueError as err:
+        raise ConfigError(f"message queue: {err}") from None

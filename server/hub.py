@@ -17,6 +17,10 @@ Each client is in one room that carries seq'd events, and each room gets them in
 In a room that gets a part of the feed, each event also carries `prev_seq`, the seq of the
 previous event that room was sent: a client that has applied everything up to `prev_seq`
 has missed nothing, so seq, gaps and resync work per client as before.
+
+With a message queue (server/feed.py) several processes share one feed: each publishes its
+committed events to the others, and each hub orders the whole hall's events by seq (the same
+`_pending` and gap wait as for two requests of one process) and sends them to its own clients.
 """
 from __future__ import annotations
 
@@ -39,6 +43,8 @@ from .state import AUDIENCES, PUBLIC, STAFF, Event, HallView, for_audience
 log = logging.getLogger(__name__)
 NAMESPACE = "/hall"
 GAP_WAIT_S = 0.5  # a missing seq this old is given up on; clients resync on the gap
+CATCH_UP_S = 1.0  # with a message queue, how often the hub checks the database's seq (for lost messages)
+_SNAPSHOT = "snapshot"  # in the outbox: push every client a fresh snapshot (after catching up)
 RESYNCS_PER_MINUTE, RESYNC_BURST = 20, 5  # a board resyncs once per gap; a loop of them is not a board
 class Hub:
     """Emits each change once per audience, to every hall client, strictly in `seq` order.
@@ -57,6 +63,9 @@ class Hub:
         self._rooms_lock = threading.Lock()
         self._skipped = 0  # the last seq given up on: every room may have missed it
         self._printed: collections.deque = collections.deque()  # print results and printer conditions, from printers' threads
+        self.feed: Any = None  # server/feed.py's Feed when processes share the hall through a message queue
+        self._feed_down = False
+        self._db_seq = 0  # the hall's seq in the database at the last look (with a message queue)
         self._snapshot: tuple[tuple[int, int], dict[str, Any], dict[str, Any]] | None = None
         self._building = threading.Lock()
         self._started = 0  # snapshot reads begun so far; a caller may share one begun after it asked
@@ -78,9 +87,16 @@ class Hub:
         if printers is not None:
             printers.on_done = self.printed
             printers.on_status = self.printer_changed
+        if self.feed is not None:
+            self._feed_down = True  # until the first subscribe (which catches up)
+            self.feed.on_message = self._from_feed
+            self.feed.on_link = self._feed_link
+            self.feed.start()
 
     def stop(self) -> None:
         """End the emitter (after what is in its outbox) and the sweeper; safe to call twice."""
+        if self.feed is not None:
+            self.feed.stop()
         tasks, self._tasks = self._tasks, []
         if tasks:
             self._stopped.set()
@@ -125,15 +141,18 @@ class Hub:
 
     def printed(self, kiosk: str, body: dict[str, Any]) -> None:
         """A print job ended: tell the kiosk that issued its ticket (called on a printer's thread)."""
-        self._printed.append((kiosk, body))  # the hub's own task sends it: printers run on OS threads
+        self._printed.append((kiosk, body, True))  # the hub's own task sends it: printers run on OS threads
 
     def printer_changed(self, key: str, condition: str) -> None:
         """A printer's condition changed: its kiosks warn (or stop warning) before the next tap (any thread)."""
-        self._printed.append((None, (key, condition)))
+        self._printed.append((None, (key, condition), True))
 
     def _send_printed(self) -> None:
         while self._printed:
-            kiosk, body = self._printed.popleft()
+            kiosk, body, ours = self._printed.popleft()
+            if ours and self.feed is not None:  # the kiosk may be connected to another process
+                self.feed.send({"t": "printed", "kiosk": kiosk, "body": body} if kiosk is not None
+                               else {"t": "printer", "key": body[0], "condition": body[1]})
             if kiosk is not None:
                 self.socketio.emit("ticket_printed", body, namespace=NAMESPACE, to=f"kiosk:{kiosk}")
                 continue
@@ -147,13 +166,76 @@ class Hub:
         """Send committed events to their clients, in seq order; the request does not wait for it."""
         if not self._tasks:
             return  # not started (an app built for a test): nobody is listening
+        self._take([(seq, name, payload, getattr(event, "about", None)) for event in events
+                    for seq, name, payload in (event,)])
+        if self.feed is not None and events:
+            self.feed.send({"t": "events", "e": [[e[0], e[1], e[2], getattr(e, "about", None)] for e in events]})
+
+    def _take(self, events: list[tuple[int, str, dict[str, Any], dict[str, Any] | None]]) -> None:
         with self._lock:
             now = time.monotonic()
-            for event in events:
-                seq, name, payload = event
-                if seq > self.last_seq:
-                    self._pending[seq] = (now, name, payload, getattr(event, "about", None))
+            for seq, name, payload, about in events:
+                if seq > self.last_seq and seq not in self._pending:
+                    self._pending[seq] = (now, name, payload, about)
             self._emit(self._take_ready(force=False))
+
+    # -- the shared feed (several processes, one hall) ---------------------
+
+    def _from_feed(self, msg: dict[str, Any]) -> None:
+        """What another process published (on the feed's subscriber task)."""
+        kind = msg.get("t")
+        if kind == "events":
+            self._take([(int(seq), str(name), payload, about) for seq, name, payload, about in msg["e"]])
+        elif kind == "printed":
+            self._printed.append((msg["kiosk"], msg["body"], False))
+        elif kind == "printer":
+            self._printed.append((None, (msg["key"], msg["condition"]), False))
+        elif kind == "forget":
+            forget = getattr(self.hall.principals, "forget", None)
+            if forget is not None:
+                forget(msg.get("key"))
+
+    def _feed_link(self, up: bool) -> None:
+        """The subscription came up (catch up on what was missed while it was away) or went down."""
+        self._feed_down = not up
+        if up:
+            self.catch_up()
+
+    def catch_up(self, *, unless_arriving: bool = False) -> bool:
+        """When the database is ahead of what this hub sent, push every client a fresh snapshot.
+
+        Redis's publish/subscribe delivers at most once: what another process published while
+        Redis was away, or while this one was subscribing again, never comes. Rather than wait
+        for the next event (and its gap), every client gets the hall as it is now, and the
+        seqs missed are skipped. With `unless_arriving` (the feed is up) only a seq the database
+        already had at the previous look, a second ago, counts as missed: newer ones may still
+        be on their way. True when it caught up.
+        """
+        from sqlalchemy import select
+
+        from .queueing.models import Hall as HallRow
+
+        seq = self.hall.db.read(lambda s: s.execute(select(HallRow.seq).where(HallRow.id == 1)).scalar_one())
+        with self._lock:
+            seen, self._db_seq = self._db_seq, seq
+            if seq <= self.last_seq or not self._tasks or (unless_arriving and seen <= self.last_seq):
+                return False
+            log.info("catching up from seq %d to %d: every client gets a fresh snapshot", self.last_seq, seq)
+            for old in [n for n in self._pending if n <= seq]:
+                del self._pending[old]
+            self.last_seq = self._skipped = seq
+            self._outbox.put(_SNAPSHOT)
+            self._emit(self._take_ready(force=False))
+        return True
+
+    def _push_snapshot(self) -> None:
+        staff, public = self.snapshot(STAFF), self.snapshot(PUBLIC)
+        self.socketio.emit("snapshot", staff, namespace=NAMESPACE, to=STAFF)
+        self.socketio.emit("snapshot", public, namespace=NAMESPACE, to=PUBLIC)
+        with self._rooms_lock:  # each partial client is in exactly one room that carries seq'd events
+            rooms = [name for name, room in self.rooms.items() if room.kind != "kiosk"]
+        for name in rooms:
+            self.socketio.emit("snapshot", public, namespace=NAMESPACE, to=name)
 
     def _take_ready(self, *, force: bool) -> list[tuple[str, dict[str, Any], dict[str, Any] | None]]:
         ready = []
@@ -178,6 +260,12 @@ class Hub:
     def _emitter(self) -> None:
         """The one task that talks to the clients, so a busy hall never slows a request."""
         while (batch := self._outbox.get()) is not None:
+            if batch is _SNAPSHOT:
+                try:
+                    self._push_snapshot()
+                except Exception:  # noqa: BLE001 - clients still resync on their next gap
+                    log.exception("pushing a fresh snapshot")
+                continue
             for name, payload, about in batch:
                 public = for_audience(name, payload, PUBLIC)
                 if public is payload:  # nothing private in it: one packet for everyone
@@ -196,12 +284,22 @@ class Hub:
                     self.socketio.sleep(0)
 
     def _sweep(self) -> None:
+        checked = time.monotonic()
         while not self._stopped.wait(GAP_WAIT_S / 2):
             if self._pending:
                 with self._lock:
                     self._emit(self._take_ready(force=True))
             if self._printed:
                 self._send_printed()
+            if self.feed is not None and time.monotonic() - checked >= CATCH_UP_S:
+                checked = time.monotonic()
+                try:
+                    # Redis away: the others' changes show only in the database; up: a lost message.
+                    self.catch_up(unless_arriving=not self._feed_down)
+                    if hasattr(self.hall.principals, "drop_revoked"):
+                        self.hall.principals.drop_revoked(self.hall.db)
+                except Exception:  # noqa: BLE001 - a busy or absent database: try again next time
+                    log.warning("catching up with the database failed", exc_info=True)
 
     def snapshot(self, audience: str = STAFF) -> dict[str, Any]:
         """The hall snapshot as `audience` may see it; shared between callers while nothing has changed."""
