@@ -121,6 +121,7 @@ def test_reports_draw_charts_for_a_range(new_page, office):
     today = date.fromisoformat(day)
     monday = today - timedelta(days=today.weekday())
     expect(page.locator("body")).to_have_attribute("data-loaded", f"{monday}..{day}")
+    expect(page.locator("#rep-body")).not_to_have_class(re.compile(r"\ba-loading\b"))  # on a Monday the line above holds at once
     expect(page.locator("#rep-from")).to_have_value(monday.strftime("%d/%m/%Y"))
     assert page.url.endswith(f"#from={monday}&to={day}")
 

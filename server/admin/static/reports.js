@@ -82,20 +82,30 @@ function range() {
   return { from, to };
 }
 
+let loads = 0;  // the latest load() wins: an earlier one still on its way is dropped when it lands
+
 async function load() {
-  const r = $("rep-from").value || $("rep-to").value ? range() : { from: "", to: "" };
+  const mine = ++loads;
+  const typed = [$("rep-from").value, $("rep-to").value];
+  const r = typed[0] || typed[1] ? range() : { from: "", to: "" };
   $("rep-error").hidden = true;
   if (r.error) {
     $("rep-error").textContent = i18n.t(r.error);
     $("rep-error").hidden = false;
+    $("rep-body").classList.remove("a-loading");  // a load still on its way is dropped
     return;
   }
   $("rep-body").classList.add("a-loading");
   try {
-    report = await api(r.from ? `stats?from=${r.from}&to=${r.to}` : "stats", { lang: i18n.lang, timeoutMs: 60000 });
+    const answer = await api(r.from ? `stats?from=${r.from}&to=${r.to}` : "stats", { lang: i18n.lang, timeoutMs: 60000 });
+    if (mine !== loads) return;  // the user asked for another range (or a wrong date) meanwhile
+    report = answer;
     serverToday = report.today;
-    $("rep-from").value = showDay(report.from);
-    $("rep-to").value = showDay(report.to);
+    // The range as the server read it, unless someone is typing another one meanwhile.
+    if ($("rep-from").value === typed[0] && $("rep-to").value === typed[1]) {
+      $("rep-from").value = showDay(report.from);
+      $("rep-to").value = showDay(report.to);
+    }
     history.replaceState(null, "", `#from=${report.from}&to=${report.to}`);
     const q = `from=${report.from}&to=${report.to}`;
     $("rep-csv").href = `/api/v1/reports/tickets.csv?${q}`;
@@ -108,13 +118,15 @@ async function load() {
     $("rep-summary").href = `/api/v1/reports/summary.xlsx?${q}`;
     render(report);
     await ratings.load(report.from, report.to);
+    if (mine !== loads) return;
     document.body.dataset.loaded = `${report.from}..${report.to}`;
   } catch (err) {
+    if (mine !== loads) return;
     if (err instanceof ApiError && (err.status === 401 || err.status === 403)) return shell.loginAgain();
     $("rep-error").textContent = err instanceof ApiError ? i18n.error(err) : i18n.error("network");
     $("rep-error").hidden = false;
   } finally {
-    $("rep-body").classList.remove("a-loading");
+    if (mine === loads) $("rep-body").classList.remove("a-loading");
   }
 }
 
