@@ -235,8 +235,15 @@ def test_login_limit_is_shared(hall):
         if answers[-1] == 429:
             break
     assert answers[-1] == 429 and set(answers[:-1]) <= {401}, answers
-    resp = b.post("login", {"username": "nobody", "password": "not the password"})
-    assert resp.status_code == 429, f"B let the address past A's limit: {resp.status_code}"
+    burst = len(answers) - 1
+    # B shares A's empty bucket. It refills at one try every 2 s, so on a slow machine a try or two
+    # may pass; B's own bucket would pass a whole burst first.
+    on_b = []
+    for _ in range(burst + 1):
+        on_b.append(b.post("login", {"username": "nobody", "password": "not the password"}).status_code)
+        if on_b[-1] == 429:
+            break
+    assert on_b[-1] == 429 and len(on_b) - 1 <= 2 < burst, f"B let the address past A's limit: {on_b}"
 
 
 def test_a_device_revoked_on_one_process_is_refused_by_the_other(hall):
