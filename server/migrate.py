@@ -5,10 +5,13 @@ answers the head revisions that Alembic's own ScriptDirectory reads from the ver
 (merge revisions and annotated templates included); Alembic and Mako would otherwise stay in
 the server's memory for its whole life (about 11 MB) to be used once. The answer is kept, so a
 later database of the same process that is already at the head costs one query, no child.
+Before any child has answered, the heads the version files declare (`declared_heads`, read
+without Alembic) serve the same way: a command on a database at the head starts no child.
 """
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -27,6 +30,33 @@ def heads(location: Path = MIGRATIONS) -> tuple[str, ...]:
     return tuple(sorted(ScriptDirectory(str(location)).get_heads()))
 
 
+_REVISION = re.compile(r"^revision\s*(?::[^=]*)?=\s*['\"]([^'\"]+)['\"]\s*$", re.M)
+_DOWN = re.compile(r"^down_revision\s*(?::[^=]*)?=\s*(.+?)\s*$", re.M)
+_DEPENDS = re.compile(r"^depends_on\s*(?::[^=]*)?=\s*None\s*$", re.M)
+
+
+def declared_heads(location: Path = MIGRATIONS) -> tuple[str, ...] | None:
+    """The head revisions as the version files declare them, read without importing Alembic.
+
+    Only for the common case, "already at the head": each file must say plainly its `revision`,
+    its `down_revision` (None, a string or a tuple of strings) and `depends_on = None`; anything
+    else answers None, and Alembic itself decides (tests/test_migrate.py holds the two equal).
+    """
+    revisions: set[str] = set()
+    downs: set[str] = set()
+    for path in sorted((location / "versions").glob("*.py")):
+        text_ = path.read_text(encoding="utf-8")
+        rev, down = _REVISION.search(text_), _DOWN.search(text_)
+        if rev is None or down is None or _DEPENDS.search(text_) is None:
+            return None
+        names = re.findall(r"['\"]([^'\"]+)['\"]", down.group(1))
+        if down.group(1) != "None" and not names:
+            return None
+        revisions.add(rev.group(1))
+        downs.update(names)
+    return tuple(sorted(revisions - downs)) or None
+
+
 def current(engine: Engine) -> tuple[str, ...]:
     """The revisions the database is at (none for a new database; more than one between branches)."""
     with engine.connect() as conn:
@@ -38,6 +68,8 @@ def current(engine: Engine) -> tuple[str, ...]:
 def upgrade(engine: Engine, *, isolated: bool = False) -> None:
     """Bring the schema to the head revisions (Alembic in a child process when `isolated`)."""
     global _heads
+    if _heads is None:
+        _heads = declared_heads()  # a database at the head then needs no child and no Alembic
     if _heads is not None and current(engine) == _heads:
         return
     if isolated:

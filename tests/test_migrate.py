@@ -71,3 +71,19 @@ def test_the_child_process_upgrades_a_new_database_to_the_head(tmp_path):
     assert migrate.current(engine) == migrate.heads()
     migrate.upgrade(engine, isolated=True)  # at the head: nothing to do
     assert migrate.current(engine) == migrate.heads()
+
+
+def test_the_heads_read_without_alembic_are_alembics(tmp_path):
+    """What lets a command on a database at the head skip the migration child: the same answer."""
+    from server.migrate import MIGRATIONS, declared_heads, heads
+
+    assert declared_heads() == heads() != ()
+    # A version file it cannot read plainly: no answer, and Alembic decides.
+    (tmp_path / "versions").mkdir()
+    for path in (MIGRATIONS / "versions").glob("*.py"):
+        (tmp_path / "versions" / path.name).write_text(path.read_text(encoding="utf-8"), encoding="utf-8")
+    assert declared_heads(tmp_path) == heads()
+    (tmp_path / "versions" / "0099_odd.py").write_text("revision = make_one()\ndown_revision = '0007'\n",
+                                                      encoding="utf-8")
+    assert declared_heads(tmp_path) is None
+

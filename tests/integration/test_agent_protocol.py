@@ -84,6 +84,13 @@ def hall(request, live_server, auth):
     return server, made
 
 
+def only_eventlet(server) -> None:
+    """The pump and the links are the same code in both modes: the threading server runs the core
+    tests (one job at a time, never twice; the reports and the kiosk's warning), not every rule."""
+    if server.async_mode == "threading":
+        pytest.skip("covered under eventlet; the threading hall runs the core tests only")
+
+
 def agent_kiosk(server, made, name: str) -> str:
     return made_device(server, made, name, "agent")
 
@@ -139,8 +146,7 @@ def printer_row(server, made, kiosk: str) -> dict[str, Any]:
 
 def test_only_a_live_agent_kiosk_token_may_connect(hall):
     server, made = hall
-    if server.async_mode == "threading":
-        pytest.skip("the refusals are the same code in both modes; under threading each takes seconds")
+    only_eventlet(server)
     plain = made_device(server, made, "k-plain", "dummy://")
     for token, code in (("hqd_not-a-token", "unauthenticated"), ("", "unauthenticated"),
                         (plain, "not_an_agent_kiosk"), (made["display"]["tv"], "not_an_agent_kiosk"),
@@ -197,6 +203,7 @@ def test_a_reconnecting_agent_finishes_its_job_before_it_gets_the_next(hall):
     """The same agent (its session) back after a network blip: its job may still be printing, so
     nothing else goes until its result, which the new connection delivers."""
     server, made = hall
+    only_eventlet(server)
     kiosk = agent_kiosk(server, made, "k-blip")
     line = Line(server.url, kiosk, job_timeout_s=10, session="same-agent").connect()
     tickets = [issue(server, kiosk) for _ in range(2)]
@@ -214,6 +221,7 @@ def test_a_reconnecting_agent_finishes_its_job_before_it_gets_the_next(hall):
 
 def test_an_agent_may_only_report_its_own_kiosks_jobs(hall):
     server, made = hall
+    only_eventlet(server)
     mine, other = agent_kiosk(server, made, "k-mine"), agent_kiosk(server, made, "k-other")
     theirs = Line(server.url, other).connect()
     ticket = issue(server, other)
@@ -275,6 +283,7 @@ def test_the_printers_list_the_kiosk_warns_and_the_dashboard_alerts(hall):
 
 def test_a_newer_connection_replaces_the_older(hall):
     server, made = hall
+    only_eventlet(server)
     kiosk = agent_kiosk(server, made, "k-twice")
     old = Line(server.url, kiosk).connect()
     new = Line(server.url, kiosk).connect()
@@ -288,6 +297,7 @@ def test_a_newer_connection_replaces_the_older(hall):
 @pytest.mark.parametrize("how", ["api", "cli"])
 def test_a_revoked_kiosks_agent_is_sent_away_at_once(hall, how):
     server, made = hall
+    only_eventlet(server)
     name = f"k-revoke-{how}"
     kiosk = agent_kiosk(server, made, name)
     line = Line(server.url, kiosk).connect()
