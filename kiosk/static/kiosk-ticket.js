@@ -76,12 +76,16 @@ export class TicketScreen {
     const { i18n } = this;
     const { status, code } = this.print;
     const failed = status === "failed";
+    // Queued on a printer the kiosk knows is paused (no paper, no agent…): no "take your ticket".
+    const paused = status === "queued" && Boolean(this.printerPaused && this.printerPaused());
     const box = $("t-print-box");
     box.dataset.status = status;
-    box.className = `k-print hq-banner ${failed ? "hq-banner--danger" : status === "printed" ? "hq-banner--ok" : "hq-banner--info"}`;
-    $("t-take").textContent = failed ? i18n.t("ticket.print.failed") : i18n.t("ticket.take");
-    const key = { queued: "ticket.print.queued", printed: "ticket.print.printed", none: "ticket.print.none",
-                  unknown: "ticket.print.unknown" }[status];
+    box.dataset.paused = String(paused);
+    const tone = failed ? "danger" : status === "printed" ? "ok" : paused ? "warn" : "info";
+    box.className = `k-print hq-banner hq-banner--${tone}`;
+    $("t-take").textContent = i18n.t(failed ? "ticket.print.failed" : paused ? "ticket.print.paused" : "ticket.take");
+    const key = { queued: paused ? "ticket.print.paused_detail" : "ticket.print.queued", printed: "ticket.print.printed",
+                  none: "ticket.print.none", unknown: "ticket.print.unknown" }[status];
     $("t-print").textContent = failed ? "" : i18n.t(key || "ticket.print.unknown");
     $("t-print").hidden = failed;
     // Only the catalog's words for the failure's code, in the citizen's language; never the server's

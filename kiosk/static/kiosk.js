@@ -37,6 +37,7 @@ let hall = null;
 const categories = new PriorityCategories(i18n);
 const ticketScreen = new TicketScreen({
   i18n, token: () => state.token, online: () => Boolean(hall && hall.online),
+  printerPaused: () => body.dataset.printer in PRINTER_WARNS,
   returnS: config.returnS, returnFailedS: config.returnFailedS,
   onDone: () => { goHome(); },
 });
@@ -160,10 +161,12 @@ function showMessage(text) {
 function hideMessage() { $("home-message").hidden = true; }
 
 /** The printer's condition, pushed when it changes and on every connect: warn before the tap. */
+const PRINTER_WARNS = { paper_out: 1, cover_open: 1, offline: 1, failed: 1 };
 function showPrinter(status) {
   const warn = Boolean(status && status.warn);
   $("printer-paused").hidden = !warn;
-  body.dataset.printer = (status && status.printer) || "ok";
+  body.dataset.printer = warn ? status.printer : (status && status.printer) || "ok";
+  if (ticketScreen.active) ticketScreen.renderPrint();  // a ticket on screen says it too
 }
 
 // -- being online ------------------------------------------------------------------------

@@ -28,8 +28,9 @@ def printer() -> Iterator[PtyPrinter]:
 
 
 @pytest.fixture(scope="module")
-def agent_kiosk(hall) -> str:
-    return hall.auth.device("k-agent-page", "kiosk", printer="agent")
+def agent_kiosk(hall) -> Iterator[str]:
+    yield hall.auth.device("k-agent-page", "kiosk", printer="agent")
+    hall.server.cli("device", "revoke", "k-agent-page")  # the hall is shared: no alert left behind
 
 
 @pytest.fixture
@@ -70,6 +71,7 @@ def test_paper_out_is_shown_before_the_tap_and_the_number_still_comes(new_page, 
         tile(page, "HT").click()
         expect(page.locator("#t-number")).to_have_text(re.compile(r"^\d{4}$"))
         expect(page.locator("#t-qr svg")).to_be_visible()
+        expect(page.locator("#t-take")).not_to_have_text("Mời nhận phiếu")  # no paper will come: never "take it"
         expect(page.locator("#t-print-box")).to_have_attribute("data-status", "failed", timeout=30000)
     finally:
         printer.model.paper = "ok"
@@ -85,3 +87,7 @@ def test_an_agent_that_is_not_there_is_shown_too(new_page, hall, agent_kiosk, pr
     tile(page, "DD").click()
     expect(page.locator("#t-number")).to_be_visible()
     expect(page.locator("#t-qr svg")).to_be_visible()
+    # Queued for an agent that is not there: the screen says the printer is paused, not "take your ticket".
+    expect(page.locator("#t-print-box")).to_have_attribute("data-status", "queued")
+    expect(page.locator("#t-print-box")).to_have_attribute("data-paused", "true")
+    expect(page.locator("#t-take")).to_have_text("Máy in tạm ngừng — vui lòng chụp lại mã QR hoặc ghi nhớ số")

@@ -17,9 +17,11 @@ def printer():
 
 
 @pytest.fixture(scope="module")
-def printing_kiosk(hall, printer) -> str:
-    """A kiosk device whose tickets print on the virtual printer."""
-    return hall.auth.device("k-print", "kiosk", printer=printer.url)
+def printing_kiosk(hall, printer):
+    """A kiosk device whose tickets print on the virtual printer; revoked after the module, since the
+    hall is shared and a later module's pty may get the same path."""
+    yield hall.auth.device("k-print", "kiosk", printer=printer.url)
+    hall.server.cli("device", "revoke", "k-print")
 
 
 def open_printing_kiosk(new_page, hall, token):
