@@ -10,10 +10,17 @@ from sqlalchemy.orm import Session
 from ..config import HallConfig
 from ..queueing.models import WAITING, CounterState, Hall, Ticket
 from ..people import full_names
+from ..printing import condition as printer_condition
 from .facts import person, ticket_facts
 from .summary import Row, add, empty_row, figures, summarize
 
 WARN_SHARE = 0.8  # a service's longest wait past this share of its target shows a warning
+
+
+#: A printer's condition (server/printing.py, as its kiosks are told it) -> its alert: kind, level.
+PRINTER_ALERTS = {"paper_out": ("printer_paper_out", "danger"), "cover_open": ("printer_cover_open", "danger"),
+                  "offline": ("printer_offline", "danger"), "failed": ("printer_failed", "danger"),
+                  "near_end": ("printer_paper_near_end", "warn")}
 
 
 def dashboard(s: Session, config: HallConfig, now: datetime, printers: list[dict[str, Any]]) -> dict[str, Any]:
@@ -94,19 +101,10 @@ def dashboard(s: Session, config: HallConfig, now: datetime, printers: list[dict
         # One alert per printer, its worst state first. A printer's error holds until it has really
         # recovered (server/printing.py); an unknown status alone is no alert.
         who = {"printer": p.get("name"), "kiosk": p.get("kiosk"), "url": p.get("url"), "error": p.get("last_error")}
-        code = p.get("error_code")
-        if code == "agent_offline":  # what its printer last said is stale: the agent itself is away
+        if p.get("error_code") == "agent_offline":  # what its printer last said is stale: the agent is away
             alerts.append({"kind": "printer_agent_offline", "level": "danger", **who})
-        elif p.get("paper") == "out" or code == "paper_out":
-            alerts.append({"kind": "printer_paper_out", "level": "danger", **who})
-        elif p.get("cover_open") or code == "cover_open":
-            alerts.append({"kind": "printer_cover_open", "level": "danger", **who})
-        elif p.get("online") is False or code in ("printer_offline", "printer_unavailable"):
-            alerts.append({"kind": "printer_offline", "level": "danger", **who})
-        elif p.get("last_error"):
-            alerts.append({"kind": "printer_failed", "level": "danger", **who})
-        elif p.get("paper") == "near_end":
-            alerts.append({"kind": "printer_paper_near_end", "level": "warn", **who})
+        elif (kind := PRINTER_ALERTS.get(printer_condition(p))) is not None:  # the kiosks' word for it
+            alerts.append({"kind": kind[0], "level": kind[1], **who})
 
     f = figures(total)
     return {
