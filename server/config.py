@@ -209,10 +209,20 @@ class ServerSettings(Strict):
     idle_timeout_s: float = Field(default=60, ge=1, le=3600)
     # Open connections from one address; 0: no cap. A NAT'd Wi-Fi puts every phone behind one.
     max_connections_per_address: int = Field(default=256, ge=0)
+    # Reverse proxies (nginx) whose X-Forwarded-For and X-Forwarded-Proto are believed: addresses
+    # or networks. Empty: nobody's (server/proxies.py; $HALLQ_TRUSTED_PROXIES wins).
+    trusted_proxies: list[str] = Field(default_factory=list)
     recent_calls: int = Field(default=8, ge=1, le=50)
     token_ttl_hours: int = Field(default=12, ge=1)
     db_threads: int = Field(default=3, ge=2, le=32)
     sqlite_synchronous: Literal["full", "normal"] = "full"
+
+    @field_validator("trusted_proxies")
+    @classmethod
+    def _proxies(cls, value: list[str]) -> list[str]:
+        from .proxies import parse_network
+
+        return [str(parse_network(item)) for item in value]
 
     @field_validator("message_queue")
     @classmethod

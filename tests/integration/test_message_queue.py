@@ -10,7 +10,6 @@ The servers are shared by the module's tests, which run in order.
 """
 from __future__ import annotations
 
-import shutil
 import subprocess
 import threading
 import time
@@ -22,6 +21,7 @@ from tests.support.cli import hallq_command, hallq_env
 from tests.support.display import _OrderedClient
 from tests.support.hall import hall_config
 from tests.support.postgres import query
+from tests.support.redis import Redis
 from tests.support.server import free_port
 
 pytestmark = [pytest.mark.slow, pytest.mark.postgres]
@@ -29,34 +29,6 @@ KIOSK_PER_MINUTE = 6  # a burst of 2, then one every 10 s: far slower than this 
 LOGINS_PER_MINUTE = 30  # bursts of 10: the module's own few logins fit
 WAIT_S = 20
 FOLLOW_S = 5  # two of these fit in the snapshot cache's 30 s
-
-
-class Redis:
-    """A private redis-server on a free port, that a test may stop and start again."""
-
-    def __init__(self) -> None:
-        self.port = free_port()
-        self.proc: subprocess.Popen | None = None
-
-    @property
-    def url(self) -> str:
-        return f"redis://127.0.0.1:{self.port}/0"
-
-    def start(self) -> None:
-        binary = shutil.which("redis-server")
-        assert binary, "redis-server is needed for the message queue tests (apt-get install redis-server)"
-        self.proc = subprocess.Popen([binary, "--port", str(self.port), "--bind", "127.0.0.1", "--save", "",
-                                      "--appendonly", "no"], stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
-        deadline = time.monotonic() + 10
-        while subprocess.run(["redis-cli", "-p", str(self.port), "ping"], capture_output=True,
-                             text=True).stdout.strip() != "PONG":
-            assert self.proc.poll() is None and time.monotonic() < deadline, "redis-server did not start"
-            time.sleep(0.05)
-
-    def stop(self) -> None:
-        if self.proc is not None and self.proc.poll() is None:
-            self.proc.terminate()
-            self.proc.wait(10)
 
 
 @pytest.fixture(scope="module")
