@@ -1,6 +1,7 @@
 """The hall described as data: loading and validating config.yaml."""
 from __future__ import annotations
 
+import ipaddress
 import os
 import re
 from datetime import date, datetime, time, timedelta
@@ -220,8 +221,6 @@ class ServerSettings(Strict):
     @field_validator("trusted_proxies")
     @classmethod
     def _proxies(cls, value: list[str]) -> list[str]:
-        from .proxies import parse_network
-
         return [str(parse_network(item)) for item in value]
 
     @field_validator("message_queue")
@@ -371,6 +370,14 @@ def database_url(config: HallConfig, path: Path) -> str:
         or config.server.database_url
         or f"sqlite:///{path.parent / 'hallq.db'}"
     )
+
+
+def parse_network(text: str) -> ipaddress.IPv4Network | ipaddress.IPv6Network:
+    """An address (`127.0.0.1`, `::1`) or a network (`10.0.0.0/8`), as a network; ValueError if neither."""
+    try:
+        return ipaddress.ip_network(text.strip(), strict=False)
+    except ValueError:
+        raise ValueError(f"{text.strip()!r} is not an address or a network (e.g. 127.0.0.1, 10.0.0.0/8, ::1)") from None
 
 
 MESSAGE_QUEUE_SCHEMES = ("redis://", "rediss://", "unix://")

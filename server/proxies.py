@@ -13,18 +13,12 @@ import ipaddress
 import os
 from typing import Any, Callable, Iterable
 
+from .config import ConfigError, parse_network
+
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network
 Address = ipaddress.IPv4Address | ipaddress.IPv6Address
 ENV = "HALLQ_TRUSTED_PROXIES"
 _FORWARDED = ("HTTP_X_FORWARDED_FOR", "HTTP_X_FORWARDED_PROTO", "HTTP_X_FORWARDED_HOST")
-
-
-def parse_network(text: str) -> Network:
-    """An address (`127.0.0.1`, `::1`) or a network (`10.0.0.0/8`), as a network; ValueError if neither."""
-    try:
-        return ipaddress.ip_network(text.strip(), strict=False)
-    except ValueError:
-        raise ValueError(f"{text.strip()!r} is not an address or a network (e.g. 127.0.0.1, 10.0.0.0/8, ::1)") from None
 
 
 def trusted_networks(configured: Iterable[str]) -> tuple[Network, ...]:
@@ -34,8 +28,6 @@ def trusted_networks(configured: Iterable[str]) -> tuple[Network, ...]:
     try:
         return tuple(parse_network(item) for item in items)
     except ValueError as err:
-        from .config import ConfigError
-
         raise ConfigError(f"{ENV if env is not None else 'server.trusted_proxies'}: {err}") from None
 
 

@@ -13,7 +13,8 @@ import time
 import pytest
 
 from server.config import ConfigError, parse_config
-from server.proxies import ForwardedFor, Trusted, parse_network, trusted_networks
+from server.config import parse_network
+from server.proxies import ForwardedFor, Trusted, trusted_networks
 from server.serving import AddressCap
 from tests.conftest import demo_config_data
 from tests.support.app import InProcessHall
