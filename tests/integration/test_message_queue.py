@@ -17,6 +17,7 @@ import time
 import pytest
 
 from server.queueing.models import CALLED, NO_SHOW, SERVING, WAITING
+from tests.printers.escpos_decoder import decode
 from tests.support.cli import hallq_command, hallq_env
 from tests.support.display import _OrderedClient
 from tests.support.hall import hall_config
@@ -29,6 +30,7 @@ KIOSK_PER_MINUTE = 6  # a burst of 2, then one every 10 s: far slower than this 
 LOGINS_PER_MINUTE = 30  # bursts of 10: the module's own few logins fit
 WAIT_S = 20
 FOLLOW_S = 5  # two of these fit in the snapshot cache's 30 s
+PRINT_TIMEOUT_S = 2  # the shared printer's job_timeout_s: the sweeper fails a job 7 s after it began
 
 
 @pytest.fixture(scope="module")
@@ -40,15 +42,18 @@ def redis():
 
 
 @pytest.fixture(scope="module")
-def hall(live_server, auth, postgres_url, redis):
+def hall(live_server, auth, postgres_url, redis, tmp_path_factory):
     """Processes A (eventlet) and B (threading) on one database and one message queue, and tokens."""
     config = hall_config()
+    paper = tmp_path_factory.mktemp("paper") / "tickets.prn"  # a printer both processes drive
+    config["printers"] = {"paper": {"url": f"file://{paper}", "job_timeout_s": PRINT_TIMEOUT_S}}
     config.setdefault("server", {}).update(message_queue=redis.url, kiosk_tickets_per_minute=KIOSK_PER_MINUTE,
                                            login_attempts_per_minute=LOGINS_PER_MINUTE)
     url = postgres_url()
     a = live_server(config, database_url=url, async_mode="eventlet", name="mq-a")
     b = live_server(a.config, database_url=url, async_mode="threading", name="mq-b")
     made = auth(a).make(staff=["staff"], admin=["admin"], kiosk=["burst", "outage", "revoked"])
+    a.paper, a.printing = paper, auth(a).device("printing", "kiosk", printer="paper")
     return a, b, made["staff"]["staff"], {**made["kiosk"], "admin": made["admin"]["admin"]}
 
 
@@ -285,6 +290,44 @@ def live_again(server, other, staff: str) -> None:
             return
         assert time.monotonic() < deadline, f"{other.name} never got {server.name}'s events live after Redis came back"
         time.sleep(0.5)
+
+
+def printed(paper) -> list[bytes]:
+    """The status URLs of the tickets on the paper so far, in print order (one QR code each)."""
+    return [op.data for op in decode(paper.read_bytes()) if op.name == "qr_store"] if paper.exists() else []
+
+
+def job_of(server, ticket: dict) -> tuple[int, str]:
+    return query(server.database_url, "SELECT j.id, j.status FROM print_jobs j JOIN tickets t ON t.id = j.ticket_id "
+                                      "WHERE t.token = %s", ticket["token"])[0]
+
+
+def test_a_process_starting_never_prints_what_another_may_be_printing(hall):
+    """B restarts while A is (as far as the database says) printing one job and another waits.
+
+    B prints the waiting one, once; the one being printed it leaves to A, and fails only at its
+    deadline, when nobody finished it. (It used to print both again: a stray ticket.)
+    """
+    a, b, _, _ = hall
+    first, second = (issue(a, a.printing) for _ in range(2))
+    deadline = time.monotonic() + WAIT_S
+    while len(printed(a.paper)) < 2:
+        assert time.monotonic() < deadline, f"A did not print both tickets: {printed(a.paper)}"
+        time.sleep(0.05)
+    assert all(job_of(a, t)[1] == "done" for t in (first, second))
+    b.stop()
+    # As if A were printing `first` this moment, and `second` still waited for A's printer.
+    for ticket, status in ((first, "sent"), (second, "pending")):
+        query(a.database_url, "UPDATE print_jobs SET status = %s, created_at = now(), updated_at = now() "
+                              "WHERE id = %s", status, job_of(a, ticket)[0])
+    b.start()
+    while job_of(a, second)[1] != "done" or job_of(a, first)[1] == "sent":
+        assert time.monotonic() < deadline + 2 * WAIT_S, f"B left the jobs as they were: {job_of(a, first)}"
+        time.sleep(0.1)
+    urls = [t["status_url"].encode() for t in (first, second)]
+    assert printed(a.paper) == urls + [urls[1]], "B printed a job A may be printing, or not the waiting one"
+    assert query(a.database_url, "SELECT status, error_code FROM print_jobs WHERE id = %s",
+                 job_of(a, first)[0]) == [("failed", "printer_timeout")]
 
 
 def test_daily_close_runs_once_with_two_processes(hall):
