@@ -210,7 +210,7 @@ class Walk:
                 assert time.monotonic() < deadline, f"hallq serve did not serve within 60 s:\n{log.read_text()}"
                 time.sleep(0.05)
             health = requests.get(f"http://127.0.0.1:{port}/healthz", timeout=10).json()
-            assert health["ok"] is True and isinstance(health["seq"], int), health  # section 4's curl: {"ok": true, "seq": ...}
+            assert health["ok"] is True and isinstance(health["seq"], int), health  # section 4's curl says so
             proc.send_signal(signal.SIGINT)
             assert proc.wait(30) == 0, f"hallq serve exited {proc.returncode} on Ctrl-C:\n{log.read_text()}"
         finally:
@@ -224,14 +224,16 @@ class Walk:
         debian = Path("/etc/nginx/nginx.conf")
         assert debian.exists(), "nginx -t needs Debian's nginx package (apt-get install nginx; .ci/run does)"
         conf = self.root / "etc/nginx/nginx.conf"
-        text = debian.read_text(encoding="utf-8").replace("/etc/nginx/sites-enabled/", f"{self.root}/etc/nginx/sites-enabled/")
-        conf.write_text(text.replace("/var/log/", f"{self.root}/var/log/").replace("/run/", f"{self.root}/run/"),
-                        encoding="utf-8")
+        text = debian.read_text(encoding="utf-8")
+        for real in ("/etc/nginx/sites-enabled/", "/var/log/", "/run/"):
+            text = text.replace(real, f"{self.root}{real}")
+        conf.write_text(text, encoding="utf-8")
         site = self.root / "etc/nginx/sites-available/hallq"  # cp'd as is; its absolute paths are the sandbox's too
         site.write_text(re.sub(r"(?<![\w.])/(etc|var)/", lambda m: f"{self.root}/{m.group(1)}/",
                                site.read_text(encoding="utf-8")), encoding="utf-8")
         (self.root / "nginx").mkdir(exist_ok=True)
-        return [nginx.binary(), "-p", f"{self.root}/nginx/", "-e", f"{self.root}/var/log/nginx/error.log", "-c", str(conf)]
+        return [nginx.binary(), "-p", f"{self.root}/nginx/", "-e", f"{self.root}/var/log/nginx/error.log",
+                "-c", str(conf)]
 
     # -- the test's own checks between the page's lines --------------------------------
 
@@ -247,8 +249,8 @@ class Walk:
         if line.command.startswith("sudo -u hallq mv /srv/hallq/hallq.db "):
             self.add_user("after-backup")  # the restore must take this away again
         elif line.programs == ["pg_dump"]:
-            doc_said = run_hallq("backup", "--config", str(self.srv / "config.yaml"), str(self.srv / "backups/hall.dump"),
-                                 database_url=DOC_PG_URL, check=False).stderr
+            doc_said = run_hallq("backup", "--config", str(self.srv / "config.yaml"),
+                                 str(self.srv / "backups/hall.dump"), database_url=DOC_PG_URL, check=False).stderr
             assert f"`{unsudo(line.command).replace('/srv/hallq', str(self.srv))}`" in doc_said, \
                 f"`hallq backup` on PostgreSQL no longer says the page's pg_dump line:\n{doc_said}"
             self.add_user("pg-admin", database_url=self.pg_url)  # the hall's tables, and one row in them
