@@ -16,7 +16,6 @@ import signal
 import subprocess
 import sys
 import time
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -29,6 +28,7 @@ from tests.support import nginx
 from tests.support.cli import hallq_env, run_hallq
 from tests.support.postgres import fresh_database
 from tests.support.server import free_port
+from tests.support.shdoc import Line, blocks, sh_lines, unsudo
 
 DOC = ROOT / "docs" / "deploy.md"
 HALLQ = Path(sys.executable).with_name("hallq")
@@ -66,86 +66,18 @@ NOT_RUN = {
 DEBIAN_FOLDERS = ("srv/hallq", "etc/systemd/system", "etc/nginx/sites-available", "etc/nginx/sites-enabled",
                   "etc/chrony/sources.d", "var/log/nginx", "run")
 
-
-@dataclass
-class Line:
-    """One command of a ```sh block, continuations joined, its comment apart."""
-    section: str
-    command: str
-    comment: str
-
-    @property
-    def programs(self) -> list[str]:
-        return programs(self.command)
-
-    @property
-    def quoted(self) -> list[str]:
-        """The output its comment promises: each "..." in it."""
-        return re.findall(r'"([^"]+)"', self.comment)
-
-
-def split_comment(line: str) -> tuple[str, str]:
-    quote = None
-    for i, ch in enumerate(line):
-        if quote:
-            quote = None if ch == quote else quote
-        elif ch in "'\"":
-            quote = ch
-        elif ch == "#" and (i == 0 or line[i - 1].isspace()):
-            return line[:i].rstrip(), line[i + 1:].strip()
-    return line.rstrip(), ""
-
-
-def programs(command: str) -> list[str]:
-    """The program of each simple command in a line (pipes, &&, $(...)), sudo and its -u USER dropped."""
-    found = []
-    for part in [re.sub(r"\$\([^()]*\)", "X", command), *re.findall(r"\$\(([^()]*)\)", command)]:
-        lexer = shlex.shlex(part, posix=True, punctuation_chars=True)
-        lexer.whitespace_split = True
-        segment: list[str] = []
-        for word in [*lexer, ";"]:
-            if word not in ("|", "&&", "||", ";"):
-                segment.append(word)
-                continue
-            if segment and segment[0] == "sudo":
-                segment = segment[3:] if segment[1:2] == ["-u"] else segment[1:]
-            if segment:
-                found.append(Path(segment[0]).name)
-            segment = []
-    return found
-
-
-def blocks(kind: str) -> list[tuple[str, str]]:
-    """(the heading above it, its text) for every ```kind block of the page."""
-    found, section = [], ""
-    for m in re.finditer(r"^(#{1,3} [^\n]+)$|^```(\w+)\n(.*?)^```$", DOC.read_text(encoding="utf-8"), re.M | re.S):
-        if m.group(1):
-            section = m.group(1).lstrip("# ")
-        elif m.group(2) == kind:
-            found.append((section, m.group(3)))
-    return found
-
-
-def sh_lines() -> list[Line]:
-    lines = []
-    for section, text in blocks("sh"):
-        for raw in text.replace("\\\n", " ").splitlines():
-            if raw.strip():
-                lines.append(Line(section, *split_comment(raw.strip())))
-    return lines
-
-
-def unsudo(command: str) -> str:
-    return re.sub(r"(^|[|;&]\s*)sudo\s+(-u\s+\S+\s+)?", r"\1", command)
+#: The walk's own checks between the page's lines (Walk.before, Walk.after): each must find its line.
+CHECKS = frozenset({"version", "init", ".pgpass", "hallq.key", "before restore", "restore", "pg_dump line",
+                    "pg_restore"})
 
 
 def test_every_program_on_the_page_is_run_or_explained():
-    used = {p for line in sh_lines() for p in line.programs}
+    used = {p for line in sh_lines(DOC) for p in line.programs}
     unknown = sorted(used - RUN - NOT_RUN.keys())
     assert not unknown, (f"docs/deploy.md uses {unknown}: run each in tests/test_deploy_doc.py's walk (RUN) "
                          "or add it to NOT_RUN with why not and what covers it instead")
     assert (RUN | NOT_RUN.keys()) <= used, f"no longer on the page, drop them: {sorted((RUN | NOT_RUN.keys()) - used)}"
-    assert len(sh_lines()) > 40, "the page's ```sh blocks were not found"
+    assert len(sh_lines(DOC)) > 40, "the page's ```sh blocks were not found"
 
 
 def test_every_deploy_file_is_on_the_page_and_the_readme_points_there():
@@ -166,6 +98,7 @@ class Walk:
             (root / folder).mkdir(parents=True, exist_ok=True)
         (root / "etc/nginx/sites-enabled/default").write_text("# Debian's welcome page\n", encoding="utf-8")
         self.printed: list[str] = []  # everything the hallq commands printed
+        self.checked: set[str] = set()  # the checks below that found their line
         self.env = hallq_env() | {"HOME": str(self.srv)}
 
     def sandboxed(self, command: str) -> str:
@@ -190,7 +123,7 @@ class Walk:
         if line.programs == ["hallq"] and " serve " in text:
             out = self.serve(shlex.split(text))
         else:
-            out = self.sh(text, line.command)
+            out = self.sh(text, f"{line.section}: {line.command}")
         if "hallq" in line.programs:
             self.printed.append(out)
         for promised in line.quoted:
@@ -248,33 +181,41 @@ class Walk:
     def before(self, line: Line) -> None:
         if line.command.startswith("sudo -u hallq mv /srv/hallq/hallq.db "):
             self.add_user("after-backup")  # the restore must take this away again
+            self.checked.add("before restore")
         elif line.programs == ["pg_dump"]:
             doc_said = run_hallq("backup", "--config", str(self.srv / "config.yaml"),
                                  str(self.srv / "backups/hall.dump"), database_url=DOC_PG_URL, check=False).stderr
             assert f"`{unsudo(line.command).replace('/srv/hallq', str(self.srv))}`" in doc_said, \
                 f"`hallq backup` on PostgreSQL no longer says the page's pg_dump line:\n{doc_said}"
             self.add_user("pg-admin", database_url=self.pg_url)  # the hall's tables, and one row in them
+            self.checked.add("pg_dump line")
 
     def after(self, line: Line, out: str) -> None:
         if line.command.endswith("hallq --version"):
             assert out == f"hallq {importlib.metadata.version('hallq')}\n"
+            self.checked.add("version")
         elif " init " in line.command:
             assert (self.srv / "config.yaml").read_bytes() == (ROOT / "config.yaml").read_bytes()
             assert out.splitlines()[-1] == f"next: hallq serve --config {self.srv}/config.yaml"
+            self.checked.add("init")
         elif "/.pgpass" in line.command and line.programs == ["echo", "tee"]:
             assert (self.srv / ".pgpass").stat().st_mode & 0o777 == 0o600
+            self.checked.add(".pgpass")
         elif line.command.endswith("hallq.key") and line.programs == ["chmod"]:
             assert (self.root / "etc/ssl/hallq/hallq.key").stat().st_mode & 0o777 == 0o600
+            self.checked.add("hallq.key")
         elif line.programs == ["cp"] and line.command.split()[-1] == "/srv/hallq/hallq.db":
             assert self.users() == {"admin"}, "the restored copy is not the backup"
+            self.checked.add("restore")
         elif line.programs == ["pg_dump"]:
-            self.add_user("after-dump", database_url=self.pg_url)
+            self.add_user("after-dump", database_url=self.pg_url)  # pg_restore must take this away again
         elif line.programs == ["pg_restore"]:
             assert self.users(database_url=self.pg_url) == {"pg-admin"}, "pg_restore did not bring the dump back"
+            self.checked.add("pg_restore")
 
     def unit_override(self) -> None:
         """The ```ini drop-in for a PostgreSQL hall's nightly backup: its commands, as systemd runs them."""
-        (_, text), = blocks("ini")
+        (_, text), = blocks(DOC, "ini")
         for key in ("ExecStart", "ExecStartPost"):
             for command in re.findall(rf"^{key}=(.+)$", text, re.M):
                 self.sh(self.sandboxed(command.replace("$$", "$").replace("%%", "%")), command)
@@ -282,7 +223,7 @@ class Walk:
 
     def yaml_server_block(self) -> None:
         """Section 4's `server:` lines, added to the hall's config.yaml, are a config hallq accepts."""
-        (_, text), = blocks("yaml")
+        (_, text), = blocks(DOC, "yaml")
         data = yaml.safe_load((self.srv / "config.yaml").read_text(encoding="utf-8"))
         data["server"] = {**data.get("server", {}), **yaml.safe_load(text)["server"]}
         (self.root / "multi.yaml").write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
@@ -294,7 +235,7 @@ class Walk:
 def test_walk_the_page_in_a_sandbox(tmp_path):
     for tool in ("/usr/bin/pg_dump", "/usr/bin/pg_restore", "/usr/bin/openssl"):
         assert Path(tool).exists(), f"{tool} is needed (postgresql-client, openssl)"
-    lines = sh_lines()
+    lines = sh_lines(DOC)
     with fresh_database("hallq_deploy") as pg_url:
         walk, skipped = Walk(tmp_path, pg_url), []
         for line in lines:
@@ -313,3 +254,4 @@ def test_walk_the_page_in_a_sandbox(tmp_path):
             pattern = pattern.replace(re.escape("/srv/hallq"), re.escape(str(walk.srv)))
             assert re.search(pattern, printed), f"{line.command!r}: no hallq command printed {quote!r}"
     assert len(lines) - len(skipped) >= 25, "the walk ran too little of the page"
+    assert walk.checked == CHECKS, f"these checks found no line of the page: update them: {CHECKS - walk.checked}"
