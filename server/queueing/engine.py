@@ -10,7 +10,7 @@ from __future__ import annotations
 import secrets
 from datetime import datetime
 
-from sqlalchemy import inspect, select, update
+from sqlalchemy import bindparam, inspect, select, update
 from sqlalchemy.orm import Session
 
 from ..config import HallConfig
@@ -26,6 +26,9 @@ from .outcome import (  # noqa: F401  (the changes are named from here too)
     Change, CounterChanged, Outcome, QueueChanged, TicketCalled, TicketFinished, TicketRated,
 )
 from .rating import Ratings
+
+
+_COUNTER_FOR_UPDATE = select(CounterState).where(CounterState.number == bindparam("number")).with_for_update()
 
 
 def scoped_key(actor: str, key: str) -> str:
@@ -55,9 +58,7 @@ class Engine(Ratings):
         if self.config.counter(number) is None:
             raise NotFound("unknown_counter", counter=number)
         # Row lock on PostgreSQL; SQLite write transactions are already exclusive.
-        state = s.execute(
-            select(CounterState).where(CounterState.number == number).with_for_update()
-        ).scalar_one_or_none()
+        state = s.execute(_COUNTER_FOR_UPDATE, {"number": number}).scalar_one_or_none()
         if state is None:
             state = CounterState(number=number, status="closed")
             s.add(state)
