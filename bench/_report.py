@@ -125,7 +125,7 @@ demo hall open around the clock (`.venv/bin/python bench/bench_core.py`; `--quic
 run). ✓ / ✗ mark the issue's targets.
 
 {render_table(results, args)}
-{_ceilings(results)}
+{_ceilings(results)}{_modes(results)}
 How it is measured:
 
 - **Tickets per second**: {args.load_procs} client processes × {args.load_threads} threads, each thread
@@ -169,6 +169,46 @@ def _ceilings(results: list[dict[str, Any]]) -> str:
     if not lines:
         return ""
     return "\nCeilings implied by the CPU figures (the server is one CPython process):\n\n" + "\n".join(lines) + "\n"
+
+
+def _modes(results: list[dict[str, Any]]) -> str:
+    """Which async mode measured best on each figure, and so which one the default should be."""
+    by = {r["mode"]: r for r in results}
+    if not {"eventlet", "threading"} <= by.keys():
+        return ""
+
+    def issued(r: dict[str, Any], key: str) -> float | None:
+        return r[key]["per_s"] if r.get(key) else None
+
+    def lat(r: dict[str, Any], n: int) -> float | None:
+        return r["latency"][n]["all_p99_ms"] if r["latency"].get(n) else None
+
+    def held(r: dict[str, Any], key: str) -> float | None:
+        return r["held"][key] if r.get("held") else None
+
+    figures: list[tuple[str, Callable[[dict[str, Any]], float | None], bool, str]] = [
+        ("tickets/s on SQLite", lambda r: issued(r, "issue_sqlite"), True, "{:.0f}"),
+        ("tickets/s on PostgreSQL", lambda r: issued(r, "issue_pg"), True, "{:.0f}"),
+    ]
+    for n in sorted(by["eventlet"]["latency"]):
+        figures.append((f"call → every one of {n} displays, p99", lambda r, n=n: lat(r, n), False, "{:.1f} ms"))
+    figures += [("call → every one of the held displays, max", lambda r: held(r, "all_max_ms"), False, "{:.1f} ms"),
+                ("RSS with the held displays", lambda r: held(r, "rss_mb"), False, "{:.0f} MB"),
+                ("server threads with the held displays", lambda r: held(r, "threads"), False, "{:.0f}")]
+    lines, wins = [], {"eventlet": 0, "threading": 0}
+    for label, get, higher, fmt in figures:
+        e, t = get(by["eventlet"]), get(by["threading"])
+        if e is None or t is None:
+            continue
+        best = "eventlet" if (e >= t if higher else e <= t) else "threading"
+        wins[best] += 1
+        lines.append(f"| {label} | {fmt.format(e)} | {fmt.format(t)} | {best} |")
+    if not lines:
+        return ""
+    lead = max(wins, key=wins.get)
+    return ("\nWhich mode should be the default (both are one process; threading runs Werkzeug's threaded server, "
+            "see docs/deploy.md, \"eventlet or threading\"):\n\n| figure | eventlet | threading | better |\n|---|---:|---:|---|\n"
+            + "\n".join(lines) + f"\n\n{lead} measured better on {wins[lead]} of {sum(wins.values())} figures.\n")
 
 
 def write_section(path: Path, section: str) -> None:
