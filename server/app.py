@@ -21,6 +21,7 @@ from .agents import register as register_agents
 from .hub import Hub, register
 from .opening import open_database
 from .printing import Printers
+from .proxies import ForwardedFor, Trusted, trusted_networks
 from .queueing.engine import Engine
 from .queueing.models import Hall as HallRow
 from .queueing.clock import utcnow
@@ -53,6 +54,9 @@ def create_app(config_file: str | Path | None = None, overrides: dict[str, Any] 
     app.json.sort_keys = False
 
     socketio = make_socketio(app, async_mode)
+    # Outside Socket.IO's layer too: its connect handlers and origin check see the client, not nginx.
+    trusted = Trusted(trusted_networks(config.server.trusted_proxies))
+    app.wsgi_app = ForwardedFor(app.wsgi_app, trusted)
     feed = None
     limiter: Callable[[str, int], RateLimiter] = lambda _name, per_minute: RateLimiter(per_minute)
     if queue_url:  # several processes, one hall: the shared feed and shared rate limits (server/feed.py)
@@ -105,6 +109,8 @@ def create_app(config_file: str | Path | None = None, overrides: dict[str, Any] 
         """Liveness for monitoring."""
         return jsonify({"ok": True, "seq": hall.hub.last_seq})
 
-    logging.getLogger(__name__).info("hallq ready: %s, %s, %s%s", path, db.dialect, async_mode,
-                                     f", one hall with the processes on message queue {feed.shown_url}" if feed else "")
+    logging.getLogger(__name__).info(
+        "hallq ready: %s, %s, %s%s%s", path, db.dialect, async_mode,
+        f", one hall with the processes on message queue {feed.shown_url}" if feed else "",
+        f", client addresses from proxies {', '.join(map(str, trusted.networks))}" if trusted else "")
     return app

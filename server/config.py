@@ -1,6 +1,7 @@
 """The hall described as data: loading and validating config.yaml."""
 from __future__ import annotations
 
+import ipaddress
 import os
 import re
 from datetime import date, datetime, time, timedelta
@@ -209,10 +210,18 @@ class ServerSettings(Strict):
     idle_timeout_s: float = Field(default=60, ge=1, le=3600)
     # Open connections from one address; 0: no cap. A NAT'd Wi-Fi puts every phone behind one.
     max_connections_per_address: int = Field(default=256, ge=0)
+    # Reverse proxies (nginx) whose X-Forwarded-For and X-Forwarded-Proto are believed: addresses
+    # or networks. Empty: nobody's (server/proxies.py; $HALLQ_TRUSTED_PROXIES wins).
+    trusted_proxies: list[str] = Field(default_factory=list)
     recent_calls: int = Field(default=8, ge=1, le=50)
     token_ttl_hours: int = Field(default=12, ge=1)
     db_threads: int = Field(default=3, ge=2, le=32)
     sqlite_synchronous: Literal["full", "normal"] = "full"
+
+    @field_validator("trusted_proxies")
+    @classmethod
+    def _proxies(cls, value: list[str]) -> list[str]:
+        return [str(parse_network(item)) for item in value]
 
     @field_validator("message_queue")
     @classmethod
@@ -361,6 +370,14 @@ def database_url(config: HallConfig, path: Path) -> str:
         or config.server.database_url
         or f"sqlite:///{path.parent / 'hallq.db'}"
     )
+
+
+def parse_network(text: str) -> ipaddress.IPv4Network | ipaddress.IPv6Network:
+    """An address (`127.0.0.1`, `::1`) or a network (`10.0.0.0/8`), as a network; ValueError if neither."""
+    try:
+        return ipaddress.ip_network(text.strip(), strict=False)
+    except ValueError:
+        raise ValueError(f"{text.strip()!r} is not an address or a network (e.g. 127.0.0.1, 10.0.0.0/8, ::1)") from None
 
 
 MESSAGE_QUEUE_SCHEMES = ("redis://", "rediss://", "unix://")

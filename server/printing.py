@@ -18,6 +18,13 @@ and whose answer can see the failure's cause (paper, cover, offline, fault, an
 unreachable device). A stalled or hung printer, or one that never answers status,
 clears only by printing.
 
+Several processes (a message queue): a server-attached printer prints the jobs of whichever
+process took the request. A worker claims a job with one conditional UPDATE, so a job is
+printed by one process only. At start, a job another process may be printing right now
+(`sent`, and fresh) is watched, never resent: its result comes from that process, or the
+sweeper fails it at its deadline and the kiosk offers a reprint. One process alone resends
+it, as nothing else could be printing it.
+
 Agents: a job keyed `agent:<kiosk>` is not printed here. server/agents.py hands it to
 the `hallq agent` on that kiosk's PC and brings its result back to `finish`; the
 sweeper, the deadlines, the alerts and GET /printers treat it like any other.
@@ -90,6 +97,8 @@ class Printers:
 
     def __init__(self, config: HallConfig, db: Database, clock) -> None:
         self.config, self.db, self.clock = config, db, clock
+        # Other processes share the database and may be printing its jobs (see the docstring).
+        self.shared = bool(config.server.message_queue)
         self.entries = config.printers
         self._lock = osthreads.Lock()  # guards the tables below; never held across I/O
         self._workers: dict[str, tuple[Any, int]] = {}  # key -> (its queue, the live worker's generation)
@@ -143,8 +152,8 @@ class Printers:
                 select(PrintJob).where(PrintJob.status.in_(("pending", "sent"))).order_by(PrintJob.id)).scalars()]
 
         for job_id, key, status in self.db.write(op):
-            if is_agent(key) and status == "sent":
-                self.began(job_id, key)  # an agent may have printed it: its result may still come, never a resend
+            if status == "sent" and (is_agent(key) or self.shared):
+                self.began(job_id, key)  # an agent or another process may be printing it: never a resend
             else:
                 self.submit(job_id, key)
         with self._lock:
@@ -216,12 +225,16 @@ class Printers:
                         del self._busy[key]
 
     def _print(self, key: str, job_id: int) -> None:
+        # One conditional UPDATE: of two processes handed the same job, one prints it. A `sent`
+        # job is resent only by a process alone (after its own restart; see recover).
+        claimable = ("pending",) if self.shared else ("pending", "sent")
+
         def claim(s: Session) -> dict[str, Any] | None:
-            job = s.get(PrintJob, job_id)
-            if job is None or job.status not in ("pending", "sent"):
-                return None  # done already, or failed by the sweeper
-            job.status, job.attempts, job.updated_at = "sent", job.attempts + 1, self.clock()
-            return job.view
+            taken = s.execute(update(PrintJob).where(PrintJob.id == job_id, PrintJob.status.in_(claimable))
+                              .values(status="sent", attempts=PrintJob.attempts + 1, updated_at=self.clock()))
+            if taken.rowcount != 1:
+                return None  # done already, failed by the sweeper, or another process's
+            return s.get(PrintJob, job_id).view
 
         with self._lock:
             if job_id not in self._open:
@@ -330,13 +343,15 @@ class Printers:
         for job_id, job, reason in overdue:
             log.error("print job %s on %s: %s", job_id, job.key, reason)
             try:
-                self.db.write(lambda s, j=job_id, r=reason: s.execute(
+                ended = self.db.write(lambda s, j=job_id, r=reason: s.execute(
                     update(PrintJob).where(PrintJob.id == j, PrintJob.status.in_(("pending", "sent")))
-                    .values(status="failed", error=r, error_code="printer_timeout", updated_at=self.clock())))
+                    .values(status="failed", error=r, error_code="printer_timeout", updated_at=self.clock())).rowcount)
             except Exception:
                 with self._lock:
                     self._open.setdefault(job_id, job)  # the next sweep tries again
                 raise
+            if not ended:
+                continue  # it ended meanwhile (another process printed it): nothing failed here
             self.failed(job.key, {}, reason, "printer_timeout")
             self._tell(job_id)
 

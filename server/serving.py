@@ -6,6 +6,8 @@
   pings every 25 s, so live connections are never idle that long.
 - At most `server.max_connections_per_address` open connections per client address; past
   it a connection gets a 429 and is closed. One slow client can no longer take every slot.
+  A trusted proxy (`server.trusted_proxies`) is not one client: its connections are not
+  capped here (nginx's own `limit_conn` caps each client behind it, see deploy/nginx/hallq.conf).
 - No traceback ever reaches a client: eventlet runs with debug off, and `Guard`, outside
   everything else, turns any exception into the contract's JSON 500 (the log keeps it).
 - A chunked request body is read whole (eventlet de-chunks it, but without a length Werkzeug
@@ -23,6 +25,7 @@ from werkzeug.datastructures import LanguageAccept
 from werkzeug.http import parse_accept_header
 
 from .messages import message
+from .proxies import Trusted, trusted_networks
 
 log = logging.getLogger(__name__)
 SOCKETIO_PATH = "/socket.io/"
@@ -118,17 +121,18 @@ class Guard:
 
 
 class AddressCap:
-    """Counts open connections per client address."""
+    """Counts open connections per client address; addresses in `exempt` (trusted proxies) are not counted."""
 
-    def __init__(self, limit: int) -> None:
+    def __init__(self, limit: int, exempt: Trusted | None = None) -> None:
         self.limit = limit
+        self.exempt = exempt or Trusted(())
         self._open: dict[str, int] = {}
         self._lock = threading.Lock()
         self.refused = 0
         self._said: set[str] = set()
 
     def enter(self, address: str) -> bool:
-        if not self.limit:
+        if not self.limit or address in self.exempt:
             return True
         with self._lock:
             n = self._open.get(address, 0)
@@ -145,7 +149,7 @@ class AddressCap:
         return False
 
     def leave(self, address: str) -> None:
-        if not self.limit:
+        if not self.limit or address in self.exempt:
             return
         with self._lock:
             n = self._open.get(address, 1) - 1
@@ -181,7 +185,7 @@ def serve_eventlet(app: Callable, host: str, port: int, settings: Any, access_lo
     import eventlet.wsgi
 
     idle = settings.idle_timeout_s
-    cap = AddressCap(settings.max_connections_per_address)
+    cap = AddressCap(settings.max_connections_per_address, Trusted(trusted_networks(settings.trusted_proxies)))
     _check_idle(settings)
 
     class Protocol(eventlet.wsgi.HttpProtocol):
@@ -233,7 +237,7 @@ def serve_threading(app: Callable, host: str, port: int, settings: Any, access_l
     """
     from werkzeug.serving import ThreadedWSGIServer, WSGIRequestHandler
 
-    cap = AddressCap(settings.max_connections_per_address)
+    cap = AddressCap(settings.max_connections_per_address, Trusted(trusted_networks(settings.trusted_proxies)))
     _check_idle(settings)
 
     class Handler(WSGIRequestHandler):

@@ -237,6 +237,8 @@ class HallView:
         return [{
             "seq": ev.seq, "number": t.number, "service": ev.service, "counter": ev.counter,
             "recall": ev.kind == "recalled", "at": self.config.center.iso(ev.at),
+            # A board that missed the live event (a reconnect, a gap) says a call made moments ago late.
+            **({"announce": announcement(self.config, t.number, ev.counter)} if ev.counter is not None else {}),
         } for ev, t in rows]
 
     def snapshot(self) -> dict[str, Any]:

@@ -39,7 +39,7 @@ function onAnimationEnd(event) {
  *   view.snapshot(snap, { first })     a full picture: on connect, reconnect and resync
  *   view.event(name, payload)          a live event, in seq order, each once
  *   view.render()                      the language changed: redraw texts
- *   view.announces(call)               should this ticket_called be spoken here?
+ *   view.announces(call)               should this ticket_called (or missed recent call) be spoken here?
  * Returns the station: { i18n, voice, token, settings, hall, tickClock }.
  */
 export function startStation(view, { voiceDefault = true } = {}) {
@@ -171,8 +171,13 @@ export function startStation(view, { voiceDefault = true } = {}) {
       onSnapshot(snap) {
         if (snap.server_time) station.clockOffsetMs = Date.parse(snap.server_time) - Date.now();
         if (snap.center && snap.center.timezone) station.timezone = snap.center.timezone;
-        voice.sawSnapshot(snap.seq);  // nothing a snapshot holds is ever spoken
+        // What a snapshot holds is not spoken, but for calls this board missed moments ago.
+        const missed = voice.missed(snap);
+        voice.sawSnapshot(snap.seq);
         view.snapshot(snap, { first: snapshots === 0 });
+        if (body.dataset.state === "live") {
+          for (const call of missed) if (view.announces(call)) voice.enqueue(call, { late: true });
+        }
         snapshots += 1;
         tickClock(true);
       },

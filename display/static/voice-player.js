@@ -2,8 +2,10 @@
 //
 //   const voice = new VoicePlayer({ onAudible(ok) { overlay.hidden = ok; } });
 //   voice.configure({ mode: "clips", repeat: 1 });   // from /api/v1/display-settings
-//   voice.sawSnapshot(snap.seq);                      // a snapshot is never spoken
-//   voice.enqueue(ticketCalledPayload);               // live calls only
+//   const late = voice.missed(snap);                  // a snapshot's calls this board never had, moments old
+//   voice.sawSnapshot(snap.seq);                      // nothing else a snapshot holds is spoken
+//   voice.enqueue(ticketCalledPayload);               // live calls
+//   voice.enqueue(call, { late: true });              // each of `late`
 //
 // Each `ticket_called` carries `announce: {text, clips, speech}`. In `clips` mode the chime
 // and the voice-pack clips are fetched and decoded once (AudioBuffers are cached), then
@@ -28,6 +30,8 @@ const LEAD_S = 0.1;            // scheduling head-room on the audio clock
 const SPEECH_TIMEOUT_MS = 30000;
 const BUFFER_CAP = 256;        // a voice pack has ~120 clips; more means the pack changed
 const LOG_CAP = 200;
+const LATE_MS = 30000;         // a call this board missed (a reconnect, a gap) is said late if it is this recent
+const SAID_CAP = 64;           // calls remembered as said, so none is said twice
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -43,6 +47,7 @@ export class VoicePlayer {
     this.repeat = 1;
     this.onAudible = onAudible;
     this.lastSeq = null;       // the newest seq seen (events and snapshots); older calls are never said
+    this.said = [];            // keys of the last calls queued: never twice, even after a snapshot set lastSeq back
     this.queue = [];
     this.running = false;
     this.buffers = new Map();  // clip URL → Promise<AudioBuffer>
@@ -98,18 +103,35 @@ export class VoicePlayer {
     if (typeof seq === "number") this.lastSeq = seq;  // even lower: the server is the truth
   }
 
+  /**
+   * The calls in a snapshot that this board never had and that are moments old: made while it
+   * reconnected (its process died, the network blinked) or hidden in a gap. Oldest first; call
+   * before sawSnapshot. A first snapshot (lastSeq null) has none: the page has just opened.
+   */
+  missed(snap) {
+    if (this.lastSeq === null || !snap || !Array.isArray(snap.recent_calls)) return [];
+    const now = Date.parse(snap.server_time);
+    return snap.recent_calls
+      .filter((c) => c.announce && typeof c.seq === "number" && c.seq > this.lastSeq
+        && Number.isFinite(now) && now - Date.parse(c.at) <= LATE_MS)
+      .sort((a, b) => a.seq - b.seq);
+  }
+
   /** A live event that is not spoken still moves the newest seq on. */
   sawSeq(seq) {
     if (this.lastSeq === null || seq > this.lastSeq) this.lastSeq = seq;
   }
 
   /** Queue a live `ticket_called`; it is said after everything queued before it. */
-  enqueue(call) {
+  enqueue(call, { late = false } = {}) {
     if (!call || !call.announce) return false;
-    if (typeof call.seq === "number") {
+    if (typeof call.seq === "number" && !late) {
       if (this.lastSeq !== null && call.seq <= this.lastSeq) return false;  // seen or in a snapshot
       this.lastSeq = call.seq;
     }
+    const key = `${call.seq}|${call.number}|${call.counter}`;
+    if (this.said.includes(key)) return false;  // said already (a snapshot from a process a moment behind)
+    capped(this.said, key, SAID_CAP);
     if (!this.enabled) return false;
     // The same ticket to the same counter already waiting to be said: once is enough.
     if (this.queue.some((q) => q.number === call.number && q.counter === call.counter)) {

@@ -106,6 +106,7 @@ class RecentCall(Shape):
     counter: int | None
     recall: bool
     at: datetime | None = None
+    announce: dict | None = Field(None, description="as ticket_called's: for a board that missed the live call")
 
 
 class Center(Shape):

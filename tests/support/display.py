@@ -67,13 +67,14 @@ class Display:
     """
 
     def __init__(self, url: str, *, token: str | None = None, auto_resync: bool = True,
-                 transports: tuple[str, ...] = ("websocket",), name: str = "display") -> None:
+                 transports: tuple[str, ...] = ("websocket",), name: str = "display",
+                 client: dict[str, Any] | None = None) -> None:
         self.url = url
         self.token = token
         self.auto_resync = auto_resync
         self.transports = list(transports)
         self.name = name
-        self.sio = _OrderedClient(reconnection=False)
+        self.sio = _OrderedClient(**{"reconnection": False, **(client or {})})  # python-socketio Client options
         self.cond = threading.Condition()
         self.wire: list[Event] = []
         self.events: list[Event] = []
@@ -119,6 +120,11 @@ class Display:
     def _on_disconnect(self, *_args: Any) -> None:
         with self.cond:
             self.disconnected = True
+            # A resync in flight is never answered now: the snapshot of the next connection
+            # (with reconnection on) settles it, and what was held is weighed against it.
+            self._resyncing = False
+            self._early.extend(self._held)
+            self._held = []
             self.cond.notify_all()
 
     # -- calls -----------------------------------------------------------
@@ -174,7 +180,10 @@ class Display:
             if self.first_snapshot is None:
                 self.first_snapshot = snap
             self.seq = snap["seq"] if self.seq is None else max(self.seq, snap["seq"])
-            early, self._early = self._early, []
+            # A snapshot settles a resync in flight too (one asked for on a connection that died,
+            # or before this connection's namespace was up, is never answered).
+            self._resyncing = False
+            early, self._early, self._held = self._early + self._held, [], []
             for ev in early:
                 self._advance(ev)
             self.cond.notify_all()
@@ -211,7 +220,10 @@ class Display:
             self._resyncing = True
             self._held.append(ev)
             # The acknowledgement arrives on this reading thread, in wire order.
-            self.sio.emit("resync", namespace=NAMESPACE, callback=self._apply_resync)
+            try:
+                self.sio.emit("resync", namespace=NAMESPACE, callback=self._apply_resync)
+            except socketio.exceptions.SocketIOError:  # not connected (yet): the coming snapshot settles it
+                pass
         else:
             self.seq = seq
 
