@@ -125,7 +125,7 @@ demo hall open around the clock (`.venv/bin/python bench/bench_core.py`; `--quic
 run). ✓ / ✗ mark the issue's targets.
 
 {render_table(results, args)}
-{_ceilings(results)}
+{_ceilings(results)}{_modes(results)}
 How it is measured:
 
 - **Tickets per second**: {args.load_procs} client processes × {args.load_threads} threads, each thread
@@ -143,6 +143,9 @@ How it is measured:
   after each call, `finish` and a {args.gap * 1000:.0f} ms pause. "Every one … has it" is the time until
   the last display received the call (its p99 is what the target means); "each display" pools
   every (display, call) sample. Clients and server share the machine's {info.get('nproc', '?')} cores.
+- **The queue called from**: the call test runs after the issuing rounds, on the queue they left
+  (thousands of tickets waiting in the called service). Choosing the next ticket sorts the
+  counter's whole queue (`server/queueing/routing.py`), several ms of each call-next at that length.
 - **Other work**: the machine is shared. "Other work" is the CPU used during the phase by
   processes that are neither the server nor this bench (all-CPU busy time from `/proc/stat`
   minus theirs). Figures taken while it is high are pessimistic (throughput low, latency high);
@@ -169,6 +172,62 @@ def _ceilings(results: list[dict[str, Any]]) -> str:
     if not lines:
         return ""
     return "\nCeilings implied by the CPU figures (the server is one CPython process):\n\n" + "\n".join(lines) + "\n"
+
+
+def _modes(results: list[dict[str, Any]]) -> str:
+    """Which async mode measured best on each figure, and so which one the default should be."""
+    by = {r["mode"]: r for r in results}
+    if not {"eventlet", "threading"} <= by.keys():
+        return ""
+
+    def issued(r: dict[str, Any], key: str) -> float | None:
+        return r[key]["per_s"] if r.get(key) else None
+
+    def lat(r: dict[str, Any], n: int) -> float | None:
+        return r["latency"][n]["all_p99_ms"] if r["latency"].get(n) else None
+
+    def other(r: dict[str, Any], n: int) -> float | None:
+        return r["latency"][n]["other_cores"] if r["latency"].get(n) else None
+
+    def best_other(r: dict[str, Any], key: str) -> float | None:
+        return r[key]["other_cores"] if r.get(key) else None
+
+    def held(r: dict[str, Any], key: str) -> float | None:
+        return r["held"][key] if r.get("held") else None
+
+    Getter = Callable[[dict[str, Any]], float | None]
+    nothing: Getter = lambda r: None  # noqa: E731
+    figures: list[tuple[str, Getter, bool, str, Getter]] = [
+        ("tickets/s on SQLite", lambda r: issued(r, "issue_sqlite"), True, "{:.0f}",
+         lambda r: best_other(r, "issue_sqlite")),
+        ("tickets/s on PostgreSQL", lambda r: issued(r, "issue_pg"), True, "{:.0f}", lambda r: best_other(r, "issue_pg")),
+    ]
+    for n in sorted(by["eventlet"]["latency"]):
+        figures.append((f"call → every one of {n} displays, p99", lambda r, n=n: lat(r, n), False, "{:.1f} ms",
+                        lambda r, n=n: other(r, n)))
+    figures += [("call → every one of the held displays, max", lambda r: held(r, "all_max_ms"), False, "{:.1f} ms",
+                 nothing),
+                ("RSS with the held displays", lambda r: held(r, "rss_mb"), False, "{:.0f} MB", nothing),
+                ("server threads with the held displays", lambda r: held(r, "threads"), False, "{:.0f}", nothing)]
+    lines, wins = [], {"eventlet": 0, "threading": 0}
+    for label, get, higher, fmt, busy in figures:
+        e, t = get(by["eventlet"]), get(by["threading"])
+        if e is None or t is None:
+            continue
+        best = "eventlet" if (e >= t if higher else e <= t) else "threading"
+        wins[best] += 1
+        be, bt = busy(by["eventlet"]), busy(by["threading"])
+        load = f"{be:.2f} / {bt:.2f}" if be is not None and bt is not None else ""
+        lines.append(f"| {label} | {fmt.format(e)} | {fmt.format(t)} | {best} | {load} |")
+    if not lines:
+        return ""
+    lead = max(wins, key=wins.get)
+    return ("\nWhich mode should be the default (both are one process; threading runs Werkzeug's threaded server, "
+            "see docs/deploy.md, \"eventlet or threading\"). Each figure was taken while other work on the machine "
+            "kept the cores in the last column busy (eventlet's / threading's): a difference taken under "
+            "unequal load says little.\n\n| figure | eventlet | threading | better | other work, cores |\n"
+            "|---|---:|---:|---|---:|\n"
+            + "\n".join(lines) + f"\n\n{lead} measured better on {wins[lead]} of {sum(wins.values())} figures.\n")
 
 
 def write_section(path: Path, section: str) -> None:

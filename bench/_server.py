@@ -27,6 +27,7 @@ def bench_config(workdir: Path) -> Path:
         svc["numbers"] = f"{chr(ord('A') + i)}#####"  # services never share numbers: a letter each
         svc["daily_cap"] = 80000
     data.setdefault("server", {})["kiosk_tickets_per_minute"] = 6_000_000  # measure the server, not the limiter
+    data["server"]["max_connections_per_address"] = 4096  # every display of the bench comes from 127.0.0.1
     path = workdir / "config.yaml"
     path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
     return path
@@ -164,35 +165,47 @@ class BenchHall:
             self.log.close()
 
 
-def postgres_url(name: str) -> str | None:
-    """Create a fresh database next to `test` on 127.0.0.1:5432; None when there is no server."""
+def _admin() -> Any:
+    """An autocommit connection to the `test` database on 127.0.0.1:5432 (psycopg 3, the project's
+    driver, else psycopg2); None when there is no driver or no server."""
+    kwargs = {"host": HOST, "port": 5432, "dbname": "test", "connect_timeout": 3}
+    try:
+        import psycopg
+
+        return psycopg.connect(autocommit=True, **kwargs)
+    except ImportError:
+        pass
+    except Exception:  # noqa: BLE001 - no server: the bench skips PostgreSQL
+        return None
     try:
         import psycopg2
-    except ImportError:
-        return None
-    try:
-        conn = psycopg2.connect(host="127.0.0.1", port=5432, dbname="test", connect_timeout=3)
-    except psycopg2.Error:
+
+        conn = psycopg2.connect(**kwargs)
+    except Exception:  # noqa: BLE001 - ImportError, or no server
         return None
     conn.autocommit = True
+    return conn
+
+
+def postgres_url(name: str) -> str | None:
+    """Create a fresh database next to `test` on 127.0.0.1:5432; None when there is no server."""
+    conn = _admin()
+    if conn is None:
+        return None
     with conn.cursor() as cur:
         cur.execute(f'DROP DATABASE IF EXISTS "{name}"')
         cur.execute(f'CREATE DATABASE "{name}"')
         cur.execute("SHOW server_version")
         postgres_url.version = cur.fetchone()[0]  # type: ignore[attr-defined]
     conn.close()
-    return f"postgresql+psycopg2://127.0.0.1:5432/{name}"
+    return f"postgresql://127.0.0.1:5432/{name}"  # SQLAlchemy's default PostgreSQL driver: psycopg 3
 
 
 def drop_postgres(name: str) -> None:
     """Drop a database made by postgres_url (nothing when there is no server)."""
-    try:
-        import psycopg2
-
-        conn = psycopg2.connect(host="127.0.0.1", port=5432, dbname="test", connect_timeout=3)
-    except (ImportError, Exception):  # psycopg2.Error, or no psycopg2 at all
+    conn = _admin()
+    if conn is None:
         return
-    conn.autocommit = True
     with conn.cursor() as cur:
         cur.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
     conn.close()

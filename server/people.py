@@ -66,9 +66,12 @@ def full_name_of(s: Session, username: str) -> str | None:
     return s.execute(select(User.full_name).where(User.username == username)).scalar_one_or_none()
 
 
+_FULL_NAMES = select(User.username, User.full_name).where(User.full_name.is_not(None))  # built once: every call reads it
+
+
 def full_names(s: Session) -> dict[str, str]:
     """username → full name, for everyone who has one (a small table, read once per answer)."""
-    return dict(s.execute(select(User.username, User.full_name).where(User.full_name.is_not(None))).all())
+    return dict(s.execute(_FULL_NAMES).all())
 
 
 def device_json(d: Device) -> dict[str, Any]:

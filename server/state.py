@@ -10,10 +10,10 @@ from sqlalchemy.orm import Session
 
 from .announce import announcement
 from .config import HallConfig
-from .queueing import estimate, routing
+from .queueing import estimate, routing, statements
 from .queueing.estimate import Place
 from .queueing.engine import CounterChanged, Outcome, QueueChanged, TicketCalled, TicketFinished, TicketRated
-from .queueing.models import DONE, NO_SHOW, WAITING, CounterState, Hall, Rating, ServiceDay, Ticket, TicketEvent
+from .queueing.models import DONE, NO_SHOW, WAITING, Hall, Rating, ServiceDay, Ticket, TicketEvent
 from .people import full_names
 
 
@@ -96,15 +96,15 @@ class HallView:
         self.s, self.config, self.now = s, config, now
         self.base_url = base_url.rstrip("/")
         self.day = config.center.business_day(now)
-        self._states: dict[int, CounterState] | None = None
+        self._states: dict[int, Any] | None = None
         self._waiting: dict[str, int] | None = None
         self._issued: dict[str, int] | None = None
         self._names: dict[str, str] | None = None
 
     @property
-    def states(self) -> dict[int, CounterState]:
+    def states(self) -> dict[int, Any]:
         if self._states is None:
-            self._states = {c.number: c for c in self.s.execute(select(CounterState)).scalars()}
+            self._states = statements.counter_states(self.s)  # read-only rows, as the ORM objects would read
         return self._states
 
     def waiting(self, service: str, priority_only: bool = False) -> int:
@@ -255,6 +255,8 @@ class HallView:
     def events(self, out: Outcome, seqs: list[int]) -> list[Event]:
         """An outcome's Socket.IO events, one per change, with the seqs the unit of work stamped."""
         about = self.about(out.ticket) if out.ticket is not None else None
+        if "states" in out.seen:
+            self._states = out.seen["states"]
         events = []
         for seq, change in zip(seqs, out.changes):
             if isinstance(change, TicketCalled):
@@ -266,6 +268,9 @@ class HallView:
                 }, self.about(t)))
             elif isinstance(change, QueueChanged):
                 self._waiting = None  # counted after this change, not before
+                counted = out.seen.get("waiting")
+                if counted is not None and counted[0] == change.service:  # the operation counted it already
+                    self._waiting = {**counted[1], (change.service, None): 0}
                 self.s.flush()
                 waiting = self.waiting(change.service)
                 events.append(Event(seq, "queue_changed", {

@@ -10,22 +10,25 @@ from __future__ import annotations
 import secrets
 from datetime import datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, inspect, select, update
 from sqlalchemy.orm import Session
 
 from ..config import HallConfig
-from . import routing
+from . import routing, statements
 from .estimate import place_of_newest
 from .errors import Conflict, Forbidden, Invalid, NotFound
 from .models import (
     ACTIVE, CALLED, CANCELLED, DONE, NO_SHOW, SERVING, WAITING,
-    CounterState, Hall, Ticket, TicketEvent,
+    CounterState, Ticket, TicketEvent,
 )
 from .numbering import next_ordinal
 from .outcome import (  # noqa: F401  (the changes are named from here too)
     Change, CounterChanged, Outcome, QueueChanged, TicketCalled, TicketFinished, TicketRated,
 )
 from .rating import Ratings
+
+
+_COUNTER_FOR_UPDATE = select(CounterState).where(CounterState.number == bindparam("number")).with_for_update()
 
 
 def scoped_key(actor: str, key: str) -> str:
@@ -55,9 +58,7 @@ class Engine(Ratings):
         if self.config.counter(number) is None:
             raise NotFound("unknown_counter", counter=number)
         # Row lock on PostgreSQL; SQLite write transactions are already exclusive.
-        state = s.execute(
-            select(CounterState).where(CounterState.number == number).with_for_update()
-        ).scalar_one_or_none()
+        state = s.execute(_COUNTER_FOR_UPDATE, {"number": number}).scalar_one_or_none()
         if state is None:
             state = CounterState(number=number, status="closed")
             s.add(state)
@@ -109,19 +110,21 @@ class Engine(Ratings):
         ordinal = next_ordinal(s, service, day)
         if ordinal > svc.daily_cap:
             raise Conflict("daily_cap_reached", service=service, cap=svc.daily_cap)
-        ticket = Ticket(
+        values = dict(
             token=secrets.token_urlsafe(16), number=svc.number_format.format(ordinal), ordinal=ordinal,
             service_issued=service, service=service, business_day=day, status=WAITING,
             priority=bool(priority), priority_category=category if priority else None, lang=lang,
-            issued_at=now, queued_at=now, issued_by=actor,
+            issued_at=now, queued_at=now, issued_by=actor, call_count=0,
             idempotency_key=scoped_key(actor, idempotency_key) if idempotency_key else None,
         )
-        s.add(ticket)
-        s.flush()
+        # One Core INSERT (the busiest path of the hall); the Ticket answered with is not in the
+        # session: nothing in this transaction changes it further.
+        new_id = statements.conn(s).execute(statements.INSERT_TICKET, values).inserted_primary_key[0]
+        ticket = Ticket(id=new_id, **values)
         out = Outcome(ticket=ticket, changes=[QueueChanged(service)])
         self._event(s, out, "issued", ticket, actor, now, priority=ticket.priority)
         with s.no_autoflush:  # the event row waits for its seq (see stamp)
-            out.place = place_of_newest(s, self.config, ticket)
+            out.place = place_of_newest(s, self.config, ticket, out.seen)
         return out
 
     # -- calling ---------------------------------------------------------
@@ -322,13 +325,18 @@ def stamp(s: Session, out: Outcome) -> list[int]:
     so on PostgreSQL the commit order is the seq order too.
     """
     n = len(out.changes)
-    if n == 0:
-        return []
+    first = last = 0
     with s.no_autoflush:  # the event rows are still pending: they get their seq before their INSERT
-        last = s.execute(
-            update(Hall).where(Hall.id == 1).values(seq=Hall.seq + n).returning(Hall.seq)
-        ).scalar_one()
-    first = last - n + 1
-    for ev in out.events:
-        ev.seq = first
+        if n:
+            last = statements.conn(s).execute(statements.BUMP_SEQ, {"n": n}).scalar_one()
+            first = last - n + 1
+        rows = []
+        for ev in out.events:
+            ev.seq = first
+            if inspect(ev).pending:  # not yet written: one Core INSERT for them all, not the ORM's flush
+                s.expunge(ev)
+                rows.append({"seq": first, "ticket_id": ev.ticket_id, "kind": ev.kind, "at": ev.at, "actor": ev.actor,
+                             "counter": ev.counter, "service": ev.service, "data": ev.data})
+        if rows:
+            statements.conn(s).execute(statements.INSERT_EVENTS, rows)
     return list(range(first, last + 1))

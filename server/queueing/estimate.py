@@ -5,31 +5,27 @@ import math
 from dataclasses import dataclass
 from datetime import date
 
+from typing import Any
+
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session
 
 from ..config import HallConfig
-from .models import DONE, WAITING, CounterState, Ticket
-
-RECENT = 20  # finished tickets that make the running average
+from . import statements
+from .models import WAITING, Ticket
+from .statements import RECENT  # noqa: F401  (finished tickets that make the running average)
 
 
 def average_service_s(s: Session, config: HallConfig, service: str, day: date) -> float:
     """Mean service time of the service's last finished tickets today, else the configured default."""
-    rows = s.execute(
-        select(Ticket.started_at, Ticket.finished_at)
-        .where(Ticket.service == service, Ticket.business_day == day, Ticket.status == DONE,
-               Ticket.started_at.is_not(None))
-        .order_by(Ticket.finished_at.desc())
-        .limit(RECENT)
-    ).all()
+    rows = statements.recent_spans(s, service, day)
     spans = [(f - st).total_seconds() for st, f in rows if f and st and f > st]  # a finish without a start says nothing
     if not spans:
         return float(config.service(service).default_service_time_s)
     return sum(spans) / len(spans)
 
 
-def open_counters(config: HallConfig, states: dict[int, CounterState], service: str,
+def open_counters(config: HallConfig, states: dict[int, Any], service: str,
                   target: int | None = None) -> int:
     """Counters taking this service now: open, not paused or closed; only `target` when given.
 
@@ -56,6 +52,8 @@ def wait_s(ahead: int, avg_s: float, counters: int) -> int | None:
 
 def waiting_counts(s: Session, day: date, service: str | None = None) -> dict[tuple[str, bool], int]:
     """People waiting today, by (service, priority); one service's queue only when given."""
+    if service is not None:
+        return statements.waiting_in(s, day, service)
     query = (
         select(Ticket.service, Ticket.priority, func.count())
         .where(Ticket.status == WAITING, Ticket.business_day == day)
@@ -87,13 +85,19 @@ class Place:
     wait_s: int | None
 
 
-def place_of_newest(s: Session, config: HallConfig, ticket: Ticket) -> Place:
+def place_of_newest(s: Session, config: HallConfig, ticket: Ticket, seen: dict[str, Any] | None = None) -> Place:
     """The place of a ticket just issued: everyone waiting in its queue is ahead (only the
-    priority ones for a priority ticket). This is what its paper and its holder are told."""
+    priority ones for a priority ticket). This is what its paper and its holder are told.
+
+    `seen` gets what was read on the way (its queue's counts, the counters' states), which
+    the same transaction's events reuse instead of reading them again.
+    """
     counts = waiting_counts(s, ticket.business_day, ticket.service)
     priority = counts.get((ticket.service, True), 0)
     ahead = max(0, (priority if ticket.priority else priority + counts.get((ticket.service, False), 0)) - 1)
-    states = {c.number: c for c in s.execute(select(CounterState)).scalars()}
+    states = statements.counter_states(s)
+    if seen is not None:
+        seen.update(waiting=(ticket.service, counts), states=states)
     avg = average_service_s(s, config, ticket.service, ticket.business_day)
     return Place(ahead, wait_s(ahead, avg, open_counters(config, states, ticket.service)))
 
@@ -103,6 +107,6 @@ def place_of(s: Session, config: HallConfig, ticket: Ticket) -> Place:
     if ticket.status != WAITING:
         return Place(0, None)
     ahead = ahead_of(s, ticket)
-    states = {c.number: c for c in s.execute(select(CounterState)).scalars()}
+    states = statements.counter_states(s)
     avg = average_service_s(s, config, ticket.service, ticket.business_day)
     return Place(ahead, wait_s(ahead, avg, open_counters(config, states, ticket.service, ticket.target_counter)))

@@ -5,6 +5,7 @@ Below engine.py and rating.py, which both return an Outcome.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from .estimate import Place
 from .models import Ticket, TicketEvent
@@ -51,3 +52,6 @@ class Outcome:
     events: list[TicketEvent] = field(default_factory=list)
     replayed: bool = False
     place: Place | None = None  # issue: where the new ticket stands (what is printed on it)
+    # What the operation read last, still true when it returns: the same transaction's view of
+    # the hall reuses it ("waiting": (service, counts by (service, priority)); "states": counters' rows).
+    seen: dict[str, Any] = field(default_factory=dict)

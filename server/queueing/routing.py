@@ -2,8 +2,9 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
-from sqlalchemy import and_, case, or_, select
+from sqlalchemy import and_, bindparam, case, or_, select
 from sqlalchemy.orm import Session
 
 from .models import WAITING, Ticket
@@ -30,16 +31,25 @@ def pick(s: Session, counter: int, services: list[str], picking: str, day: date,
     PostgreSQL the row is locked and rows locked by a concurrent caller are
     skipped, so two counters never wait on (or take) the same citizen.
     """
-    query = (
-        select(Ticket.id)
-        .where(Ticket.status == WAITING, Ticket.business_day == day, for_counter(counter, services))
-        .order_by(*queue_order(counter, services, picking))
-        .limit(1)
-        .with_for_update(skip_locked=True)
-    )
-    if priority is not None:
-        query = query.where(Ticket.priority.is_(priority))
-    return s.execute(query).scalar_one_or_none()
+    key = (counter, tuple(services), picking, priority)
+    query = _PICKS.get(key)
+    if query is None:  # built once per counter and kind: building it cost more than running it
+        query = (
+            select(Ticket.id)
+            .where(Ticket.status == WAITING, Ticket.business_day == bindparam("day"), for_counter(counter, services))
+            .order_by(*queue_order(counter, services, picking))
+            .limit(1)
+            .with_for_update(skip_locked=True)
+        )
+        if priority is not None:
+            query = query.where(Ticket.priority.is_(priority))
+        if len(_PICKS) > 1000:  # a config reloaded many times over: start again
+            _PICKS.clear()
+        _PICKS[key] = query
+    return s.execute(query, {"day": day}).scalar_one_or_none()
+
+
+_PICKS: dict[tuple, Any] = {}
 
 
 def by_number(s: Session, counter: int, services: list[str], number: str, day: date,
