@@ -161,7 +161,8 @@ def throughput(workdir: Path, mode: str, processes: int, seconds: float, procs: 
         groups = {"hallq": cluster.pids(), "nginx": pids_named("nginx"), "postgres": pids_named("postgres"),
                   "redis": pids_named("redis-server"), "clients": [p.pid for p in children]}
         begin, machine_begin = {k: process_cpu(v) for k, v in groups.items()}, machine_busy()
-        time.sleep(max(0.0, t_end - time.monotonic()))
+        with LockWatch(cluster.url) as watch:
+            time.sleep(max(0.0, t_end - time.monotonic()))
         cores = {k: (process_cpu(v) - begin[k]) / seconds for k, v in groups.items()}
         machine = (machine_busy() - machine_begin) / seconds
         ok: list[float] = []
@@ -177,9 +178,43 @@ def throughput(workdir: Path, mode: str, processes: int, seconds: float, procs: 
                 proc.kill()
         return {"processes": processes, "per_s": len(ok) / seconds, "errors": errors,
                 "p50_ms": ms(pct(ok, 50)), "p99_ms": ms(pct(ok, 99)), "cores": cores,
-                "machine_cores": machine, "shares": shares(cluster)}
+                "machine_cores": machine, "shares": shares(cluster), **watch.figures()}
     finally:
         cluster.stop()
+
+
+class LockWatch:
+    """Samples pg_stat_activity of the hall's database every 20 ms: who waits, and on what."""
+
+    def __init__(self, url: str) -> None:
+        self.url, self.samples, self.waiting, self.holding = url, 0, 0, 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def _run(self) -> None:
+        import psycopg
+        from sqlalchemy.engine import make_url
+
+        name = make_url(self.url).database
+        with psycopg.connect(host="127.0.0.1", port=5432, dbname="test", autocommit=True) as conn:
+            while not self._stop.wait(0.02):
+                rows = conn.execute("SELECT wait_event_type, state, query FROM pg_stat_activity "
+                                    "WHERE datname = %s AND state <> 'idle'", [name]).fetchall()
+                self.samples += 1
+                self.waiting += sum(1 for kind, _, q in rows if kind == "Lock" and "FROM hall" in q)
+                self.holding += sum(1 for _, state, _ in rows if state == "idle in transaction")
+
+    def __enter__(self) -> "LockWatch":
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self._stop.set()
+        self._thread.join(5)
+
+    def figures(self) -> dict[str, float]:
+        n = max(1, self.samples)
+        return {"hall_lock_waiting": self.waiting / n, "in_transaction_on_hallq": self.holding / n}
 
 
 def pids_named(*names: str) -> list[int]:
@@ -272,8 +307,9 @@ def render(runs: list[dict[str, Any]], fan: dict[str, Any] | None, args: argpars
         other = max(0.0, r["machine_cores"] - sum(c.values()))
         rows.append(f"| {r['processes']} | {r['per_s']:.0f}{errors} | {gain} | {_f(r['p50_ms'])} / {_f(r['p99_ms'])} "
                     f"| {r['shares']} | {c['hallq']:.2f} | {c['postgres']:.2f} | {c['nginx']:.2f} | {c['redis']:.2f} "
-                    f"| {c['clients']:.2f} | {other:.2f} | {r['machine_cores']:.2f} |")
-    table = "\n".join(rows) or "| not run |" + " |" * 11
+                    f"| {c['clients']:.2f} | {other:.2f} | {r['machine_cores']:.2f} "
+                    f"| {r['hall_lock_waiting']:.2f} | {r['in_transaction_on_hallq']:.2f} |")
+    table = "\n".join(rows) or "| not run |" + " |" * 13
     if fan:
         ok = fan["all_p99_ms"] is not None and fan["all_p99_ms"] <= TARGET_P99_MS and not fan["missed"]
         fan_text = f"""| displays connected (failed) | {fan['displays']} ({fan['connect_failed']}), in {fan['connect_s']:.1f} s |
@@ -298,8 +334,13 @@ HTTPS connection from its own loopback address (nginx keeps an address on one pr
 CPU in cores during the window, from `/proc`: the hallq processes, PostgreSQL, nginx, Redis, the
 load clients (Python, TLS), anything else on the machine, and the whole machine (2.00 is all of it).
 
-| processes | tickets/s | vs 1 | answer p50 / p99 ms | requests per process | hallq | PostgreSQL | nginx | Redis | clients | other | machine |
-|---|---|---|---|---|---|---|---|---|---|---|---|
+The last two columns sample `pg_stat_activity` every 20 ms: how many transactions, on average,
+wait for the hall row's lock (every write takes it first, so that the hall's events have one
+`seq` order and writers never deadlock), and how many hold a transaction open while the
+database waits on a hallq process (its Python between two statements).
+
+| processes | tickets/s | vs 1 | answer p50 / p99 ms | requests per process | hallq | PostgreSQL | nginx | Redis | clients | other | machine | waiting for the hall lock | in a transaction, waiting on hallq |
+|---|---|---|---|---|---|---|---|---|---|---|---|---|---|
 {table}
 
 **{args.displays} displays over 2 processes**, half on each (raw Engine.IO clients in
@@ -310,9 +351,11 @@ load clients (Python, TLS), anything else on the machine, and the whole machine 
 |---|---|
 {fan_text}
 
-Where the 2 cores go: every process, PostgreSQL, nginx, Redis and the load clients share them.
-"Whole machine busy" near 2.0 means the machine, not hallq, is the ceiling: a second process
-can only add what the first left idle (see "hallq CPU"). {busy}
+Where the ceiling is: when "machine" is near 2.00, the 2 cores are; when it is well below
+while transactions queue for the hall lock, the hall's one ordered sequence is. Every change
+to the hall holds that lock from its first statement to its commit, in whichever process it
+runs, so a second process adds connections, screens and a spare for failover, not write
+throughput. A hall issues a few tickets a second at its busiest. {busy}
 
 Machine: {machine_line(f"PostgreSQL {query(ADMIN_URL, 'SHOW server_version')[0][0]}")}.
 """
