@@ -42,6 +42,19 @@ def test_citizens_are_addressed_ong_ba():
         assert "_" not in vi and "{" not in vi, code  # no codes, no field names
 
 
+#: What citizens read: the kiosk (and the phone page it shares words with), the rating tablet, the boards.
+CITIZEN_SCRIPTS = [ROOT / "kiosk" / "static" / "kiosk-i18n.js", ROOT / "counter" / "static" / "rating-i18n.js",
+                   ROOT / "display" / "static" / "display-i18n.js"]
+
+
+def test_citizen_pages_address_citizens_ong_ba():
+    """The pages' own words too, not only the server's catalog (a kiosk banner once said 'bạn')."""
+    found = [f"{p.relative_to(ROOT)}:{n}: {line.strip()[:80]}" for p in CITIZEN_SCRIPTS
+             for n, line in enumerate(p.read_text(encoding="utf-8").splitlines(), 1)
+             if re.search(r"\bbạn\b", line, re.I)]
+    assert not found
+
+
 def test_no_page_script_words_an_error_of_its_own():
     """The pages' error texts come from /static/messages.js, generated from server/messages.py."""
     own = [f"{p.relative_to(ROOT)}: {m.group(0)}" for p in PAGE_SCRIPTS

@@ -9,7 +9,7 @@ export const KIOSK = {
   "kiosk.subtitle": ["Mời chọn lĩnh vực để lấy số thứ tự", "Please choose a service to take a number"],
   "kiosk.loading": ["Đang tải…", "Loading…"],
   "kiosk.issuing": ["Đang lấy số…", "Getting your number…"],
-  "kiosk.printer_paused": ["Máy in tạm ngừng — số của bạn hiển thị trên màn hình và điện thoại",
+  "kiosk.printer_paused": ["Máy in tạm ngừng — số của Ông/Bà hiển thị trên màn hình và điện thoại",
                            "The printer is paused — your number is shown on screen and on your phone"],
   "kiosk.empty": ["Hiện chưa có lĩnh vực nào.", "No services are set up."],
   "kiosk.page": ["Trang {page}/{pages}", "Page {page} of {pages}"],

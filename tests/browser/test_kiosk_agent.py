@@ -17,7 +17,7 @@ from tests.printers.virtual_printer import PtyPrinter
 
 from .test_kiosk import tile
 
-PAUSED = "Máy in tạm ngừng — số của bạn hiển thị trên màn hình và điện thoại"
+PAUSED = "Máy in tạm ngừng — số của Ông/Bà hiển thị trên màn hình và điện thoại"
 
 
 @pytest.fixture(scope="module")
