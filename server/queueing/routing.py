@@ -2,9 +2,9 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import Any, Callable
 
-from sqlalchemy import and_, bindparam, case, or_, select
+from sqlalchemy import and_, bindparam, case, or_, select, union_all
 from sqlalchemy.orm import Session
 
 from .models import WAITING, Ticket
@@ -27,29 +27,70 @@ def pick(s: Session, counter: int, services: list[str], picking: str, day: date,
          priority: bool | None = None) -> int | None:
     """The id of the ticket this counter should call, or None when its queues are empty.
 
-    `priority` limits the choice to priority (True) or normal (False) tickets. On
-    PostgreSQL the row is locked and rows locked by a concurrent caller are
-    skipped, so two counters never wait on (or take) the same citizen.
+    `priority` limits the choice to priority (True) or normal (False) tickets. The head of
+    each of the counter's queues is one index lookup (`_heads`), however long the queues are,
+    and the queue order (`queue_order`) picks among those few. On PostgreSQL the chosen row
+    is then locked, skipping rows a concurrent caller holds; if that caller holds it, the
+    whole ordered query (`_ordered`) finds the next free one, so two counters never wait on
+    (or take) the same citizen.
     """
-    key = (counter, tuple(services), picking, priority)
+    rows = s.execute(_cached(("heads", counter, tuple(services), picking, priority), lambda: _heads(counter, services, picking, priority)),
+                     {"day": day}).all()
+    if not rows:
+        return None
+    rank = {code: i for i, code in enumerate(services)} if picking == "preference" and len(services) > 1 else {}
+    best = min(rows, key=lambda r: (r.target_counter != counter, not r.priority, rank.get(r.service, 0),
+                                    r.queued_at, r.id))
+    if s.get_bind().dialect.name != "postgresql":
+        return best.id  # one writer at a time: nobody else can be taking it
+    mine = s.execute(_LOCK_ONE, {"id": best.id}).scalar_one_or_none()
+    if mine is not None:
+        return mine
+    key = ("ordered", counter, tuple(services), picking, priority)
+    return s.execute(_cached(key, lambda: _ordered(counter, services, picking, priority)), {"day": day}).scalar_one_or_none()
+
+
+def _heads(counter: int, services: list[str], picking: str, priority: bool | None):
+    """The first ticket of each (service, priority) queue and of the transfers to this counter: a few rows."""
+    cols = (Ticket.id, Ticket.target_counter, Ticket.priority, Ticket.service, Ticket.queued_at)
+    kinds = (True, False) if priority is None else (priority,)
+    waiting = (Ticket.status == WAITING, Ticket.business_day == bindparam("day"))
+    heads = [select(*cols).where(*waiting, Ticket.service == code, Ticket.target_counter.is_(None),
+                                 Ticket.priority == kind).order_by(Ticket.queued_at, Ticket.id).limit(1)
+             for code in services for kind in kinds]
+    sent = select(*cols).where(*waiting, Ticket.target_counter == counter)
+    if priority is not None:
+        sent = sent.where(Ticket.priority == priority)
+    heads.append(sent.order_by(*queue_order(counter, services, picking)[1:]).limit(1))  # all sent here: one head
+    # Each head in its own subquery: SQLite takes no LIMIT on a bare member of a UNION.
+    return union_all(*(select(*q.subquery().c) for q in heads))
+
+
+def _ordered(counter: int, services: list[str], picking: str, priority: bool | None):
+    """The counter's whole queue in order, first free row locked: the way round a head another caller holds."""
+    query = (
+        select(Ticket.id)
+        .where(Ticket.status == WAITING, Ticket.business_day == bindparam("day"), for_counter(counter, services))
+        .order_by(*queue_order(counter, services, picking))
+        .limit(1)
+        .with_for_update(skip_locked=True)
+    )
+    return query if priority is None else query.where(Ticket.priority.is_(priority))
+
+
+def _cached(key: tuple, build: Callable[[], Any]) -> Any:
+    """Statements built once per counter and kind: building one cost more than running it."""
     query = _PICKS.get(key)
-    if query is None:  # built once per counter and kind: building it cost more than running it
-        query = (
-            select(Ticket.id)
-            .where(Ticket.status == WAITING, Ticket.business_day == bindparam("day"), for_counter(counter, services))
-            .order_by(*queue_order(counter, services, picking))
-            .limit(1)
-            .with_for_update(skip_locked=True)
-        )
-        if priority is not None:
-            query = query.where(Ticket.priority.is_(priority))
+    if query is None:
         if len(_PICKS) > 1000:  # a config reloaded many times over: start again
             _PICKS.clear()
-        _PICKS[key] = query
-    return s.execute(query, {"day": day}).scalar_one_or_none()
+        query = _PICKS[key] = build()
+    return query
 
 
 _PICKS: dict[tuple, Any] = {}
+_LOCK_ONE = (select(Ticket.id).where(Ticket.id == bindparam("id"), Ticket.status == WAITING)
+             .with_for_update(skip_locked=True))
 
 
 def by_number(s: Session, counter: int, services: list[str], number: str, day: date,

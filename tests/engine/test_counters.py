@@ -110,3 +110,39 @@ def test_calling_a_chosen_number_can_be_forbidden(db, noon):
     t = issue(db, eng, noon)
     with pytest.raises(Forbidden):
         db.write(lambda s: eng.call_ticket(s, 4, number=t.number, actor="u", now=noon))
+
+
+@pytest.mark.postgres
+def test_a_head_another_transaction_holds_is_passed_over_on_postgresql(config, noon):
+    """Picking reads each queue's head by index; a head someone else has locked is skipped, not waited on."""
+    from server.queueing import routing
+    from server.storage import Database
+    from tests.support.postgres import _connect, fresh_database
+
+    with fresh_database() as url:
+        pg = Database(url)
+        try:
+            pg.migrate()
+            _pick_around_a_held_head(pg, url, config, noon, routing, _connect)
+        finally:
+            pg.stop()
+
+
+def _pick_around_a_held_head(pg, url, config, noon, routing, _connect):
+    eng = Engine(config)
+    first, second = (issue(pg, eng, noon + timedelta(seconds=i)) for i in range(2))
+    day = config.center.business_day(noon)
+
+    def pick():
+        return pg.write(lambda s: routing.pick(s, 4, ["HT"], "oldest_first", day))
+
+    assert pick() == first.id
+    holder = _connect(url)  # another caller, mid-transaction, holding the head
+    try:
+        holder.autocommit = False
+        holder.execute("SELECT id FROM tickets WHERE id = %s FOR UPDATE", [first.id])
+        assert pick() == second.id
+    finally:
+        holder.rollback()
+        holder.close()
+    assert pick() == first.id
