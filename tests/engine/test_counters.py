@@ -112,7 +112,6 @@ def test_calling_a_chosen_number_can_be_forbidden(db, noon):
         db.write(lambda s: eng.call_ticket(s, 4, number=t.number, actor="u", now=noon))
 
 
-@pytest.mark.postgres
 def test_a_head_another_transaction_holds_is_passed_over_on_postgresql(config, noon):
     """Picking reads each queue's head by index; a head someone else has locked is skipped, not waited on."""
     from server.queueing import routing
