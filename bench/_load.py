@@ -11,6 +11,7 @@ import http.client
 import json
 import multiprocessing as mp
 import os
+import ssl
 import threading
 import time
 from typing import Any
@@ -22,8 +23,24 @@ CTX = mp.get_context("spawn")  # clean children: no inherited threads or sockets
 
 
 def issue_load(conn: Any, port: int, tokens: list[str], services: list[str], threads: int,
-               t_begin: float, t_end: float, offset: int = 0) -> None:
-    """Issue tickets until t_end; send the parent (ok, errors by status, latencies of ok answers)."""
+               t_begin: float, t_end: float, offset: int = 0, tls: bool = False, own_address: bool = False) -> None:
+    """Issue tickets until t_end; send the parent (ok, errors by status, latencies of ok answers).
+
+    `tls`: HTTPS with any certificate (the hall's own, behind nginx); `own_address`: each client
+    from its own loopback address (127.0.1.x), as kiosks on a LAN are, for a proxy that keeps an
+    address on one process.
+    """
+    context = None
+    if tls:
+        context = ssl.create_default_context()
+        context.check_hostname, context.verify_mode = False, ssl.CERT_NONE
+
+    def connect(n: int) -> http.client.HTTPConnection:
+        source = (f"127.0.1.{n % 250 + 1}", 0) if own_address else None
+        if context is not None:
+            return http.client.HTTPSConnection(HOST, port, timeout=30, context=context, source_address=source)
+        return http.client.HTTPConnection(HOST, port, timeout=30, source_address=source)
+
     lock = threading.Lock()
     ok: list[float] = []
     errors: dict[str, int] = {}
@@ -31,7 +48,7 @@ def issue_load(conn: Any, port: int, tokens: list[str], services: list[str], thr
     def client(i: int) -> None:
         token = tokens[(offset + i) % len(tokens)]
         headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
-        http_conn = http.client.HTTPConnection(HOST, port, timeout=30)
+        http_conn = connect(offset + i)
         mine: list[float] = []
         bad: dict[str, int] = {}
         n = offset + i
@@ -49,7 +66,7 @@ def issue_load(conn: Any, port: int, tokens: list[str], services: list[str], thr
             except (OSError, http.client.HTTPException) as err:
                 status = type(err).__name__
                 http_conn.close()
-                http_conn = http.client.HTTPConnection(HOST, port, timeout=30)
+                http_conn = connect(offset + i)
             t1 = time.monotonic()
             if t_begin <= t1 <= t_end:
                 if status == 201:
@@ -89,6 +106,17 @@ def throughput(hall: BenchHall, services: list[str], seconds: float, procs: int,
     time.sleep(max(0.0, t_end - time.monotonic()))
     cpu_end, machine_end, ours_end = hall.cpu_times(), machine_busy(), process_cpu(ours)
     used = {tid: cpu_end[tid] - cpu_begin.get(tid, 0.0) for tid in cpu_end}
+    ok, errors = collect(pipes, children, t_end)
+    return {"per_s": len(ok) / seconds, "issued": len(ok), "errors": errors, "concurrency": procs * threads,
+            "p50_ms": ms(pct(ok, 50)), "p99_ms": ms(pct(ok, 99)),
+            "cpu_cores": sum(used.values()) / seconds, "busiest_thread": max(used.values(), default=0.0) / seconds,
+            "main_thread": used.get(hall.proc.pid, 0.0) / seconds,
+            "machine_cores": (machine_end - machine_begin) / seconds,
+            "other_cores": max(0.0, (machine_end - machine_begin) - (ours_end - ours_begin)) / seconds}
+
+
+def collect(pipes: list[Any], children: list[Any], t_end: float) -> tuple[list[float], dict[str, int]]:
+    """What each issue_load child sent: every latency of a 201, and the other answers counted by status."""
     ok: list[float] = []
     errors: dict[str, int] = {}
     for parent, proc in zip(pipes, children):
@@ -100,12 +128,7 @@ def throughput(hall: BenchHall, services: list[str], seconds: float, procs: int,
         proc.join(10)
         if proc.is_alive():
             proc.kill()
-    return {"per_s": len(ok) / seconds, "issued": len(ok), "errors": errors, "concurrency": procs * threads,
-            "p50_ms": ms(pct(ok, 50)), "p99_ms": ms(pct(ok, 99)),
-            "cpu_cores": sum(used.values()) / seconds, "busiest_thread": max(used.values(), default=0.0) / seconds,
-            "main_thread": used.get(hall.proc.pid, 0.0) / seconds,
-            "machine_cores": (machine_end - machine_begin) / seconds,
-            "other_cores": max(0.0, (machine_end - machine_begin) - (ours_end - ours_begin)) / seconds}
+    return ok, errors
 
 
 def top_up(hall: BenchHall, service: str, need: int) -> None:

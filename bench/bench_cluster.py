@@ -19,10 +19,7 @@ from __future__ import annotations
 
 import argparse
 import copy
-import http.client
-import json
 import multiprocessing as mp
-import ssl
 import sys
 import tempfile
 import threading
@@ -34,6 +31,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from _calls import CALL_COUNTER, Swarm  # noqa: E402
+from _load import collect, issue_load  # noqa: E402
 from _report import ROOT  # noqa: E402
 from _sections import machine_line, write_section  # noqa: E402
 from _server import Api, BenchHall  # noqa: E402
@@ -45,57 +43,6 @@ CTX = mp.get_context("spawn")
 SERVICES = ["DD", "HT", "DKKD", "XD", "TK", "LD", "TP"]
 TARGET_P99_MS = 100.0
 REDIS = "redis://127.0.0.1:6379/0"  # the machine's Redis; each hall's channel is named after its database
-
-
-def issue_load(conn: Any, port: int, first_address: int, tokens: list[str], threads: int,
-               t_begin: float, t_end: float) -> None:
-    """HTTPS kiosks, each thread from its own loopback address, until t_end: (latencies of 201s, errors)."""
-    context = ssl.create_default_context()
-    context.check_hostname, context.verify_mode = False, ssl.CERT_NONE  # the hall's own certificate
-    lock = threading.Lock()
-    ok: list[float] = []
-    errors: dict[str, int] = {}
-
-    def client(i: int) -> None:
-        n = first_address + i
-        source = (f"127.0.1.{n % 250 + 1}", 0)
-        headers = {"Authorization": f"Bearer {tokens[n % len(tokens)]}", "Content-Type": "application/json"}
-        mine, bad = [], {}
-
-        def connect() -> http.client.HTTPSConnection:
-            return http.client.HTTPSConnection("127.0.0.1", port, timeout=30, context=context, source_address=source)
-
-        https = connect()
-        while (t0 := time.monotonic()) < t_end:
-            body = json.dumps({"service": SERVICES[n % len(SERVICES)]})
-            n += 1
-            try:
-                https.request("POST", "/api/v1/tickets", body=body, headers=headers)
-                resp = https.getresponse()
-                resp.read()
-                status: Any = resp.status
-            except (OSError, http.client.HTTPException) as err:
-                status = type(err).__name__
-                https.close()
-                https = connect()
-            t1 = time.monotonic()
-            if t_begin <= t1 <= t_end:
-                if status == 201:
-                    mine.append(t1 - t0)
-                else:
-                    bad[str(status)] = bad.get(str(status), 0) + 1
-        https.close()
-        with lock:
-            ok.extend(mine)
-            for k, v in bad.items():
-                errors[k] = errors.get(k, 0) + v
-
-    workers = [threading.Thread(target=client, args=(i,), daemon=True) for i in range(threads)]
-    for w in workers:
-        w.start()
-    for w in workers:
-        w.join(timeout=max(1.0, t_end - time.monotonic() + 35))
-    conn.send((ok, errors))
 
 
 class Cluster:
@@ -152,8 +99,8 @@ def throughput(workdir: Path, mode: str, processes: int, seconds: float, procs: 
         pipes, children = [], []
         for p in range(procs):
             parent, child = CTX.Pipe()
-            proc = CTX.Process(target=issue_load, args=(child, port, p * threads, tokens, threads, t_begin, t_end),
-                               daemon=True)
+            proc = CTX.Process(target=issue_load, args=(child, port, tokens, SERVICES, threads, t_begin, t_end,
+                                                        p * threads, True, True), daemon=True)
             proc.start()
             pipes.append(parent)
             children.append(proc)
@@ -165,17 +112,7 @@ def throughput(workdir: Path, mode: str, processes: int, seconds: float, procs: 
             time.sleep(max(0.0, t_end - time.monotonic()))
         cores = {k: (process_cpu(v) - begin[k]) / seconds for k, v in groups.items()}
         machine = (machine_busy() - machine_begin) / seconds
-        ok: list[float] = []
-        errors: dict[str, int] = {}
-        for parent, proc in zip(pipes, children):
-            if parent.poll(max(1.0, t_end - time.monotonic() + 60)):
-                got, bad = parent.recv()
-                ok.extend(got)
-                for k, v in bad.items():
-                    errors[k] = errors.get(k, 0) + v
-            proc.join(10)
-            if proc.is_alive():
-                proc.kill()
+        ok, errors = collect(pipes, children, t_end)
         return {"processes": processes, "per_s": len(ok) / seconds, "errors": errors,
                 "p50_ms": ms(pct(ok, 50)), "p99_ms": ms(pct(ok, 99)), "cores": cores,
                 "machine_cores": machine, "shares": shares(cluster), **watch.figures()}
