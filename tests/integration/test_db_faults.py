@@ -2,7 +2,9 @@
 500, no answered ticket is lost and none is issued twice (every answer is one ticket row).
 
 A killer thread terminates every backend of the server (`pg_terminate_backend`, as a
-PostgreSQL restart or a network cut would) twice a second while four kiosks issue.
+PostgreSQL restart or a network cut would) five times a second while four kiosks issue, until
+a drop has hit a transaction in flight (the server says it ran one again): issuing takes a
+millisecond or two, so most drops find the connections idle.
 """
 from __future__ import annotations
 
@@ -17,8 +19,10 @@ from tests.support.hall import hall_config
 from tests.support.postgres import query
 
 KIOSKS = 4
-PER_KIOSK = 40
-DROP_EVERY_S = 0.5
+PER_KIOSK = 40  # at least; the kiosks go on until a drop has hit a transaction in flight
+MAX_PER_KIOSK = 400
+DROP_EVERY_S = 0.2
+RETRIED = "running the transaction again on a fresh connection"
 pytestmark = [pytest.mark.slow, pytest.mark.postgres]
 
 
@@ -50,7 +54,9 @@ def test_dropped_connections_never_give_a_500_and_lose_or_double_nothing(hall):
     drops = []
 
     def kiosk(name: str, token: str) -> None:
-        for i in range(PER_KIOSK):
+        for i in range(MAX_PER_KIOSK):
+            if i >= PER_KIOSK and (stop.is_set() or RETRIED in server.log_tail(2000)):
+                break
             key = f"{name}-{i}-{uuid.uuid4().hex[:8]}"
             resp = issue(server, token, key)
             with lock:
@@ -73,9 +79,9 @@ def test_dropped_connections_never_give_a_500_and_lose_or_double_nothing(hall):
 
     assert sum(drops) > 0, "the killer dropped no connection: the test proved nothing"
     statuses = Tally(status for _, status, _ in answers)
-    assert len(answers) == KIOSKS * PER_KIOSK
+    assert len(answers) >= KIOSKS * PER_KIOSK
     assert not [a for a in answers if a[1] >= 500 and a[1] != 503], statuses  # never a 500
-    assert "running the transaction again on a fresh connection" in server.log_tail(2000)
+    assert RETRIED in server.log_tail(2000), f"no drop hit a transaction in {len(answers)} tickets"
     answered = [body["ticket"] for _, status, body in answers if status == 201]
     # Every answered ticket exists, once; no ticket exists that nobody was answered with (nothing doubled).
     rows = query(url, "SELECT token, number, idempotency_key FROM tickets WHERE service_issued = 'DD'")
