@@ -102,6 +102,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
                          "within {seconds} s)."),
     "json_too_deep": ("Dữ liệu JSON lồng nhau quá sâu (tối đa {limit} cấp).",
                       "The JSON is nested too deeply (at most {limit} levels)."),
+    "invalid_notice": ("Dòng thông báo: tối đa {maximum} ký tự mỗi ngôn ngữ, không xuống dòng, không có ký tự điều khiển.",
+                       "Notice: up to {maximum} characters per language, on one line, no control characters."),
     "invalid_text": ("Văn bản chứa ký tự Unicode không hợp lệ.", "The text holds characters that are not valid Unicode."),
     "too_many_connections": ("Quá nhiều kết nối từ cùng một địa chỉ; vui lòng thử lại sau.",
                              "Too many connections from one address; please try again later."),

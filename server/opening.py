@@ -7,8 +7,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from sqlalchemy.orm import Session
+
 from .announce import announcement
 from .config import ConfigError, config_path, database_url, load_config
+from .notice import seed
+from .queueing.clock import utcnow
 from .storage import BUSY_TIMEOUT_S, Database
 
 
@@ -24,4 +28,6 @@ def open_database(path: Path | None = None, *, isolated: bool = False, busy_time
                   threads=config.server.db_threads, busy_timeout_s=busy_timeout_s)
     db.migrate(isolated=isolated)
     db.ensure_counters([c.number for c in config.counters])
+    with Session(db.inline_engine) as s, s.begin():
+        seed(s, config.display.notice, utcnow())  # a database without a notice row only
     return config, path, db

@@ -12,8 +12,9 @@ from .announce import announcement
 from .config import HallConfig
 from .queueing import estimate, routing, statements
 from .queueing.estimate import Place
-from .queueing.engine import CounterChanged, Outcome, QueueChanged, TicketCalled, TicketFinished, TicketRated
+from .queueing.engine import CounterChanged, NoticeChanged, Outcome, QueueChanged, TicketCalled, TicketFinished, TicketRated
 from .queueing.models import DONE, NO_SHOW, WAITING, Hall, Rating, ServiceDay, Ticket, TicketEvent
+from .notice import current as current_notice
 from .people import full_names
 
 
@@ -248,6 +249,7 @@ class HallView:
             "services": self.services(),
             "center": {"name": self.config.center.name.model_dump(), "timezone": self.config.center.timezone},
             "server_time": self.config.center.iso(self.now),
+            "notice": current_notice(self.s),  # the hall's; a board with its own in config shows that
         }
 
     # -- events ----------------------------------------------------------
@@ -296,6 +298,8 @@ class HallView:
                 events.append(Event(seq, "ticket_rated", {
                     "seq": seq, "counter": t.counter, "service": t.service, "score": change.score,
                 }, self.about(t)))
+            elif isinstance(change, NoticeChanged):
+                events.append(Event(seq, "notice_changed", {"seq": seq, "notice": current_notice(self.s)}))
         return events
 
     @staticmethod

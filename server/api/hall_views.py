@@ -4,6 +4,7 @@ from __future__ import annotations
 from flask import current_app, g, jsonify
 
 from ..context import hall
+from ..notice import current
 from ..state import PUBLIC, STAFF, HallView, public_counter
 from . import ApiError, allow, api
 from .openapi import document
@@ -60,12 +61,14 @@ def display_settings():
     h, p = hall(), g.principal
     d, v = h.config.display, h.config.voice
     board = d.boards.get(p.name) if p.is_device("display") else None
-    notice = (board.notice if board and board.notice else d.notice)
+    own = board.notice if board and board.notice else None  # a board's own notice, from config, wins
+    notice = own.model_dump() if own else h.db.read(current)
     return jsonify({
         "name": p.name if p.is_device("display") else None,
         "public": d.public,
         "paired": p.is_device("display"),
-        "notice": notice.model_dump() if notice else None,
+        "notice": notice,
+        "own_notice": own is not None,  # true: this board keeps its notice when the hall's changes
         "services": board.services if board else None,
         "counters": board.counters if board else None,
         "voice": {"mode": v.mode, "repeat": v.repeat, "reading": v.reading, "pack": v.pack,

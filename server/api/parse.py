@@ -67,8 +67,16 @@ def parse(model: type[M], data: Mapping[str, Any]) -> M:
 
 
 def refusal(model: type[BaseModel], error: Mapping[str, Any]) -> QueueError:
-    """One pydantic error as the contract's: `missing_field`, the field's own `Refuse`, else `invalid_value`."""
+    """One pydantic error as the contract's: `missing_field`, the field's own `Refuse`, else `invalid_value`.
+
+    An error inside a nested body (`text.vi`) is its inner model's, named by its whole path.
+    """
     field = str(error["loc"][0]) if error["loc"] else None
+    inner = _nested(model, field) if len(error["loc"]) > 1 else None
+    if inner is not None:
+        err = refusal(inner, {**error, "loc": error["loc"][1:]})
+        err.params["field"] = f"{field}.{err.params.get('field')}"
+        return err
     if error["type"] == "missing":
         return Invalid("missing_field", field=field)
     if not error["loc"]:  # a rule over several fields raises its code itself (see AmendRating)
@@ -86,6 +94,15 @@ def _refuse_of(model: type[BaseModel], field: str | None) -> Refuse | None:
         if field in (name, info.alias):
             found = [m for m in (*info.metadata, *_metadata(info.annotation)) if isinstance(m, Refuse)]
             return found[0] if found else None
+    return None
+
+
+def _nested(model: type[BaseModel], field: str | None) -> type[BaseModel] | None:
+    """The body model a field holds (`text: NoticeText | None`), if it holds one."""
+    info = model.model_fields.get(field or "")
+    for kind in (info.annotation, *typing.get_args(info.annotation)) if info else ():
+        if isinstance(kind, type) and issubclass(kind, BaseModel):
+            return kind
     return None
 
 

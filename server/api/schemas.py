@@ -166,6 +166,29 @@ class NewDevice(Body):
         None, description="a kiosk's printer: a URL or a printer name from config")
 
 
+def _notice_text(value: str) -> str:
+    from ..notice import clean
+
+    try:
+        return clean(value)
+    except ValueError as err:
+        raise PydanticCustomError("invalid_notice", str(err)) from None
+
+
+NoticeLine = Annotated[str, AfterValidator(_notice_text), Refuse("invalid_notice", maximum=500)]
+
+
+class NoticeText(Body):
+    vi: NoticeLine = Field("", description="shown to everyone; required when `en` is given")
+    en: NoticeLine = Field("", description="shown on boards in English; empty: they show `vi`")
+
+
+class SetNotice(Body):
+    """`text` null, absent, or with both languages empty clears the notice."""
+
+    text: NoticeText | None = None
+
+
 # -- query strings ---------------------------------------------------------------------------
 
 

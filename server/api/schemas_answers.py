@@ -123,6 +123,14 @@ class Snapshot(Shape):
     services: list[Service]
     center: Center | None = None
     server_time: datetime | None = None
+    notice: Names | None = Field(None, description="the boards' scrolling notice (null: none)")
+
+
+class NoticeSet(Shape):
+    """The notice as saved (null: cleared), and the seq of its `notice_changed` event."""
+
+    notice: Names | None
+    seq: int
 
 
 class LoginUser(Shape):

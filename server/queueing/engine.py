@@ -23,7 +23,7 @@ from .models import (
 )
 from .numbering import next_ordinal
 from .outcome import (  # noqa: F401  (the changes are named from here too)
-    Change, CounterChanged, Outcome, QueueChanged, TicketCalled, TicketFinished, TicketRated,
+    Change, CounterChanged, NoticeChanged, Outcome, QueueChanged, TicketCalled, TicketFinished, TicketRated,
 )
 from .rating import Ratings
 

@@ -61,6 +61,18 @@ class Hall(Base):
     secret_key: Mapped[str] = mapped_column(String(128))
 
 
+class Notice(Base):
+    """One row: the line the hall boards scroll (none while both texts are null). Made by migration 0009;
+    seeded once from config.yaml's `display.notice`, then changed by PUT /api/v1/notice only."""
+
+    __tablename__ = "hall_notice"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    vi: Mapped[str | None] = mapped_column(String(500))
+    en: Mapped[str | None] = mapped_column(String(500))
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    updated_by: Mapped[str] = mapped_column(String(80))  # "config" for the seed, else the actor
+
+
 class ServiceDay(Base):
     """The last number handed out in a service on a business day."""
 

@@ -40,7 +40,12 @@ class TicketRated:
     score: int
 
 
-Change = TicketCalled | QueueChanged | CounterChanged | TicketFinished | TicketRated
+@dataclass(frozen=True)
+class NoticeChanged:
+    """The boards' scrolling notice was set or cleared (server/notice.py)."""
+
+
+Change = TicketCalled | QueueChanged | CounterChanged | TicketFinished | TicketRated | NoticeChanged
 
 
 @dataclass
