@@ -20,7 +20,8 @@ const state = {
   services: new Map(),    // code → service, only the board's services
   calls: [],              // newest first, at most KEEP_CALLS
   filter: { services: null, counters: null },
-  notice: null,
+  notice: null,           // the hall's {vi, en}, from the settings, then each snapshot and notice_changed
+  ownNotice: false,       // this board has its own notice in config.yaml: the hall's does not replace it
   center: null,           // the center's {vi, en} name
   heroSeq: null,
 };
@@ -62,6 +63,7 @@ function applySettings(settings) {
   const before = JSON.stringify(state.filter);
   state.filter = { services: settings.services || null, counters: settings.counters || null };
   state.notice = settings.notice || null;
+  state.ownNotice = Boolean(settings.own_notice);
   if (settings.center) state.center = settings.center.name;
   if (JSON.stringify(state.filter) !== before && station && station.hall) station.hall.resync();
   renderNotice();
@@ -69,6 +71,7 @@ function applySettings(settings) {
 
 function applySnapshot(snap, { first }) {
   if (snap.center) state.center = snap.center.name;
+  if ("notice" in snap && !state.ownNotice) state.notice = snap.notice;
   state.counters.clear();
   for (const c of snap.counters || []) state.counters.set(c.number, c);
   for (const number of [...state.counters.keys()]) if (!counterShown(number)) state.counters.delete(number);
@@ -104,6 +107,9 @@ function applyEvent(name, payload) {
     renderCounters();
   } else if (name === "queue_changed") {
     if (applyQueue(payload)) renderServices();
+  } else if (name === "notice_changed" && !state.ownNotice) {
+    state.notice = payload.notice || null;
+    renderNotice();
   }
 }
 

@@ -19,7 +19,9 @@
 
 import { io } from "./vendor/socket.io/socket.io.esm.min.js";
 
-export const HALL_EVENTS = ["ticket_called", "queue_changed", "counter_changed", "ticket_finished", "ticket_rated"];
+// Every seq'd event of the full feed: a page that listened to fewer would see a false gap and resync.
+export const HALL_EVENTS = ["ticket_called", "queue_changed", "counter_changed", "ticket_finished", "ticket_rated",
+  "notice_changed"];
 
 export function connectHall({
   url = "",                 // same origin by default
