@@ -5,6 +5,7 @@
 import { api, ApiError } from "/static/api.js";
 import { HALL_EVENTS, connectHall } from "/static/live.js";
 import { adminI18n, makeFormat, startShell } from "./admin-shell.js";
+import { NOTICE, startNoticeForm } from "./notice-form.js";
 
 const DASH = {
   "dash.title": ["Bảng điều khiển", "Dashboard"],
@@ -84,7 +85,7 @@ const DASH = {
                            "{printer} could not print — see its last error under Printers."],
 };
 
-const i18n = adminI18n(DASH);
+const i18n = adminI18n({ ...DASH, ...NOTICE });
 const fmt = makeFormat(i18n, document.body.dataset.timezone || "Asia/Ho_Chi_Minh");
 const $ = (id) => document.getElementById(id);
 const REFRESH_MS = 15000;  // the clock-driven parts: longest waits, idle times
@@ -94,14 +95,17 @@ let timer = null;
 let inFlight = false;
 let again = false;
 
-const shell = startShell(i18n, { role: "supervisor", onReady: start, onLang: () => data && render(data) });
+const shell = startShell(i18n, {
+  role: "supervisor", onReady: start, onLang: () => { if (data) render(data); notice.render(); },
+});
+const notice = startNoticeForm(i18n, { onLoggedOut: () => shell.loginAgain() });
 
 function start() {
   refresh();
   connectHall({
     events: [...HALL_EVENTS, "ticket_finished"],
-    onSnapshot: () => soon(),
-    onEvent: () => soon(),
+    onSnapshot: (snap) => { notice.show(snap.notice); soon(); },
+    onEvent: (name, payload) => { if (name === "notice_changed") notice.show(payload.notice); else soon(); },
     onOnline: () => { shell.setLive(true); soon(); },
     onOffline: () => shell.setLive(false),
   });
