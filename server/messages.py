@@ -56,6 +56,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "ticket_not_finished": ("Số {number} chưa được phục vụ xong.", "Ticket {number} is not finished yet."),
     "already_rated": ("Số {number} đã được đánh giá.", "Ticket {number} has already been rated."),
     "already_exists": ("{name} đã tồn tại.", "{name} already exists."),
+    "wrong_password": ("Mật khẩu hiện tại không đúng.", "The current password is wrong."),
     "weak_password": ("Mật khẩu cần ít nhất {minimum} ký tự.", "The password needs at least {minimum} characters."),
     "rate_limited": ("Thao tác quá nhanh, vui lòng chờ giây lát rồi thử lại.",
                      "Too many requests; please wait a moment and try again."),

@@ -127,3 +127,24 @@ def change_user(s: Session, username: str, *, actor: str, now: datetime, role: s
         s.execute(update(LoginToken).where(LoginToken.user_id == user.id).values(revoked=True))
     audit(s, actor, "user_changed", username, now, **changed)
     return user
+
+
+def change_own_password(s: Session, username: str, verified_hash: str, new_hash: str, keep: str, *,
+                        now: datetime, address: str | None) -> list[str] | None:
+    """Set a person's own password and end their other logins; the hashes of the tokens ended.
+
+    None when the stored hash is no longer the one the current password was checked against
+    (changed meanwhile): nothing changes then. The token hashed `keep` (the caller's) stays.
+    """
+    user = s.execute(select(User).where(User.username == username, User.active.is_(True))).scalar_one_or_none()
+    if user is None or user.password_hash != verified_hash:
+        return None
+    user.password_hash = new_hash
+    others = list(s.execute(select(LoginToken.token_hash).where(
+        LoginToken.user_id == user.id, LoginToken.revoked.is_(False), LoginToken.expires_at > now,
+        LoginToken.token_hash != keep)).scalars())
+    if others:
+        s.execute(update(LoginToken).where(LoginToken.token_hash.in_(others)).values(revoked=True))
+    # Who and how many logins ended; never a password or a token.
+    audit(s, f"user:{username}", "password_changed", username, now, address, others_revoked=len(others))
+    return others

@@ -10,11 +10,11 @@ from flask import g, jsonify, request, session
 from .. import auth
 from ..context import hall
 from ..hashing import HashersBusy
-from ..people import audit, full_name_of
+from ..people import audit, change_own_password, full_name_of
 from . import ApiError, allow, api
 from .parse import answers, takes
-from .schemas import Login
-from .schemas_answers import Done, LoggedIn, Me
+from .schemas import ChangePassword, Login
+from .schemas_answers import Done, LoggedIn, Me, PasswordChanged
 
 REFUSED_PAUSE_S = 1.0
 
@@ -71,8 +71,7 @@ def _refused() -> NoReturn:
 def logout():
     """End this login: the token stops working."""
     h = hall()
-    header = request.headers.get("Authorization", "")
-    token = header.partition(" ")[2].strip() or session.get("token", "")
+    token = _own_token()
     p, now, address = g.principal, h.clock(), request.remote_addr
 
     def op(s):
@@ -94,3 +93,50 @@ def me():
     full_name = hall().db.read(lambda s: full_name_of(s, p.name)) if p.kind == "user" else None
     return jsonify({"kind": p.kind, "name": p.name, "role": p.role, "device_kind": p.device_kind,
                     "counter": p.counter, "full_name": full_name, "display_name": full_name or p.name})
+
+
+def _own_token() -> str:
+    """The token this request came with: its bearer header's, else the pages' session cookie's."""
+    header = request.headers.get("Authorization", "")
+    return header.partition(" ")[2].strip() or session.get("token", "")
+
+
+FORGET_ONE_BY_ONE = 100  # more logins than this ended at once: forget every cached login instead
+
+
+@api.post("/me/password")
+@allow(role="staff")
+@takes(ChangePassword)
+@answers(PasswordChanged)
+def change_password(body: ChangePassword):
+    """Change your own password: the current one first; your other logins end, this one stays."""
+    h, p = hall(), g.principal
+    address = request.remote_addr
+    auth.validate_password(body.new)  # a weak new one costs no attempt and no hash
+    # The login limits, and one per person: a stolen session must not try passwords faster than /login.
+    if (not h.login_limiter.allow(address or "") or not h.login_limiter.allow(f"password:{p.name}")
+            or not h.login_total.allow("all")):
+        _refused()
+    now = h.clock()
+    try:
+        with h.hasher.slot():
+            user = h.db.read(lambda s: auth.find_user(s, p.name))
+            ok = h.hasher.run(auth.verify_login, user, body.current)
+        # Hashed here, on the hashing threads: never on the database's writer thread.
+        hashed = h.hasher(auth.hash_password, body.new) if ok else ""
+    except HashersBusy:
+        _refused()
+    if not ok:
+        h.db.write_later(lambda s: audit(s, p.actor, "password_change_failed", p.name, now, address))
+        raise ApiError(403, "wrong_password")
+    keep = auth.token_hash(_own_token())
+    ended = h.db.write(lambda s: change_own_password(s, p.name, user[3], hashed, keep, now=now, address=address))
+    if ended is None:  # changed by someone else since it was checked: the password given is not current
+        raise ApiError(403, "wrong_password")
+    # Cached logins: forgotten here and, through the message queue, in every process.
+    if len(ended) > FORGET_ONE_BY_ONE:
+        h.principals.clear()
+    else:
+        for digest in ended:
+            h.principals.pop(digest, None)
+    return jsonify({"ok": True, "revoked": len(ended)})

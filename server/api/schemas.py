@@ -77,6 +77,11 @@ class Login(Body):
     password: text(200, required=True)
 
 
+class ChangePassword(Body):
+    current: text(200, required=True) = Field(description="the password now")
+    new: text(200, required=True) = Field(description="the new password, at least 8 characters")
+
+
 def _priority_allowed(config: Any) -> str:
     return "true, false, " + ", ".join(c.code for c in config.priority_categories)
 

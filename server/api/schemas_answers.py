@@ -210,6 +210,11 @@ class Done(Shape):
     ok: bool
 
 
+class PasswordChanged(Shape):
+    ok: bool
+    revoked: int = Field(description="the person's other logins ended by the change")
+
+
 class Reprinted(Shape):
     print: PrintState
 
