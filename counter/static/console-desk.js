@@ -76,6 +76,7 @@ export function renderBar(state, i18n) {
   $("bar-user").textContent = state.me ? i18n.t("bar.user", { name: state.me.display_name || state.me.name }) : "";
   $("bar-user").title = state.me ? state.me.name : "";  // the login, for whoever needs it
   $("logout").hidden = !state.me;
+  $("change-password").hidden = !state.me;
   $("leave").hidden = !inConsole;
   document.title = inConsole && c ? `${i18n.name(c.name)} — hallq` : `${i18n.t("console.title")} — hallq`;
 }

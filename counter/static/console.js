@@ -9,6 +9,7 @@ import {
   applicable, currentTicket, renderBar, renderDesk, renderPick, renderQueue, renderTaken, tickDesk,
 } from "./console-desk.js";
 import { setupDialogs } from "./console-dialogs.js";
+import { PASSWORD, setupPassword } from "/static/password.js";
 
 const COUNTER_KEY = "hallq.console.counter";
 const DEFAULT_REASONS = ["break", "meeting", "training", "other"].map((code) => ({ code, name: null }));
@@ -24,7 +25,7 @@ const DONE = {
 
 const $ = (id) => document.getElementById(id);
 const body = document.body;
-const i18n = createI18n([COMMON, CONSOLE], { lang: "vi", storageKey: "hallq.console.lang" });
+const i18n = createI18n([COMMON, PASSWORD, CONSOLE], { lang: "vi", storageKey: "hallq.console.lang" });
 const state = {
   me: null, counterNo: null, counters: new Map(), services: new Map(), queue: null, queueAt: 0,
   busy: false, pending: null, clockOffsetMs: 0, online: null,
@@ -32,6 +33,8 @@ const state = {
 };
 let hall = null;
 const dialogs = setupDialogs({ state, i18n, act, afterClose: focusDesk });
+const passwordDialog = setupPassword(i18n, { onEnded: () => sessionEnded(new ApiError(401, "unauthenticated")) });
+$("dlg-password").addEventListener("close", focusDesk);
 
 // -- views ----------------------------------------------------------------------------------
 
@@ -39,6 +42,7 @@ function show(view) {
   body.dataset.view = view;
   for (const section of document.querySelectorAll(".c-view")) section.hidden = section.id !== `view-${view}`;
   if (view !== "console") dialogs.closeAll();
+  if (view === "login") passwordDialog.close();
   render();
 }
 
@@ -54,7 +58,7 @@ function render() {
 }
 
 function focusDesk() {
-  if (body.dataset.view === "console" && !dialogs.anyOpen) $("view-console").focus({ preventScroll: true });
+  if (body.dataset.view === "console" && !dialogs.anyOpen && !passwordDialog.isOpen) $("view-console").focus({ preventScroll: true });
 }
 
 // Banners keep how to say their text, not the text: the language switch says it again.
@@ -144,6 +148,8 @@ async function loggedIn(me) {
   else if (me.counter) await take(me.counter);
   else showPick();
 }
+
+$("change-password").addEventListener("click", () => passwordDialog.open(state.me && state.me.name));
 
 $("logout").addEventListener("click", async () => {
   const c = state.counters.get(state.counterNo);
@@ -301,7 +307,7 @@ $("view-console").addEventListener("click", (event) => {
 });
 
 document.addEventListener("keydown", (event) => {
-  if (body.dataset.view !== "console" || dialogs.anyOpen) return;
+  if (body.dataset.view !== "console" || dialogs.anyOpen || passwordDialog.isOpen) return;
   if (event.ctrlKey || event.altKey || event.metaKey || event.repeat) return;
   const target = event.target instanceof Element ? event.target : body;
   if (target.closest("input, textarea, select")) return;

@@ -1,4 +1,4 @@
-// The admin pages' shell: login, who is logged in, logout, the language switch, and the
+// The admin pages' shell: login, who is logged in, changing one's password, logout, the language switch, and the
 // formatting every admin page shares (dd/mm/yyyy dates, 24-hour times, durations, numbers).
 //
 //   import { adminI18n, startShell } from "/admin/static/admin-shell.js";
@@ -11,6 +11,7 @@
 import { api, ApiError } from "/static/api.js";
 import { COMMON, createI18n } from "/static/i18n.js";
 import { FOR_STAFF } from "/static/messages.js";
+import { PASSWORD, setupPassword } from "/static/password.js";
 
 export const ADMIN = {
   "nav.label": ["Trang quản trị", "Admin pages"],
@@ -49,7 +50,7 @@ export const ADMIN = {
 const ROLES = ["staff", "supervisor", "admin"];
 
 export function adminI18n(...catalogs) {
-  return createI18n([COMMON, FOR_STAFF, ADMIN, ...catalogs], { lang: "vi", storageKey: "hallq-admin-lang" });
+  return createI18n([COMMON, FOR_STAFF, PASSWORD, ADMIN, ...catalogs], { lang: "vi", storageKey: "hallq-admin-lang" });
 }
 
 const $ = (id) => document.getElementById(id);
@@ -57,6 +58,7 @@ const $ = (id) => document.getElementById(id);
 export function startShell(i18n, { role = "supervisor", onReady = () => {}, onLang = () => {} } = {}) {
   let me = null;
   let started = false;
+  const password = setupPassword(i18n, { onEnded: () => { refused = null; loginAgain("login.expired"); } });
 
   function show(view) {
     document.body.dataset.view = view;
@@ -96,6 +98,8 @@ export function startShell(i18n, { role = "supervisor", onReady = () => {}, onLa
     lastWhy = [why, params];
     $("admin-user").hidden = true;
     $("admin-logout").hidden = true;
+    $("admin-change-password").hidden = true;
+    password.close();
     if (!refused) renderNav(null);
     renderWhy(why, params);
     show("login");
@@ -122,6 +126,7 @@ export function startShell(i18n, { role = "supervisor", onReady = () => {}, onLa
     $("admin-user").textContent = i18n.t("nav.user", { name: who.display_name || who.name, role: i18n.t(`role.${who.role}`) });
     $("admin-user").hidden = false;
     $("admin-logout").hidden = false;
+    $("admin-change-password").hidden = false;
     show("main");
     if (!started) {
       started = true;
@@ -146,6 +151,8 @@ export function startShell(i18n, { role = "supervisor", onReady = () => {}, onLa
       submit.disabled = false;
     }
   });
+
+  $("admin-change-password").addEventListener("click", () => password.open(me && me.name));
 
   $("admin-logout").addEventListener("click", async () => {
     try { await api("logout", { method: "POST", body: {}, lang: i18n.lang }); } catch { /* gone anyway */ }
