@@ -68,3 +68,21 @@ def test_readme_links_the_interface_in_the_repository():
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     assert "../shared" not in readme
     assert "(docs/api.md)" in readme
+
+
+def test_no_page_has_two_elements_with_one_id(app):
+    """Shared parts (the password dialog) once reused an id a page already had: the wrong dialog opened."""
+    client = app.test_client()
+    seen = 0
+    for rule in app.url_map.iter_rules():
+        if rule.rule.startswith(("/api/", "/static", "/healthz")) or "static" in rule.endpoint or "GET" not in rule.methods:
+            continue
+        path = re.sub(r"<(?:int:)?\w+>", "1", rule.rule)
+        resp = client.get(path)
+        if resp.status_code != 200 or not resp.mimetype.startswith("text/html"):
+            continue
+        seen += 1
+        ids = re.findall(r'\sid="([^"{}]+)"', resp.get_data(as_text=True))
+        twice = sorted({i for i in ids if ids.count(i) > 1})
+        assert not twice, f"{path}: {twice}"
+    assert seen >= 8, "fewer pages than the hall has: the walk found nothing to check"

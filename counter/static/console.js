@@ -34,7 +34,7 @@ const state = {
 let hall = null;
 const dialogs = setupDialogs({ state, i18n, act, afterClose: focusDesk });
 const passwordDialog = setupPassword(i18n, { onEnded: () => sessionEnded(new ApiError(401, "unauthenticated")) });
-$("dlg-password").addEventListener("close", focusDesk);
+$("dlg-own-password").addEventListener("close", focusDesk);
 
 // -- views ----------------------------------------------------------------------------------
 

@@ -32,41 +32,41 @@ const $ = (id) => document.getElementById(id);
 
 /** Wire the dialog; `onEnded()` runs when the server says this login is over (401). Returns {open(username)}. */
 export function setupPassword(i18n, { onEnded = () => {} } = {}) {
-  const dialog = $("dlg-password");
-  const fields = ["password-current", "password-new", "password-repeat"].map($);
+  const dialog = $("dlg-own-password");
+  const fields = ["own-password-current", "own-password-new", "own-password-repeat"].map($);
   let said = null;  // how to say the message shown: [key or error, kind], said again on a language switch
 
   function say(text, kind) {
     said = text ? [text, kind] : null;
-    const box = $("password-message");
+    const box = $("own-password-message");
     box.className = `hq-banner hq-banner--${kind || "info"}`;
     box.textContent = text ? text() : "";
     box.hidden = !text;
   }
 
   dialog.addEventListener("click", (event) => { if (event.target === dialog) dialog.close(); });
-  $("password-cancel").addEventListener("click", () => dialog.close());
+  $("own-password-cancel").addEventListener("click", () => dialog.close());
   i18n.onChange(() => { if (said) say(...said); });
 
-  $("password-form").addEventListener("submit", async (event) => {
+  $("own-password-form").addEventListener("submit", async (event) => {
     event.preventDefault();
     const [current, fresh, repeat] = fields.map((f) => f.value);
-    if (fresh !== repeat) { say(() => i18n.t("password.mismatch"), "danger"); $("password-repeat").focus(); return; }
-    if (fresh === current) { say(() => i18n.t("password.same"), "danger"); $("password-new").focus(); return; }
-    const submit = $("password-submit");
+    if (fresh !== repeat) { say(() => i18n.t("password.mismatch"), "danger"); $("own-password-repeat").focus(); return; }
+    if (fresh === current) { say(() => i18n.t("password.same"), "danger"); $("own-password-new").focus(); return; }
+    const submit = $("own-password-submit");
     if (submit.disabled) return;
     submit.disabled = true;
     try {
       const done = await api("me/password", { method: "POST", body: { current, new: fresh }, lang: i18n.lang });
       for (const f of fields) f.value = "";
       say(() => (done.revoked ? i18n.t("password.done_others", { revoked: done.revoked }) : i18n.t("password.done")), "ok");
-      $("password-cancel").focus();
+      $("own-password-cancel").focus();
     } catch (err) {
       if (err instanceof ApiError && err.status === 401) { dialog.close(); onEnded(); return; }
       say(() => (err instanceof ApiError ? i18n.error(err) : i18n.t("password.network")), "danger");
       const wrong = err instanceof ApiError && err.code === "wrong_password";
-      if (wrong) $("password-current").value = "";
-      (wrong ? $("password-current") : $("password-new")).focus();
+      if (wrong) $("own-password-current").value = "";
+      (wrong ? $("own-password-current") : $("own-password-new")).focus();
     } finally {
       submit.disabled = false;
     }
@@ -76,11 +76,11 @@ export function setupPassword(i18n, { onEnded = () => {} } = {}) {
     open(username) {
       if (dialog.open) return;
       for (const f of fields) f.value = "";
-      $("password-user").value = username || "";
+      $("own-password-user").value = username || "";
       say(null);
       i18n.apply(dialog);
       dialog.showModal();
-      $("password-current").focus();
+      $("own-password-current").focus();
     },
     close() { if (dialog.open) dialog.close(); },
     get isOpen() { return dialog.open; },
