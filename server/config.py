@@ -16,6 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError,
 from .messages import PRIORITY
 from .number_blocks import NumberFormat, check_apart, with_default_numbers
 
+NOTE_MAX = 300  # characters per language in a service's note
 AGENT_PRINTER = "agent"  # reserved: a kiosk's printer driven by `hallq agent` (print-job key `agent:<kiosk>`)
 
 
@@ -59,12 +60,22 @@ class Service(Strict):
     default_service_time_s: int = Field(default=300, ge=10, le=14400)
     target_wait_s: int = Field(default=1800, ge=60)
     group: Text | None = None  # kiosks group services by field when there are many
+    note: Text | None = None  # what to bring, shown on the kiosk's ticket screen
     _hours_enforced: bool = PrivateAttr(default=True)  # center.enforce_hours, set by HallConfig
 
     @field_validator("numbers")
     @classmethod
     def _numbers(cls, value: str) -> str:
         NumberFormat.parse(value)
+        return value
+
+    @field_validator("note")
+    @classmethod
+    def _note(cls, value: Text | None) -> Text | None:
+        # A note is read standing at the kiosk: a line or two, not a procedure.
+        for lang, text in (("vi", value.vi), ("en", value.en)) if value else ():
+            if len(text) > NOTE_MAX:
+                raise ValueError(f"note.{lang} is {len(text)} characters long, at most {NOTE_MAX}")
         return value
 
     @field_validator("hours")

@@ -213,6 +213,7 @@ class HallView:
             "estimated_wait_s": self.wait_for(code, waiting), "open": open_now,
             "full": remaining == 0, "remaining": remaining,
             "group": svc.group.model_dump() if svc.group else None,
+            "note": svc.note.model_dump() if svc.note else None,
             "hours": list(svc.hours), "priority_allowed": svc.priority_allowed,
             "counters": [c.number for c in self.config.counters if code in c.services],
         }

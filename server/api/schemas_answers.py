@@ -94,6 +94,7 @@ class Service(Shape):
     full: bool | None = Field(None, description="today's numbers are all given out (daily cap)")
     remaining: int | None = None
     group: Names | None = Field(None, description="the kiosk groups services under this heading")
+    note: Names | None = Field(None, description="what to bring (config.yaml's note), shown with the kiosk's ticket")
     hours: list[str] | None = None
     priority_allowed: bool | None = None
     counters: list[int] | None = None
