@@ -133,17 +133,17 @@ function dashes(text) {
 
 /**
  * Draw page `page` of `list` (services, or first-screen entries) into `container`; returns the
- * number of pages. state = {priority, fullUntil: Map(code -> ms)}; tiles carry data-code
+ * number of pages; `empty` is said when the list is. state = {priority, fullUntil: Map(code -> ms)}; tiles carry data-code
  * (services) or data-group (groups).
  */
-export function renderTiles(container, list, i18n, { page, pageSize, ...state }) {
+export function renderTiles(container, list, i18n, { page, pageSize, empty, ...state }) {
   const pages = Math.max(1, Math.ceil(list.length / pageSize));
   const current = Math.min(Math.max(0, page), pages - 1);
   const shown = list.slice(current * pageSize, (current + 1) * pageSize);
   container.replaceChildren();
   container.dataset.count = String(shown.length);
   if (!list.length) {
-    container.append(el("p", "k-lead", i18n.t("kiosk.empty")));
+    container.append(el("p", "k-lead k-services__empty", empty || i18n.t("kiosk.empty")));
     return pages;
   }
   for (const item of shown) {

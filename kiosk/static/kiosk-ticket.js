@@ -59,6 +59,10 @@ export class TicketScreen {
     const ahead = ticket.waiting_ahead ?? 0;
     $("t-ahead").textContent = i18n.t("ticket.ahead_value", { count: ahead });
     $("t-wait").textContent = i18n.wait(ticket.estimated_wait_s) || i18n.t("wait.none");
+    const note = this.service && this.service.note ? i18n.name(this.service.note) : "";
+    $("t-note").hidden = !note;
+    $("t-note").parentElement.classList.toggle("has-note", Boolean(note));  // landscape makes room for it
+    $("t-note-text").textContent = note;
     $("t-qr").innerHTML = qrSvg(this.statusUrl, { label: i18n.t("ticket.qr_label", { number: ticket.number }) });
     this.renderPrint();
   }

@@ -5,6 +5,7 @@ import { COMMON, clockText, createI18n } from "/static/i18n.js";
 import { HALL_EVENTS, connectHall } from "/static/live.js";
 import { KIOSK } from "./kiosk-i18n.js";
 import { PriorityCategories } from "./kiosk-priority.js";
+import { searchServices } from "./kiosk-search.js";
 import { blockedReason, entries, fitTiles, groupServices, refreshTile, renderTiles } from "./kiosk-services.js";
 import { TicketScreen } from "./kiosk-ticket.js";
 
@@ -30,7 +31,7 @@ const config = {
 const i18n = createI18n([COMMON, KIOSK], { lang: "vi" });
 const state = {
   token: null, services: [], center: null, timezone: "Asia/Ho_Chi_Minh", clockOffsetMs: 0,
-  page: 0, pages: 1, priority: null, fullUntil: new Map(), group: null,
+  page: 0, pages: 1, priority: null, fullUntil: new Map(), group: null, query: "",
   socketOnline: null, httpOnline: true, busy: false, intent: null, paired: true,
 };
 let hall = null;
@@ -66,8 +67,14 @@ function show(name) {
   updateOffline();
 }
 
-/** The first screen (groups and lone services), or the services of the open group. */
+/** The search field is offered when the services are more than a page holds. */
+function searchOffered() {
+  return state.services.length > config.pageSize;
+}
+
+/** The first screen (groups and lone services), the services found, or those of the open group. */
 function homeList() {
+  if (state.query.trim() && searchOffered() && state.group === null) return searchServices(state.services, state.query);
   if (state.group !== null) {
     const services = groupServices(state.services, state.group);
     if (services) return services;
@@ -78,8 +85,10 @@ function homeList() {
 
 function renderHome() {
   const list = homeList();
+  $("services").classList.toggle("is-search", Boolean(state.query.trim()) && state.group === null);
+  const empty = state.query.trim() ? i18n.t("kiosk.search.none", { query: state.query.trim() }) : null;
   state.pages = renderTiles($("services"), list, i18n,
-    { page: state.page, pageSize: config.pageSize, priority: state.priority, fullUntil: state.fullUntil });
+    { page: state.page, pageSize: config.pageSize, empty, priority: state.priority, fullUntil: state.fullUntil });
   state.page = Math.min(state.page, state.pages - 1);
   $("pager").hidden = state.pages < 2;
   $("page-label").textContent = i18n.t("kiosk.page", { page: state.page + 1, pages: state.pages });
@@ -87,6 +96,7 @@ function renderHome() {
   $("page-next").disabled = state.page >= state.pages - 1;
   const inGroup = state.group !== null;
   $("home-heading").hidden = inGroup;
+  renderSearch(inGroup);
   $("group-bar").hidden = !inGroup;
   if (inGroup) {
     const group = state.services.find((s) => s.group && s.group.vi === state.group);
@@ -99,6 +109,21 @@ function renderHome() {
     $("priority-chosen").textContent = i18n.t("kiosk.priority.chosen", { category: categories.name(state.priority) });
   }
   fitTiles($("services"));  // now that the bars above and the pager below have their size
+}
+
+function renderSearch(inGroup) {
+  const input = $("search");
+  $("search-bar").hidden = inGroup || !searchOffered();
+  input.placeholder = i18n.t("kiosk.search.placeholder");
+  if (input.value !== state.query) input.value = state.query;
+  $("search-clear").hidden = !state.query;
+}
+
+function setQuery(value) {
+  state.query = value;
+  state.page = 0;
+  hideMessage();
+  renderHome();
 }
 
 function renderPriority() {
@@ -143,7 +168,9 @@ function renderAll() {
 function goHome() {
   state.priority = null;
   state.group = null;
+  state.query = "";
   state.page = 0;
+  $("search").blur();
   hideMessage();
   i18n.setLang("vi");
   renderHome();
@@ -344,7 +371,8 @@ function touched() {
   ticketScreen.touched();
   idleTimer = setTimeout(() => {
     const screen = body.dataset.screen;
-    const changed = i18n.lang !== "vi" || state.priority || state.page || state.group !== null || screen === "priority";
+    const changed = i18n.lang !== "vi" || state.priority || state.page || state.group !== null || state.query
+      || screen === "priority";
     if ((screen === "home" || screen === "priority") && changed && !state.busy) goHome();
   }, config.idleS * 1000);
 }
@@ -352,13 +380,17 @@ function touched() {
 function wire() {
   // Touch only: no context menu, no dragging, no pinch zoom, no keyboard shortcuts needed.
   for (const type of ["contextmenu", "dragstart", "selectstart", "gesturestart"]) {
-    document.addEventListener(type, (e) => e.preventDefault());
+    // The search field keeps its caret and selection (the OS keyboard edits it).
+    document.addEventListener(type, (e) => { if (!(e.target instanceof HTMLInputElement)) e.preventDefault(); });
   }
   document.addEventListener("pointerdown", touched, { passive: true });
   $("services").addEventListener("click", onTileTap);
   $("lang").addEventListener("click", () => i18n.toggle());
   $("page-prev").addEventListener("click", () => { state.page -= 1; renderHome(); });
   $("page-next").addEventListener("click", () => { state.page += 1; renderHome(); });
+  $("search").addEventListener("input", (event) => { touched(); setQuery(event.target.value); });
+  $("search").addEventListener("keydown", (event) => { if (event.key === "Enter") event.target.blur(); });  // the keyboard goes
+  $("search-clear").addEventListener("click", () => { setQuery(""); $("search").focus(); });
   $("group-back").addEventListener("click", () => { state.group = null; state.page = 0; hideMessage(); renderHome(); });
   $("priority-open").addEventListener("click", () => show("priority"));
   $("priority-back").addEventListener("click", () => show("home"));
