@@ -61,6 +61,9 @@ export class TicketScreen {
     $("t-wait").textContent = i18n.wait(ticket.estimated_wait_s) || i18n.t("wait.none");
     const note = this.service && this.service.note ? i18n.name(this.service.note) : "";
     $("t-note").hidden = !note;
+    const long = note.length > 120;  // a near-limit note takes room from the number, which stays large
+    $("t-note").classList.toggle("is-long", long);
+    $("t-note").parentElement.classList.toggle("has-long-note", long);
     $("t-note").parentElement.classList.toggle("has-note", Boolean(note));  // landscape makes room for it
     $("t-note-text").textContent = note;
     $("t-qr").innerHTML = qrSvg(this.statusUrl, { label: i18n.t("ticket.qr_label", { number: ticket.number }) });
