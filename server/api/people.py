@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import time
 from datetime import timedelta
-from typing import NoReturn
+from typing import Any, NoReturn
 
 from flask import g, jsonify, request, session
 
@@ -28,18 +28,9 @@ def login(body: Login):
     h = hall()
     username, password = body.username, body.password
     address = request.remote_addr
-    # Limits first, per address and for everyone together: a refused attempt costs no hash.
-    if not h.login_limiter.allow(address or "") or not h.login_total.allow("all"):
-        _refused()
+    user, ok = _verified(h, username, password)
     now = h.clock()
     ttl = timedelta(hours=h.config.server.token_ttl_hours)
-    try:
-        with h.hasher.slot():  # or refused now, before the database is asked anything
-            user = h.db.read(lambda s: auth.find_user(s, username))
-            # argon2 is deliberately slow: on the hashing threads, never on the hub or the database's.
-            ok = h.hasher.run(auth.verify_login, user, password)
-    except HashersBusy:
-        _refused()
     if not ok:
         h.db.write_later(lambda s: audit(s, f"user:{username}", "login_failed", username, now, address))
         raise ApiError(401, "invalid_credentials")
@@ -53,6 +44,25 @@ def login(body: Login):
     session["token"] = token
     session.permanent = True
     return jsonify({"token": token, "user": {"username": user[1], "role": user[2]}})
+
+
+def _verified(h: Any, username: str, password: str, *, also: str | None = None) -> tuple[Any, bool]:
+    """The person's row, and whether `password` is theirs; a 429 past the login limits.
+
+    Limits first, per address (and per `also`, a key of the caller's), and for everyone
+    together: a refused attempt costs no hash.
+    """
+    address = request.remote_addr or ""
+    if (not h.login_limiter.allow(address) or (also is not None and not h.login_limiter.allow(also))
+            or not h.login_total.allow("all")):
+        _refused()
+    try:
+        with h.hasher.slot():  # or refused now, before the database is asked anything
+            user = h.db.read(lambda s: auth.find_user(s, username))
+            # argon2 is deliberately slow: on the hashing threads, never on the hub or the database's.
+            return user, h.hasher.run(auth.verify_login, user, password)
+    except HashersBusy:
+        _refused()
 
 
 def _refused() -> NoReturn:
@@ -114,14 +124,9 @@ def change_password(body: ChangePassword):
     address = request.remote_addr
     auth.validate_password(body.new)  # a weak new one costs no attempt and no hash
     # The login limits, and one per person: a stolen session must not try passwords faster than /login.
-    if (not h.login_limiter.allow(address or "") or not h.login_limiter.allow(f"password:{p.name}")
-            or not h.login_total.allow("all")):
-        _refused()
+    user, ok = _verified(h, p.name, body.current, also=f"password:{p.name}")
     now = h.clock()
     try:
-        with h.hasher.slot():
-            user = h.db.read(lambda s: auth.find_user(s, p.name))
-            ok = h.hasher.run(auth.verify_login, user, body.current)
         # Hashed here, on the hashing threads: never on the database's writer thread.
         hashed = h.hasher(auth.hash_password, body.new) if ok else ""
     except HashersBusy:
