@@ -6,7 +6,6 @@ is the truth, changed live by PUT /api/v1/notice (server/api/notice.py).
 """
 from __future__ import annotations
 
-import unicodedata
 from datetime import datetime
 from typing import Any
 
@@ -14,20 +13,14 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from .queueing.models import Notice
+from .typed_text import one_line
 
 NOTICE_MAX = 500  # characters per language: a long line still crawls by in under a minute
-_CONTROL = ("Cc", "Cf", "Cs", "Zl", "Zp")  # as for full names: nothing that breaks the line or hides
 
 
 def clean(value: str) -> str:
-    """One language's text: NFC (a phone's decomposed accents stored as a PC's), trimmed.
-
-    Raises ValueError for control characters or more than NOTICE_MAX characters.
-    """
-    text = unicodedata.normalize("NFC", value).strip()
-    if len(text) > NOTICE_MAX or any(unicodedata.category(c) in _CONTROL for c in text):
-        raise ValueError(f"up to {NOTICE_MAX} characters, no control characters")
-    return text
+    """One language's text, as a full name is kept (typed_text.one_line); ValueError if it cannot be."""
+    return one_line(value, NOTICE_MAX)
 
 
 def as_json(row: Notice | None) -> dict[str, str] | None:
@@ -54,7 +47,7 @@ def store(s: Session, text: dict[str, str] | None, actor: str, now: datetime) ->
     if row is None:
         row = Notice(id=1)
         s.add(row)
-    before = as_json(row) if row.vi else None
+    before = as_json(row)
     row.vi = text["vi"] if text else None
     row.en = (text.get("en") or None) if text else None
     row.updated_at, row.updated_by = now, actor

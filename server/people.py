@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from . import auth
 from .queueing.errors import Conflict, Invalid, NotFound
 from .records import AuditEntry, Device, LoginToken, User
+from .typed_text import one_line
 
 
 def audit(s: Session, actor: str, action: str, target: str | None, now: datetime,
@@ -43,13 +44,11 @@ def validate_full_name(value: Any) -> str | None:
         return None
     if not isinstance(value, str):
         raise Invalid("invalid_full_name", maximum=FULL_NAME_MAX)
-    # NFC: the same name typed on a phone (often decomposed) and on a PC is stored the same.
-    name = unicodedata.normalize("NFC", value).strip()
-    if not name:
-        return None
-    if len(name) > FULL_NAME_MAX or any(unicodedata.category(c) in ("Cc", "Cf", "Cs", "Zl", "Zp") for c in name):
-        raise Invalid("invalid_full_name", maximum=FULL_NAME_MAX)
-    return " ".join(name.split())  # one space between words
+    try:
+        name = one_line(value, FULL_NAME_MAX)
+    except ValueError:
+        raise Invalid("invalid_full_name", maximum=FULL_NAME_MAX) from None
+    return " ".join(name.split()) or None  # one space between words; blank clears it
 
 
 def display_name(u: User) -> str:
