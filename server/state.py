@@ -109,13 +109,14 @@ class HallView:
         return self._states
 
     def waiting(self, service: str, priority_only: bool = False) -> int:
-        if self._waiting is None:
-            self._waiting = {}
-        if (service, None) not in self._waiting:  # one service's count: cheap on the write path
-            self._waiting.update(estimate.waiting_counts(self.s, self.day, service))
-            self._waiting[(service, None)] = 0
+        if self._waiting is None or (service, None) not in self._waiting:  # one service's count: cheap on the write path
+            self._counted(service, estimate.waiting_counts(self.s, self.day, service))
         prio = self._waiting.get((service, True), 0)
         return prio if priority_only else prio + self._waiting.get((service, False), 0)
+
+    def _counted(self, service: str, counts: dict[tuple[str, bool], int]) -> None:
+        """One service's waiting counts by priority, read now or by the operation: kept for this view."""
+        self._waiting = {**(self._waiting or {}), **counts, (service, None): 0}  # (service, None): counted
 
     def wait_for(self, service: str, ahead: int, target: int | None = None) -> int | None:
         """Estimated seconds for `ahead` people (estimate.wait_s): None while no counter serving it is open.
@@ -273,7 +274,7 @@ class HallView:
                 self._waiting = None  # counted after this change, not before
                 counted = out.seen.get("waiting")
                 if counted is not None and counted[0] == change.service:  # the operation counted it already
-                    self._waiting = {**counted[1], (change.service, None): 0}
+                    self._counted(*counted)
                 self.s.flush()
                 waiting = self.waiting(change.service)
                 events.append(Event(seq, "queue_changed", {

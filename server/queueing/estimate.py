@@ -59,8 +59,6 @@ def waiting_counts(s: Session, day: date, service: str | None = None) -> dict[tu
         .where(Ticket.status == WAITING, Ticket.business_day == day)
         .group_by(Ticket.service, Ticket.priority)
     )
-    if service is not None:
-        query = query.where(Ticket.service == service)
     return {(svc, bool(priority)): n for svc, priority, n in s.execute(query).all()}
 
 
