@@ -1,9 +1,8 @@
 """`hallq config export` and `hallq config import`: the real command beside a hall, on its database."""
 from __future__ import annotations
 
-import yaml
-
 import pytest
+import yaml
 
 from tests.support.app import Listener
 from tests.support.cli import run_hallq
