@@ -68,6 +68,7 @@ class TicketAnswer(Shape):
 class Counter(Shape):
     number: int
     name: Names
+    display_name: Names | None = Field(None, description="what the counter's own screen shows, when not its name")
     services: list[str]
     status: Literal["open", "paused", "closed"]
     current: Ticket | None
