@@ -74,6 +74,7 @@ class Counter(Shape):
     pause_reason: str | None = None
     staff: str | None = Field(None, description="the login at the counter; staff and up only")
     staff_name: str | None = None
+    staff_photo: str | None = Field(None, description="the URL of their photo (/media/…), or null")
     since: datetime | None = None
     picking: str | None = None
 
@@ -187,6 +188,7 @@ class User(Shape):
     active: bool
     counter: int | None
     created_at: datetime
+    photo_url: str | None = Field(None, description="/media/<hash>.<ext>, or null: no photo")
 
 
 class Device(Shape):
@@ -294,3 +296,23 @@ class AuditEntry(Shape):
     target: str | None
     detail: dict | None
     address: str | None
+
+
+class MediaItem(Shape):
+    """An image or a video of the boards' media zone, and when it plays (the hall's days and time)."""
+
+    id: int
+    url: str = Field(description="/media/<sha256>.<ext>, public and cacheable for ever")
+    kind: Literal["image", "video"]
+    seconds: int = Field(description="how long an image stays (3..300); a video plays to its end")
+    from_: date | None = Field(alias="from", description="first day shown; null: already")
+    until: date | None = Field(description="last day shown, included; null: for ever")
+    weekdays: list[int] = Field(description="ISO weekdays it plays on, 1 = Monday … 7 = Sunday")
+    time_from: str | None = Field(description='"HH:MM", the hall\'s time; null with time_until: all day')
+    time_until: str | None
+    enabled: bool
+    order: int = Field(description="playing order (then id)")
+    title: str = Field(description="the uploaded file's name")
+    size: int
+    created_at: datetime
+    created_by: str

@@ -45,7 +45,12 @@ class NoticeChanged:
     """The boards' scrolling notice was set or cleared (server/notice.py)."""
 
 
-Change = TicketCalled | QueueChanged | CounterChanged | TicketFinished | TicketRated | NoticeChanged
+@dataclass(frozen=True)
+class MediaChanged:
+    """The boards' media or its schedule changed (server/media.py)."""
+
+
+Change = TicketCalled | QueueChanged | CounterChanged | TicketFinished | TicketRated | NoticeChanged | MediaChanged
 
 
 @dataclass
