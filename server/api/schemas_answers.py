@@ -116,6 +116,20 @@ class Center(Shape):
     timezone: str
 
 
+class PlaylistItem(Shape):
+    """An image or a video of the boards' media zone, and when it plays (the hall's days and time)."""
+
+    id: int
+    url: str = Field(description="/media/<sha256>.<ext>, public and cacheable for ever")
+    kind: Literal["image", "video"]
+    seconds: int | None = Field(description="how long an image stays; null for a video, which plays to its end")
+    from_: date | None = Field(alias="from", description="first day shown; null: already")
+    until: date | None = Field(description="last day shown, included; null: for ever")
+    weekdays: list[int] = Field(description="ISO weekdays it plays on, 1 = Monday … 7 = Sunday")
+    time_from: str | None = Field(description='"HH:MM", the hall\'s time; null with time_until: all day')
+    time_until: str | None
+
+
 class Snapshot(Shape):
     """The hall: the same body as the Socket.IO `snapshot` event."""
 
@@ -126,6 +140,7 @@ class Snapshot(Shape):
     center: Center | None = None
     server_time: datetime | None = None
     notice: Names | None = Field(None, description="the boards' scrolling notice (null: none)")
+    media: list[PlaylistItem] = Field(default_factory=list, description="the boards' media: enabled items, in order")
 
 
 class NoticeSet(Shape):
@@ -298,18 +313,10 @@ class AuditEntry(Shape):
     address: str | None
 
 
-class MediaItem(Shape):
-    """An image or a video of the boards' media zone, and when it plays (the hall's days and time)."""
+class MediaItem(PlaylistItem):
+    """An item as admins see it: also whether it plays, its order and its file."""
 
-    id: int
-    url: str = Field(description="/media/<sha256>.<ext>, public and cacheable for ever")
-    kind: Literal["image", "video"]
-    seconds: int = Field(description="how long an image stays (3..300); a video plays to its end")
-    from_: date | None = Field(alias="from", description="first day shown; null: already")
-    until: date | None = Field(description="last day shown, included; null: for ever")
-    weekdays: list[int] = Field(description="ISO weekdays it plays on, 1 = Monday … 7 = Sunday")
-    time_from: str | None = Field(description='"HH:MM", the hall\'s time; null with time_until: all day')
-    time_until: str | None
+    seconds: int = Field(description="how long an image stays (3..300)")
     enabled: bool
     order: int = Field(description="playing order (then id)")
     title: str = Field(description="the uploaded file's name")
