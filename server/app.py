@@ -92,6 +92,7 @@ def create_app(config_file: str | Path | None = None, overrides: dict[str, Any] 
     from .admin import bp as admin_bp
     from .home import bp as home_bp
 
+    from .api.media import files as media_files
     from .api.routes import api
     from .api.errors import http_error, internal_error
 
@@ -101,6 +102,7 @@ def create_app(config_file: str | Path | None = None, overrides: dict[str, Any] 
     app.register_blueprint(counter_bp)
     app.register_blueprint(admin_bp)
     app.register_blueprint(home_bp)
+    app.register_blueprint(media_files)
     pages.init_app(app)
     app.register_error_handler(HTTPException, http_error)
     app.register_error_handler(Exception, internal_error)

@@ -119,6 +119,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "too_many_connections": ("Quá nhiều kết nối từ cùng một địa chỉ; vui lòng thử lại sau.",
                              "Too many connections from one address; please try again later."),
     "bad_request": ("Yêu cầu không hợp lệ.", "Bad request."),
+    "unsupported_file": ("Tệp không đúng loại: chỉ nhận {allowed} (hệ thống đọc nội dung tệp, không xem đuôi tên tệp).",
+                         "Unsupported file: only {allowed} (the file's content decides, not its name)."),
+    "file_too_large": ("Tệp quá lớn: tối đa {maximum_mb} MB.", "The file is too large: at most {maximum_mb} MB."),
 }
 
 # Names of what a refusal needs, in each language (filled into `forbidden.role` / `.device`).

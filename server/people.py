@@ -58,7 +58,8 @@ def display_name(u: User) -> str:
 
 def user_json(u: User) -> dict[str, Any]:
     return {"username": u.username, "full_name": u.full_name, "display_name": display_name(u), "role": u.role,
-            "active": u.active, "counter": u.counter, "created_at": u.created_at.isoformat(timespec="seconds")}
+            "active": u.active, "counter": u.counter, "created_at": u.created_at.isoformat(timespec="seconds"),
+            "photo_url": f"/media/{u.photo}" if u.photo else None}
 
 
 def full_name_of(s: Session, username: str) -> str | None:

@@ -1,14 +1,14 @@
-"""The server's records beside the queue: people, devices, login tokens, the audit log, print jobs.
+"""The server's records beside the queue: people, devices, login tokens, the audit log, print jobs, media.
 
 They share the queue's declarative base (one schema, one Alembic history), but the pure
 domain in server/queueing/ never reads them.
 """
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, ForeignKey, Integer, String
+from sqlalchemy import JSON, Boolean, Date, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from .queueing.models import Base, UtcDateTime
@@ -24,6 +24,7 @@ class User(Base):
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     counter: Mapped[int | None] = mapped_column(Integer)  # bound to one counter; None: any
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    photo: Mapped[str | None] = mapped_column(String(80))  # a file in the media folder (server/media.py)
 
 
 class AuditEntry(Base):
@@ -77,3 +78,24 @@ class PrintJob(Base):
     error_code: Mapped[str | None] = mapped_column(String(32))  # printer_drivers' stable code
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
+class Media(Base):
+    """An image or a short video the hall boards play, and when (the file is in the media folder, by content hash)."""
+
+    __tablename__ = "media"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(80), index=True)  # "<sha256>.png": the file, served at /media/<name>
+    kind: Mapped[str] = mapped_column(String(8))  # image | video
+    size: Mapped[int] = mapped_column(Integer)
+    title: Mapped[str] = mapped_column(String(200))  # the uploaded file's name, for the admin's list
+    starts_on: Mapped[date | None] = mapped_column(Date)  # shown from this day on (None: already)
+    ends_on: Mapped[date | None] = mapped_column(Date)  # until this day, included (None: for ever)
+    weekdays: Mapped[str] = mapped_column(String(7), default="1234567")  # ISO weekdays, 1 = Monday
+    time_from: Mapped[str | None] = mapped_column(String(5))  # "07:30", the hall's time; None: all day
+    time_until: Mapped[str | None] = mapped_column(String(5))
+    seconds: Mapped[int] = mapped_column(Integer, default=10)  # how long an image stays (a video plays to its end)
+    enabled: Mapped[bool] = mapped_column(Boolean, default=True)
+    position: Mapped[int] = mapped_column(Integer, default=0)  # the playing order, then id
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    created_by: Mapped[str] = mapped_column(String(80))

@@ -13,9 +13,10 @@ from .config import HallConfig
 from .queueing import estimate, routing, statements
 from .queueing.estimate import Place
 from .queueing.engine import CounterChanged, NoticeChanged, Outcome, QueueChanged, TicketCalled, TicketFinished, TicketRated
-from .queueing.outcome import SetupChanged
+from .queueing.outcome import MediaChanged, SetupChanged
 from .queueing.models import DONE, NO_SHOW, WAITING, Hall, Rating, ServiceDay, Ticket, TicketEvent
 from .notice import current as current_notice
+from .media import photos, playlist
 from .people import full_names
 
 
@@ -102,6 +103,7 @@ class HallView:
         self._waiting: dict[str, int] | None = None
         self._issued: dict[str, int] | None = None
         self._names: dict[str, str] | None = None
+        self._photos: dict[str, str] | None = None
 
     @property
     def states(self) -> dict[int, Any]:
@@ -190,6 +192,7 @@ class HallView:
             "staff": (state.staff or "").partition(":")[2] or None if state else None,
             # The full name shown to the public ("Cán bộ tiếp nhận: …"); never the login.
             "staff_name": self.full_name(state.staff) if state and state.status != "closed" else None,
+            "staff_photo": self.photo(state.staff) if state and state.status != "closed" else None,  # a URL
             "since": self.config.center.iso(state.since) if state else None,
             "picking": conf.picking,
         }
@@ -202,6 +205,15 @@ class HallView:
         if self._names is None:
             self._names = full_names(self.s)
         return self._names.get(name)
+
+    def photo(self, actor: str | None) -> str | None:
+        """The photo URL of 'user:bao' (None for people without one, and for devices)."""
+        kind, _, name = (actor or "").partition(":")
+        if kind != "user":
+            return None
+        if self._photos is None:
+            self._photos = photos(self.s)
+        return self._photos.get(name)
 
     def counters(self, *, with_token: bool = False) -> list[dict[str, Any]]:
         return [self.counter(c.number, with_token=with_token) for c in self.config.counters]
@@ -257,6 +269,7 @@ class HallView:
             "center": {"name": self.config.center.name.model_dump(), "timezone": self.config.center.timezone},
             "server_time": self.config.center.iso(self.now),
             "notice": current_notice(self.s),  # the hall's; a board with its own in config shows that
+            "media": playlist(self.s),  # every enabled item and its schedule; a board plays what is due now
         }
 
     # -- events ----------------------------------------------------------
@@ -312,6 +325,8 @@ class HallView:
                 self.s.flush()
                 snap = HallView(self.s, change.config, self.now, self.base_url).snapshot()
                 events.append(Event(seq, "setup_changed", {**snap, "seq": seq, "version": change.version}))
+            elif isinstance(change, MediaChanged):
+                events.append(Event(seq, "media_changed", {"seq": seq, "media": playlist(self.s)}))
         return events
 
     @staticmethod

@@ -21,6 +21,7 @@ export const RATING = {
   "rating.already": ["Lượt phục vụ này đã được đánh giá. Cảm ơn Ông/Bà!", "This service has already been rated. Thank you!"],
   "rating.expired": ["Đã hết thời gian đánh giá lượt phục vụ này.", "The time to rate this service is over."],
   "rating.time_left": ["Còn {seconds} giây", "{seconds} s left"],
+  "rating.staff": ["Cán bộ tiếp nhận: {name}", "Officer: {name}"],
 
   "pairing.title": ["Máy đánh giá chưa được ghép nối", "This rating tablet is not paired"],
   "pairing.text": ["Cán bộ kỹ thuật: tạo mã bằng lệnh “hallq device add TÊN --kind rating” rồi mở {url}#token=MÃ trên máy này.",

@@ -21,6 +21,7 @@ const AMEND_MARGIN_MS = 2000;  // the tablet gives up on a reason a little befor
 const state = {
   token: readToken(), ticket: null, deadline: 0, total: 1, reasons: [], lowScore: 2, amendMs: 60000,
   score: null, reason: null, sending: false, counterName: null, center: null, services: new Map(),
+  staff: null,    // the counter's public state: its staff_name and staff_photo
   rated: new Set(), paired: true,
   saved: null,    // {key, number, until}: this tablet's rating of the ticket, saved at the tap
   saving: null,   // the POST of that rating while it is on its way
@@ -52,6 +53,7 @@ function render() {
   i18n.apply();
   $("counter-name").textContent = state.counterName ? i18n.name(state.counterName) : i18n.t("counter", { counter });
   $("center-name").textContent = state.center ? i18n.name(state.center) : "";
+  renderStaff();
   $("pairing-text").textContent = i18n.t("pairing.text", { url: `${location.origin}/rating/${counter}` });
   const t = state.ticket;
   if (t) {
@@ -60,6 +62,17 @@ function render() {
   }
   if (state.score) $("reason-chosen").textContent = i18n.t("rating.reason.chosen", { score: i18n.t(`score.${state.score}`) });
   renderReasons();
+}
+
+/** "Cán bộ tiếp nhận: Nguyễn Văn Bảo" and their photo, while someone works here under a full name. */
+function renderStaff() {
+  const c = state.staff;
+  const name = c && c.status !== "closed" ? c.staff_name : null;
+  const photo = name ? c.staff_photo : null;
+  $("staff").hidden = !name;
+  $("staff-name").textContent = name ? i18n.t("rating.staff", { name }) : "";
+  $("staff-photo").hidden = !photo;
+  if (photo && $("staff-photo").getAttribute("src") !== photo) $("staff-photo").src = photo;
 }
 
 function renderReasons() {
@@ -269,6 +282,7 @@ connectHall({
   onSnapshot(snap) {
     const c = (snap.counters || []).find((x) => x.number === counter);
     state.counterName = c ? c.name : null;
+    state.staff = c || null;
     state.center = snap.center ? snap.center.name : null;
     state.services = new Map((snap.services || []).map((s) => [s.code, s.name]));
     render();
@@ -278,7 +292,11 @@ connectHall({
     if (payload.counter !== counter) return;
     if (name === "ticket_finished") check();
     else if (name === "ticket_rated" && ["rate", "reason"].includes(body.dataset.screen) && !state.sending) check();
-    else if (name === "counter_changed" && payload.state) { state.counterName = payload.state.name; render(); }
+    else if (name === "counter_changed" && payload.state) {
+      state.counterName = payload.state.name;
+      state.staff = payload.state;
+      render();
+    }
   },
   onOnline() { $("offline").hidden = true; },
   onOffline() { $("offline").hidden = false; },

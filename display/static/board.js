@@ -1,5 +1,6 @@
 // The hall board: the newest call very large, the last calls, what each counter serves,
-// people waiting per service, the clock and a scrolling notice. Live from /hall; speaks calls.
+// people waiting per service, the clock, a scrolling notice and the hall's media (images and
+// videos an admin scheduled). Live from /hall; speaks calls.
 //
 // Memory stays flat for weeks: the lists are capped, DOM nodes are made once per counter,
 // service and recent-call row and then only their text changes. Counters and services that
@@ -12,6 +13,9 @@ const COUNTERS_PER_PAGE = 10;
 const PAGE_MS = 10000;
 const KEEP_CALLS = 24;     // calls remembered (then shown, after the board's filter)
 const NOTICE_PX_PER_S = 110;
+const MEDIA_CHECK_MS = 20000;  // how often the schedule is read again against the hall's clock
+const MEDIA_RETRY_MS = 3000;   // a file that fails to load or play: the next item after this
+const CALL_QUIET_MS = 6000;    // the media zone dims this long while a call flashes
 
 const $ = (id) => document.getElementById(id);
 
@@ -24,6 +28,7 @@ const state = {
   ownNotice: false,       // this board has its own notice in config.yaml: the hall's does not replace it
   center: null,           // the center's {vi, en} name
   heroSeq: null,
+  media: [],              // the hall's playlist: enabled items and their schedules (snapshot, media_changed)
 };
 
 const station = startStation({
@@ -72,6 +77,7 @@ function applySettings(settings) {
 function applySnapshot(snap, { first }) {
   if (snap.center) state.center = snap.center.name;
   if ("notice" in snap && !state.ownNotice) state.notice = snap.notice;
+  if ("media" in snap) setMedia(snap.media);
   state.counters.clear();
   for (const c of snap.counters || []) state.counters.set(c.number, c);
   for (const number of [...state.counters.keys()]) if (!counterShown(number)) state.counters.delete(number);
@@ -98,6 +104,7 @@ function applyEvent(name, payload) {
     flashHero();
     flash($("recent").firstElementChild);
     flash(counterTiles.get(payload.counter));
+    quietMedia();
   } else if (name === "counter_changed") {
     // A counter that opens, pauses or closes carries its services' new estimates, which
     // matter to this board even when the counter itself is not on it.
@@ -110,6 +117,8 @@ function applyEvent(name, payload) {
   } else if (name === "notice_changed" && !state.ownNotice) {
     state.notice = payload.notice || null;
     renderNotice();
+  } else if (name === "media_changed") {
+    setMedia(payload.media);
   }
 }
 
@@ -318,3 +327,96 @@ function renderNotice() {
   line.style.setProperty("--duration", `${((from - to) / NOTICE_PX_PER_S).toFixed(1)}s`);
 }
 window.addEventListener("resize", renderNotice);
+
+// -- the media zone ------------------------------------------------------------------------
+// The playlist comes whole with each snapshot and media_changed; which items are due is read
+// here, against the hall's clock and time zone (a schedule that starts at 07:30 needs no event).
+// The due items play in turn: an image for its seconds, a video (muted) to its end.
+
+const player = { due: [], key: "", current: null, timer: null, quiet: null };
+
+/** The hall's day ("2026-11-26"), ISO weekday (1 = Monday) and time ("07:30") now. */
+function hallNow() {
+  const now = new Date(Date.now() + station.clockOffsetMs);
+  const parts = Object.fromEntries(new Intl.DateTimeFormat("en-GB", {
+    timeZone: station.timezone, year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit",
+    minute: "2-digit", weekday: "short", hourCycle: "h23",
+  }).formatToParts(now).map((p) => [p.type, p.value]));
+  const weekday = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"].indexOf(parts.weekday) + 1;
+  return { day: `${parts.year}-${parts.month}-${parts.day}`, weekday, time: `${parts.hour}:${parts.minute}` };
+}
+
+function isDue(item, now) {
+  if ((item.from && now.day < item.from) || (item.until && now.day > item.until)) return false;
+  if (!(item.weekdays || []).includes(now.weekday)) return false;
+  return !item.time_from || (now.time >= item.time_from && now.time < item.time_until);
+}
+
+function setMedia(list) {
+  state.media = Array.isArray(list) ? list : [];
+  scheduleMedia();
+}
+
+/** Read the schedule again: show the zone while something is due, and keep playing what still is. */
+function scheduleMedia() {
+  const now = hallNow();
+  const due = state.media.filter((item) => isDue(item, now));
+  const key = JSON.stringify(due.map((item) => [item.id, item.url, item.seconds]));
+  if (key === player.key) return;
+  player.key = key;
+  player.due = due;
+  document.body.classList.toggle("has-media", due.length > 0);
+  $("media").hidden = !due.length;
+  if (!due.length) { stopMedia(); return; }
+  const still = player.current && due.find((item) => item.id === player.current.id);
+  if (still) player.current = still;  // its next turn takes its new seconds
+  else playNext();
+}
+
+function stopMedia() {
+  clearTimeout(player.timer);
+  player.current = null;
+  const video = $("media-video");
+  video.pause();
+  video.removeAttribute("src");
+  video.load();  // lets the decoder go
+  $("media-image").removeAttribute("src");
+  video.hidden = $("media-image").hidden = true;
+}
+
+function playNext() {
+  clearTimeout(player.timer);
+  if (!player.due.length) return;
+  const at = player.current ? player.due.findIndex((item) => item.id === player.current.id) : -1;
+  const item = player.due[(at + 1) % player.due.length];
+  player.current = item;
+  const image = $("media-image");
+  const video = $("media-video");
+  if (item.kind === "video") {
+    image.hidden = true;
+    image.removeAttribute("src");
+    video.hidden = false;
+    if (video.getAttribute("src") !== item.url) video.src = item.url;
+    else video.currentTime = 0;
+    video.play().catch(() => { player.timer = setTimeout(playNext, MEDIA_RETRY_MS); });
+  } else {
+    if (!video.hidden) { video.pause(); video.removeAttribute("src"); video.load(); video.hidden = true; }
+    image.src = item.url;
+    image.hidden = false;
+    player.timer = setTimeout(playNext, (item.seconds || 10) * 1000);
+  }
+}
+
+/** A call goes first: the media zone steps back while the hero flashes. */
+function quietMedia() {
+  $("media").classList.add("is-calling");
+  clearTimeout(player.quiet);
+  player.quiet = setTimeout(() => $("media").classList.remove("is-calling"), CALL_QUIET_MS);
+}
+
+$("media-video").addEventListener("ended", playNext);
+$("media-video").addEventListener("error", () => { player.timer = setTimeout(playNext, MEDIA_RETRY_MS); });
+$("media-image").addEventListener("error", () => {
+  if ($("media-image").getAttribute("src")) { clearTimeout(player.timer); player.timer = setTimeout(playNext, MEDIA_RETRY_MS); }
+});
+setInterval(scheduleMedia, MEDIA_CHECK_MS);

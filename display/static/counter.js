@@ -70,6 +70,9 @@ function render() {
   $("current-service").textContent = service ? i18n.name(service) : "";
   // "Cán bộ tiếp nhận: Nguyễn Văn Bảo" while someone works here under a full name.
   const staff = c && c.status !== "closed" && c.staff_name ? c.staff_name : "";
-  $("staff").textContent = staff ? i18n.t("counter.staff", { name: staff }) : "";
+  $("staff-name").textContent = staff ? i18n.t("counter.staff", { name: staff }) : "";
   $("staff").hidden = !staff;
+  const photo = staff ? c.staff_photo : null;  // beside the name, never alone
+  $("staff-photo").hidden = !photo;
+  if (photo && $("staff-photo").getAttribute("src") !== photo) $("staff-photo").src = photo;
 }

@@ -33,6 +33,12 @@ def reports() -> Response:
     return admin_page("admin/reports.html", "reports")
 
 
+@bp.get("/media")
+def media() -> Response:
+    """The boards' images and videos, and when they play (admin/media.html)."""
+    return admin_page("admin/media.html", "media")
+
+
 @bp.get("/people")
 def people() -> Response:
     """People and devices (admin/people.html, the people page's own template)."""

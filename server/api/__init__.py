@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit
 from typing import Any, Callable
 
-from flask import Blueprint, g, request, session
+from flask import Blueprint, current_app, g, request, session
 
 from ..auth import ANONYMOUS, Principal
 from ..context import hall
@@ -32,6 +32,10 @@ class ApiError(QueueError):
 @api.before_request
 def authenticate() -> None:
     """Resolve the bearer token (or the login cookie) into g.principal."""
+    view = current_app.view_functions.get(request.endpoint or "")
+    g.upload = getattr(view, "upload_limit", None)
+    if g.upload:  # a file upload's own limit, for this request only (the app's stays 64 KiB)
+        request.max_content_length = g.upload
     header = request.headers.get("Authorization", "")
     g.principal = ANONYMOUS
     if header:
@@ -54,12 +58,14 @@ def _same_site() -> bool:
     """A cookie-authenticated change must come from our own pages.
 
     The cookie is SameSite=Lax, a cross-site form cannot send JSON without a CORS
-    preflight (which we never allow), and a browser's Origin must be ours.
+    preflight (which we never allow), and a browser's Origin must be ours. A file upload
+    is multipart, which a form can send: it must carry our Origin (browsers always send
+    one with a POST or PUT). No form sends a DELETE, and no other site may without a preflight.
     """
     origin = request.headers.get("Origin")
     if origin and urlsplit(origin).netloc != request.host:
         return False
-    return request.is_json
+    return request.is_json or request.method == "DELETE" or bool(g.upload and origin)
 
 
 @dataclass(frozen=True)
@@ -113,6 +119,19 @@ def allow(*, role: str | None = None, devices: tuple[str, ...] = (), anonymous: 
     return wrap
 
 
+def upload(limit: int) -> Callable:
+    """The view takes a multipart file upload of at most `limit` bytes (the request's own limit).
+
+    Put it under `allow`: the body is then read by the view (`request.files`), not as JSON.
+    """
+
+    def mark(view: Callable) -> Callable:
+        view.upload_limit = limit
+        return view
+
+    return mark
+
+
 def base_url() -> str:
     """Where phones reach this server: server.public_url, else the address the request came to."""
     return hall().config.server.public_url or request.host_url
@@ -124,11 +143,13 @@ def read_body() -> None:
     A view that takes no body still refuses a malformed one, so nothing ever acts on a request
     it could not read. (Chunked bodies arrive whole: see server/serving.py.)
     """
+    g.body = {}
+    if g.get("upload") and request.mimetype == "multipart/form-data":
+        return  # the view reads the file itself, once; reading it here would hold a copy
     try:
         raw = request.get_data(cache=True)
     except (ValueError, OSError):  # a broken chunked encoding, or the client gave up half-way
         raise ApiError(400, "malformed_request") from None
-    g.body = {}
     if not raw:
         return
     limit = request.max_content_length

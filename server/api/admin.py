@@ -1,16 +1,21 @@
 """People and devices, for admins: add, disable, reset passwords, change roles, pair and revoke."""
 from __future__ import annotations
 
+from typing import Any
+
 from flask import g, jsonify, request
 from sqlalchemy import select
 from werkzeug.routing import BaseConverter
 
-from .. import auth
+from .. import auth, media
 from ..context import hall
 from ..people import audit, change_user, device_json, user_json, validate_full_name, validate_username
-from ..queueing.errors import Invalid
+from ..queueing import statements
+from ..queueing.errors import Invalid, NotFound
+from ..queueing.outcome import CounterChanged, Outcome
 from ..records import AuditEntry, Device, User
-from . import allow, api
+from . import allow, api, upload
+from .media import uploaded
 from .parse import answers, takes
 from .schemas import AuditQuery, ChangeUser, NewDevice, NewUser
 from .schemas_answers import AuditEntry as AuditAnswer, Device as DeviceAnswer, DeviceAdded, Revoked, User as UserAnswer
@@ -97,6 +102,51 @@ def change(username: str, body: ChangeUser):
         counters=counters, full_name=full_name, password_hash=hashed)))
     h.principals.clear()  # cached logins must see the change now
     return jsonify(result)
+
+
+@api.put("/users/<username>/photo")
+@allow(role="admin")
+@upload(media.PHOTO_MAX + media.UPLOAD_SLACK)
+@answers(UserAnswer)
+def set_photo(username: str):
+    """Set a person's photo (multipart field `file`: PNG, JPEG or WebP by its bytes, ≤ 2 MB), shown on the
+    counter screen and the rating tablet beside their full name."""
+    data, _ = uploaded(media.PHOTO_MAX)
+    _, ext = media.check(data, images_only=True)
+    h = hall()
+    return jsonify(_photo(username, media.keep(media.folder(h.config_path), data, ext)))
+
+
+@api.delete("/users/<username>/photo")
+@allow(role="admin")
+@answers(UserAnswer)
+def remove_photo(username: str):
+    """Remove a person's photo."""
+    return jsonify(_photo(username, None))
+
+
+def _photo(username: str, name: str | None) -> dict:
+    """Set or clear a person's photo, audited; the counters they work at show it at once (`counter_changed`).
+
+    The file they had goes when nothing else uses it.
+    """
+    h, p = hall(), g.principal
+    now, address = h.clock(), request.remote_addr
+    found: dict[str, Any] = {}
+
+    def work(s):
+        user = s.execute(select(User).where(User.username == username)).scalar_one_or_none()
+        if user is None:
+            raise NotFound("not_found", what=username)
+        found["before"], user.photo, found["user"] = user.photo, name, user
+        audit(s, p.actor, "photo_changed", username, now, address, before=found["before"], after=name)
+        here = [n for n, state in statements.counter_states(s).items() if state.staff == f"user:{username}"]
+        return Outcome(ticket=None, changes=[CounterChanged(n) for n in sorted(here)])
+
+    result = h.change(work, lambda _view, _out: user_json(found["user"]), now=now)
+    if found["before"] and found["before"] != name:
+        h.db.write(lambda s: media.forget(s, media.folder(h.config_path), {found["before"]}))
+    return result
 
 
 @api.get("/devices")

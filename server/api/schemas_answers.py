@@ -75,6 +75,7 @@ class Counter(Shape):
     pause_reason: str | None = None
     staff: str | None = Field(None, description="the login at the counter; staff and up only")
     staff_name: str | None = None
+    staff_photo: str | None = Field(None, description="the URL of their photo (/media/…), or null")
     since: datetime | None = None
     picking: str | None = None
 
@@ -121,6 +122,20 @@ class Center(Shape):
     timezone: str
 
 
+class PlaylistItem(Shape):
+    """An image or a video of the boards' media zone, and when it plays (the hall's days and time)."""
+
+    id: int
+    url: str = Field(description="/media/<sha256>.<ext>, public and cacheable for ever")
+    kind: Literal["image", "video"]
+    seconds: int | None = Field(description="how long an image stays; null for a video, which plays to its end")
+    from_: date | None = Field(alias="from", description="first day shown; null: already")
+    until: date | None = Field(description="last day shown, included; null: for ever")
+    weekdays: list[int] = Field(description="ISO weekdays it plays on, 1 = Monday … 7 = Sunday")
+    time_from: str | None = Field(description='"HH:MM", the hall\'s time; null with time_until: all day')
+    time_until: str | None
+
+
 class Snapshot(Shape):
     """The hall: the same body as the Socket.IO `snapshot` event."""
 
@@ -131,6 +146,7 @@ class Snapshot(Shape):
     center: Center | None = None
     server_time: datetime | None = None
     notice: Names | None = Field(None, description="the boards' scrolling notice (null: none)")
+    media: list[PlaylistItem] = Field(default_factory=list, description="the boards' media: enabled items, in order")
 
 
 class NoticeSet(Shape):
@@ -193,6 +209,7 @@ class User(Shape):
     active: bool
     counter: int | None
     created_at: datetime
+    photo_url: str | None = Field(None, description="/media/<hash>.<ext>, or null: no photo")
 
 
 class Device(Shape):
@@ -599,3 +616,13 @@ class DisplaySettings(Shape):
     counters: list[int] | None = Field(description="null: every counter")
     voice: VoiceSettings
     center: Center
+class MediaItem(PlaylistItem):
+    """An item as admins see it: also whether it plays, its order and its file."""
+
+    seconds: int = Field(description="how long an image stays (3..300)")
+    enabled: bool
+    order: int = Field(description="playing order (then id)")
+    title: str = Field(description="the uploaded file's name")
+    size: int
+    created_at: datetime
+    created_by: str

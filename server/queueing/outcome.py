@@ -53,7 +53,13 @@ class SetupChanged:
     config: Any
 
 
-Change = TicketCalled | QueueChanged | CounterChanged | TicketFinished | TicketRated | NoticeChanged | SetupChanged
+@dataclass(frozen=True)
+class MediaChanged:
+    """The boards' media or its schedule changed (server/media.py)."""
+
+
+Change = (TicketCalled | QueueChanged | CounterChanged | TicketFinished | TicketRated | NoticeChanged | SetupChanged
+          | MediaChanged)
 
 
 @dataclass

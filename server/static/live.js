@@ -21,7 +21,7 @@ import { io } from "./vendor/socket.io/socket.io.esm.min.js";
 
 // Every seq'd event of the full feed: a page that listened to fewer would see a false gap and resync.
 export const HALL_EVENTS = ["ticket_called", "queue_changed", "counter_changed", "ticket_finished", "ticket_rated",
-  "notice_changed", "setup_changed"];
+  "notice_changed", "setup_changed", "media_changed"];
 
 export function connectHall({
   url = "",                 // same origin by default

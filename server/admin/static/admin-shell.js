@@ -18,6 +18,7 @@ export const ADMIN = {
   "nav.dashboard": ["Bảng điều khiển", "Dashboard"],
   "nav.reports": ["Báo cáo", "Reports"],
   "nav.people": ["Nhân sự & thiết bị", "People & devices"],
+  "nav.media": ["Hình ảnh & video", "Images & videos"],
   "nav.logout": ["Đăng xuất", "Log out"],
   "nav.user": ["{name} · {role}", "{name} · {role}"],
   "role.staff": ["cán bộ", "staff"],

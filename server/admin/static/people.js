@@ -5,13 +5,14 @@ import { api, ApiError } from "/static/api.js";
 import { adminI18n, startShell } from "./admin-shell.js";
 import { PEOPLE } from "./people-i18n.js";
 import { setupDevices } from "./people-devices.js";
+import { sendFile } from "./media-upload.js";
 
 const ROLES = ["staff", "supervisor", "admin"];
 const MIN_PASSWORD = 8;  // the server's weak_password minimum (server/auth.py)
 const $ = (id) => document.getElementById(id);
 const i18n = adminI18n(PEOPLE);
 const timeZone = document.body.dataset.timezone || "Asia/Ho_Chi_Minh";
-const state = { users: [], counters: [], me: null, resetFor: null };
+const state = { users: [], counters: [], me: null, resetFor: null, photoFor: null };
 
 // -- shared helpers ---------------------------------------------------------------------------
 
@@ -118,15 +119,27 @@ function renderUsers() {
     fullName.placeholder = i18n.t("user.full_name_none", { name: u.username });
     fullName.dataset.fullName = u.username;
     fullName.setAttribute("aria-label", i18n.t("user.full_name_label", { name: u.username }));
+    const nameBox = document.createElement("div");
+    nameBox.className = "p-person";
+    if (u.photo_url) {
+      const photo = document.createElement("img");
+      photo.className = "p-photo";
+      photo.src = u.photo_url;
+      photo.alt = i18n.t("user.photo_of", { name: u.username });
+      nameBox.append(photo);
+    }
+    nameBox.append(fullName);
     const actions = document.createElement("div");
     actions.className = "p-actions";
     actions.append(
       button(i18n.t(u.active ? "user.disable" : "user.enable"), { toggle: u.username }),
       button(i18n.t("user.reset"), { reset: u.username }),
+      button(i18n.t(u.photo_url ? "user.photo_change" : "user.photo_set"), { photo: u.username }),
     );
+    if (u.photo_url) actions.append(button(i18n.t("user.photo_remove"), { unphoto: u.username }));
     tr.append(
       nameCell,
-      cell(fullName),
+      cell(nameBox),
       cell(select(roleOptions(), u.role, { role: u.username })),
       cell(select(counterOptions(), u.counter == null ? "" : String(u.counter), { counter: u.username })),
       cell(chip(i18n.t(u.active ? "user.active" : "user.disabled"), u.active ? "ok" : "off")),
@@ -173,8 +186,43 @@ $("users").addEventListener("click", (event) => {
     if (user) change(user.username, { active: !user.active }, user.active ? "user.disabled_done" : "user.changed");
   } else if (el.dataset.reset) {
     openReset(el.dataset.reset);
+  } else if (el.dataset.photo) {
+    state.photoFor = el.dataset.photo;
+    $("photo-file").value = "";
+    $("photo-file").click();
+  } else if (el.dataset.unphoto) {
+    setPhoto(el.dataset.unphoto, null);
   }
 });
+
+// -- photos: shown on the counter screen and the rating tablet beside the full name ----------
+
+const photoInput = document.createElement("input");
+photoInput.type = "file";
+photoInput.id = "photo-file";
+photoInput.accept = "image/png,image/jpeg,image/webp";
+photoInput.hidden = true;
+document.body.append(photoInput);
+photoInput.addEventListener("change", () => {
+  if (photoInput.files[0] && state.photoFor) setPhoto(state.photoFor, photoInput.files[0]);
+});
+
+/** Set (a file) or remove (null) a person's photo, and say how it went. */
+async function setPhoto(username, file) {
+  const path = `users/${encodeURIComponent(username)}/photo`;
+  say(file ? i18n.t("user.photo_sending", { name: username }) : "", "info");
+  try {
+    const user = file ? await sendFile(path, file, { method: "PUT", lang: i18n.lang })
+      : await api(path, { method: "DELETE", lang: i18n.lang });
+    state.users = state.users.map((u) => (u.username === username ? user : u));
+    renderUsers();
+    say(i18n.t(file ? "user.photo_done" : "user.photo_removed", { name: username }));
+    refreshAudit();
+  } catch (err) {
+    if (err instanceof ApiError && err.status === 401) shell.loginAgain();
+    else say(`${errorText(err)} ${file ? i18n.t("user.photo_rule") : ""}`.trim(), "danger");
+  }
+}
 
 // While the username was not typed by hand, it follows the full name ("Nguyễn Văn Bảo" → nguyenvanbao).
 let usernameTyped = false;
