@@ -120,6 +120,8 @@ def _parser() -> argparse.ArgumentParser:
     load.add_argument("--config")
     init = sub.add_parser("init", help="write a starter config.yaml (the demo center) into a folder")
     init.add_argument("dir", nargs="?", metavar="DIR", help="where (default: the current folder; made if missing)")
+    init.add_argument("--empty", action="store_true",
+                      help="no services, counters or boards: a new center, set up in the browser (/admin/hall)")
     backup = sub.add_parser("backup", help="copy the hall's data while it runs (SQLite; PostgreSQL: use pg_dump)")
     backup.add_argument("file", metavar="FILE", help="the backup file to write")
     backup.add_argument("--force", action="store_true", help="replace FILE if it exists")

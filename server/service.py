@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import errno
 import os
+import re
 import shlex
 import sqlite3
 from importlib import resources
@@ -41,8 +42,24 @@ def run(args: argparse.Namespace) -> None:
 
 # -- hallq init [DIR] ---------------------------------------------------------------
 
+def without_setup(text: str) -> str:
+    """The demo config.yaml with no services, counters or boards: a center set up in the browser."""
+    out, skipping = [], False
+    for line in text.splitlines(keepends=True):
+        key = re.match(r"(services|counters):", line)
+        if key:
+            out.append(f"{key.group(1)}: []  # none yet: add them in /admin/hall (docs/admin.md)\n")
+            skipping = True
+            continue
+        if skipping and (line[:1].isalpha() or line.startswith("#")):
+            skipping = False
+        if not skipping:
+            out.append(line)
+    return re.sub(r"^  boards:\n(?:    .*\n)*", "  boards: {}\n", "".join(out), flags=re.M)
+
+
 def init(args: argparse.Namespace) -> None:
-    """Write the demo center's config.yaml into DIR, never over an existing one."""
+    """Write the demo center's config.yaml into DIR (with --empty, without its set-up), never over an existing one."""
     folder = Path(args.dir or ".")
     target = folder / "config.yaml"
     if folder.exists() and not folder.is_dir():
@@ -51,6 +68,8 @@ def init(args: argparse.Namespace) -> None:
         text = resources.files("server").joinpath(DEMO_CONFIG).read_text(encoding="utf-8")
     except OSError:
         fail(f"this install lacks server/{DEMO_CONFIG} (the demo center): reinstall hallq")
+    if getattr(args, "empty", False):
+        text = without_setup(text)
     try:
         folder.mkdir(parents=True, exist_ok=True)
         with open(target, "x", encoding="utf-8") as out:  # "x": fails if it exists, even in a race
@@ -59,7 +78,8 @@ def init(args: argparse.Namespace) -> None:
         fail(f"{target} already exists; not overwriting it (edit it, or init another folder)")
     except OSError as err:
         fail(f"cannot write {target}: {err.strerror or err}")
-    print(f"wrote {target} (the demo center: edit center, services and counters for your hall)")
+    print(f"wrote {target} (no services or counters yet: set them up in /admin/hall)" if getattr(args, "empty", False)
+          else f"wrote {target} (the demo center: edit center, services and counters for your hall)")
     print(f"next: hallq serve --config {shlex.quote(str(target))}")
 
 
