@@ -3,7 +3,7 @@
 // priority ratio. Saving sends POST /counters, or a PATCH with only what changed; leaving a service
 // that has people waiting with no counter asks first (would_strand).
 
-import { $, Cancelled, button, changed, clearErrors, el, fillPair, pair, send, showRefusal } from "./hall-forms.js";
+import { $, Cancelled, button, changed, clearErrors, el, fillPair, pair, note, send, showRefusal } from "./hall-forms.js";
 
 const PICKING = ["oldest_first", "preference"];
 
@@ -130,7 +130,7 @@ export function setupCounterEditor({ i18n, state, say, onLoggedOut }) {
       }
       dialog.close();
     } catch (err) {
-      if (err instanceof Cancelled) say(i18n.t("strand.cancelled"), "warn");
+      if (err instanceof Cancelled) note($("counter-error"), i18n.t("strand.cancelled"), "warn");
       else if (err.status === 401) onLoggedOut();
       else showRefusal(i18n, form, $("counter-error"), err);
     } finally {

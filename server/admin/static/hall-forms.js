@@ -130,14 +130,19 @@ export function refusalText(i18n, err) {
   return i18n.error(err);
 }
 
+/** A line in a form's banner: "danger" for a refusal, "warn" for a change not made. */
+export function note(banner, text, kind = "danger") {
+  banner.textContent = text;
+  banner.className = `hq-banner hq-banner--${kind} a-message`;
+  banner.hidden = !text;
+}
+
 /** Show a refusal next to its field, or in the form's banner. */
 export function showRefusal(i18n, form, banner, err) {
   const field = err instanceof ApiError ? err.params.field || FIELD_OF_CODE[err.code] : null;
   const text = refusalText(i18n, err);
-  banner.hidden = true;
-  if (fieldError(form, field, text)) return;
-  banner.textContent = text;
-  banner.hidden = false;
+  note(banner, "");
+  if (!fieldError(form, field, text)) note(banner, text);
 }
 
 // -- would_strand: ask, then the same change again with confirm: true -----------------------------

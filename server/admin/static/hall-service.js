@@ -5,7 +5,7 @@
 
 import { attachPicker, parseDay, showDay } from "./datepicker.js";
 import { $, Cancelled, DAYS, button, changed, clearErrors, el, fieldError, fillPair, hoursByDay, pair, parseSpans,
-  send, showRefusal, spansText } from "./hall-forms.js";
+  note, send, showRefusal, spansText } from "./hall-forms.js";
 
 // A new service starts as a Vietnamese center's week: Monday to Friday, morning and afternoon.
 const WORKDAY = ["07:30-11:30", "13:30-17:00"];
@@ -196,7 +196,7 @@ export function setupServiceEditor({ i18n, today, state, say, onLoggedOut }) {
       }
       dialog.close();
     } catch (err) {
-      if (err instanceof Cancelled) say(i18n.t("strand.cancelled"), "warn");
+      if (err instanceof Cancelled) note($("service-error"), i18n.t("strand.cancelled"), "warn");
       else if (err.status === 401) onLoggedOut();
       else showRefusal(i18n, form, $("service-error"), err);
     } finally {

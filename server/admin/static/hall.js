@@ -97,11 +97,11 @@ function renderServices() {
     const counterNumbers = servedBy(s.code);
     const extras = [
       s.group ? el("span", { class: "a-chip" }, i18n.name(s.group)) : null,
+      s.priority_allowed ? el("span", { class: "a-chip" }, i18n.t("svc.priority")) : null,
       counterNumbers.length ? el("span", { class: "a-note" }, counterNumbers.map((n) => i18n.t("counter", { counter: n })).join(", "))
         : el("span", { class: "a-chip a-chip--warn" }, i18n.t("svc.no_counter")),
     ];
     const limits = [s.last_ticket_at ? i18n.t("svc.last_ticket", { time: s.last_ticket_at }) : null,
-      s.priority_allowed ? i18n.t("svc.priority") : null,
       s.closed_days && s.closed_days.length ? i18n.t("svc.closed_days", { n: s.closed_days.length }) : null].filter(Boolean);
     const state_ = s.open === false
       ? [el("span", { class: "a-chip a-chip--danger" }, i18n.t("svc.is_closed")),
@@ -111,8 +111,9 @@ function renderServices() {
       el("td", {}, el("div", { class: "h-name" }, el("span", { class: "a-code" }, s.code), el("strong", {}, i18n.name(s.name))),
         el("div", { class: "h-extras" }, extras)),
       el("td", { class: "a-nowrap" }, s.numbers),
-      el("td", { class: "h-hours-cell" }, hoursSummary(s.hours).map((line) => el("div", { class: "h-run" }, line))),
-      el("td", { class: "num" }, String(s.daily_cap ?? "—"), limits.length ? el("div", { class: "a-note" }, limits.join(" · ")) : null),
+      el("td", { class: "h-hours-cell" }, hoursSummary(s.hours).map((line) => el("div", { class: "h-run" }, line)),
+        limits.length ? el("div", { class: "a-note" }, limits.join(" · ")) : null),
+      el("td", { class: "num" }, String(s.daily_cap ?? "—")),
       el("td", {}, el("div", { class: "h-state" }, state_)),
       el("td", {}, el("div", { class: "p-actions" },
         button(i18n.t("svc.edit"), { edit: s.code }, { label: `${i18n.t("svc.edit")} ${s.code}` }),
