@@ -38,6 +38,9 @@ class Text(Strict):
         return self.en if lang == "en" and self.en else self.vi
 
 
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")  # date.weekday() order
+
+
 def _parse_hhmm(value: str) -> time:
     m = re.fullmatch(r"([01]?\d|2[0-4]):([0-5]\d)", value.strip())
     if not m:
@@ -50,18 +53,47 @@ def _parse_hhmm(value: str) -> time:
     return time(hours, minutes)
 
 
+def _check_spans(spans: list[str]) -> list[str]:
+    for span in spans:
+        parts = span.split("-")
+        if len(parts) != 2:
+            raise ValueError(f"{span!r} is not a span like 07:30-11:30")
+        start, end = (_parse_hhmm(p) for p in parts)
+        if end <= start:
+            raise ValueError(f"{span!r} ends before it starts")
+    return spans
+
+
+def _spans(spans: list[str]) -> list[tuple[time, time]]:
+    return [tuple(_parse_hhmm(p) for p in span.split("-")) for span in spans]  # type: ignore[misc]
+
+
+class Holiday(Strict):
+    """A day the whole hall is closed (the manager enters Vietnam's public holidays; none ship)."""
+
+    date: date
+    name: Text
+
+
 class Service(Strict):
     code: str = Field(pattern=r"^[A-Z][A-Z0-9_]{0,15}$")
     name: Text
     numbers: str = "1001-1999"  # in a hall: the service's own free block (number_blocks.with_default_numbers)
-    hours: list[str] = Field(default_factory=lambda: ["00:00-24:00"])
+    # Every day alike (a list of spans), or by weekday ({mon: [...], ...}; a weekday left out is closed).
+    hours: list[str] | dict[Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"], list[str]] = Field(
+        default_factory=lambda: ["00:00-24:00"])
+    closed_days: list[date] = Field(default_factory=list)  # this service only; the hall's holidays are apart
     daily_cap: int = Field(default=999, ge=1)
+    last_ticket_at: str | None = None  # no ticket is handed out from this local time on, hours or not
     priority_allowed: bool = True
     default_service_time_s: int = Field(default=300, ge=10, le=14400)
     target_wait_s: int = Field(default=1800, ge=60)
     group: Text | None = None  # kiosks group services by field when there are many
     note: Text | None = None  # what to bring, shown on the kiosk's ticket screen
+    open: bool = True  # the manager's switch: closed right now, whatever the hours say
+    closed_reason: Text | None = None  # what the kiosk says while it is closed
     _hours_enforced: bool = PrivateAttr(default=True)  # center.enforce_hours, set by HallConfig
+    _holidays: dict[date, Text] = PrivateAttr(default_factory=dict)  # the hall's, set by HallConfig
 
     @field_validator("numbers")
     @classmethod
@@ -69,26 +101,28 @@ class Service(Strict):
         NumberFormat.parse(value)
         return value
 
-    @field_validator("note")
+    @field_validator("note", "closed_reason")
     @classmethod
-    def _note(cls, value: Text | None) -> Text | None:
+    def _note(cls, value: Text | None, info: Any) -> Text | None:
         # A note is read standing at the kiosk: a line or two, not a procedure.
         for lang, text in (("vi", value.vi), ("en", value.en)) if value else ():
             if len(text) > NOTE_MAX:
-                raise ValueError(f"note.{lang} is {len(text)} characters long, at most {NOTE_MAX}")
+                raise ValueError(f"{info.field_name}.{lang} is {len(text)} characters long, at most {NOTE_MAX}")
         return value
 
     @field_validator("hours")
     @classmethod
-    def _hours(cls, value: list[str]) -> list[str]:
-        for span in value:
-            parts = span.split("-")
-            if len(parts) != 2:
-                raise ValueError(f"{span!r} is not a span like 07:30-11:30")
-            start, end = (_parse_hhmm(p) for p in parts)
-            if end <= start:
-                raise ValueError(f"{span!r} ends before it starts")
+    def _hours(cls, value: list[str] | dict[str, list[str]]) -> list[str] | dict[str, list[str]]:
+        for spans in value.values() if isinstance(value, dict) else (value,):
+            _check_spans(spans)
         return value
+
+    @field_validator("last_ticket_at")
+    @classmethod
+    def _last_ticket(cls, value: str | None) -> str | None:
+        if value:
+            _parse_hhmm(value)
+        return value or None
 
     @model_validator(mode="after")
     def _cap_fits(self) -> "Service":
@@ -102,17 +136,47 @@ class Service(Strict):
     def number_format(self) -> NumberFormat:
         return NumberFormat.parse(self.numbers)
 
-    def spans(self) -> list[tuple[time, time]]:
-        return [tuple(_parse_hhmm(p) for p in span.split("-")) for span in self.hours]  # type: ignore[misc]
+    def hours_on(self, day: date) -> list[str]:
+        """The spans the service takes tickets on a day (by its weekday), as written."""
+        if isinstance(self.hours, dict):
+            return list(self.hours.get(WEEKDAYS[day.weekday()], []))
+        return list(self.hours)
 
-    def is_open_at(self, local: time) -> bool:
-        """Whether the service takes tickets at this local time (always, where the center does not enforce hours)."""
-        return not self._hours_enforced or any(start <= local < end for start, end in self.spans())
+    def closed_at(self, local: datetime) -> str | None:
+        """Why the service takes no ticket at this local moment, or None when it does.
+
+        `closed` (the manager's switch) always holds; `holiday`, `closed_day`, `last_ticket`
+        and `out_of_hours` only where the center enforces hours (center.enforce_hours).
+        """
+        if not self.open:
+            return "closed"
+        if not self._hours_enforced:
+            return None
+        day, now = local.date(), local.time()
+        if day in self._holidays:
+            return "holiday"
+        if day in self.closed_days:
+            return "closed_day"
+        if self.last_ticket_at and now >= _parse_hhmm(self.last_ticket_at):
+            return "last_ticket"
+        if not any(start <= now < end for start, end in _spans(self.hours_on(day))):
+            return "out_of_hours"
+        return None
+
+    def closed_text(self, local: datetime) -> Text | None:
+        """What a kiosk says of a closed service: the manager's reason, or the holiday's name."""
+        why = self.closed_at(local)
+        if why == "closed":
+            return self.closed_reason
+        if why == "holiday":
+            return self._holidays[local.date()]
+        return None
 
 
 class Counter(Strict):
     number: int = Field(ge=1, le=999)
     name: Text
+    display_name: Text | None = None  # what the screen above the counter says, when not its name
     services: list[str] = Field(min_length=1)
     picking: Literal["oldest_first", "preference"] = "oldest_first"
     # "1:2": one priority ticket, then two normal ones, while both wait. None: priority always first.
@@ -282,8 +346,11 @@ class HallConfig(Strict):
     rating: RatingSettings = RatingSettings()
     priority_categories: list[Choice] = DEFAULT_PRIORITY
     reports: Reports = Reports()
-    services: list[Service] = Field(min_length=1)
-    counters: list[Counter] = Field(min_length=1)
+    # The hall's set-up (services, counters, holidays, priority categories) seeds a new database;
+    # from then on the database is the truth (server/setup.py). A hall may start with none.
+    services: list[Service] = Field(default_factory=list)
+    counters: list[Counter] = Field(default_factory=list)
+    holidays: list[Holiday] = Field(default_factory=list)
     printers: dict[str, PrinterEntry] = Field(default_factory=dict)
 
     @model_validator(mode="before")
@@ -296,8 +363,12 @@ class HallConfig(Strict):
 
     @model_validator(mode="after")
     def _references(self) -> "HallConfig":
+        holidays = {h.date: h.name for h in self.holidays}
+        if len(holidays) < len(self.holidays):
+            raise ValueError("holidays: a day is given twice")
         for svc in self.services:
             svc._hours_enforced = self.center.enforce_hours
+            svc._holidays = holidays
         codes = [s.code for s in self.services]
         dupes = {c for c in codes if codes.count(c) > 1}
         if dupes:

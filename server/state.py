@@ -207,15 +207,18 @@ class HallView:
     def service(self, code: str) -> dict[str, Any]:
         svc = self.config.service(code)
         waiting = self.waiting(code)
-        open_now = svc.is_open_at(self.config.center.local_time(self.now))
+        local = self.now.astimezone(self.config.center.tz)
+        closed = svc.closed_at(local)
+        reason = svc.closed_text(local)
         remaining = max(0, svc.daily_cap - self.issued(code))
         return {
             "code": code, "name": svc.name.model_dump(), "waiting": waiting,
-            "estimated_wait_s": self.wait_for(code, waiting), "open": open_now,
+            "estimated_wait_s": self.wait_for(code, waiting), "open": closed is None,
+            "closed": closed, "closed_reason": reason.model_dump() if reason else None,
             "full": remaining == 0, "remaining": remaining,
             "group": svc.group.model_dump() if svc.group else None,
             "note": svc.note.model_dump() if svc.note else None,
-            "hours": list(svc.hours), "priority_allowed": svc.priority_allowed,
+            "hours": svc.hours_on(local.date()), "priority_allowed": svc.priority_allowed,
             "counters": [c.number for c in self.config.counters if code in c.services],
         }
 

@@ -91,11 +91,16 @@ class Service(Shape):
     waiting: int
     estimated_wait_s: int | None
     open: bool
+    closed: Literal["closed", "holiday", "closed_day", "last_ticket", "out_of_hours"] | None = Field(
+        None, description="why it takes no ticket now: the manager closed it, a holiday, its own closed day, "
+                          "past its last-ticket time, outside its hours")
+    closed_reason: Names | None = Field(None, description="what kiosks say of it while closed (the manager's "
+                                                          "reason, or the holiday's name)")
     full: bool | None = Field(None, description="today's numbers are all given out (daily cap)")
     remaining: int | None = None
     group: Names | None = Field(None, description="the kiosk groups services under this heading")
     note: Names | None = Field(None, description="what to bring (config.yaml's note), shown with the kiosk's ticket")
-    hours: list[str] | None = None
+    hours: list[str] | None = Field(None, description="today's hours")
     priority_allowed: bool | None = None
     counters: list[int] | None = None
 

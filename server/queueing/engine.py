@@ -104,8 +104,9 @@ class Engine(Ratings):
             raise Invalid("invalid_value", field="lang", allowed="vi, en")
         if priority and not svc.priority_allowed:
             raise Invalid("priority_not_allowed", service=service)
-        if not svc.is_open_at(self.config.center.local_time(now)):
-            raise Conflict("service_closed", service=service, hours=", ".join(svc.hours))
+        local = now.astimezone(self.config.center.tz)
+        if why := svc.closed_at(local):
+            raise Conflict("service_closed", service=service, why=why, hours=", ".join(svc.hours_on(local.date())) or "—")
         day = self.today(now)
         ordinal = next_ordinal(s, service, day)
         if ordinal > svc.daily_cap:

@@ -46,7 +46,7 @@ def dashboard(s: Session, config: HallConfig, now: datetime, printers: list[dict
         if t:
             oldest[service] = t
     states = {c.number: c for c in s.execute(select(CounterState)).scalars()}
-    local = config.center.local_time(now)
+    local = now.astimezone(config.center.tz)
     stuck = dict(s.execute(  # tickets sent to one counter, per service: no other counter calls them
         select(Ticket.service, func.count()).where(Ticket.status == WAITING, Ticket.business_day == day,
                                                    Ticket.target_counter.is_not(None)).group_by(Ticket.service)).all())
@@ -62,7 +62,7 @@ def dashboard(s: Session, config: HallConfig, now: datetime, printers: list[dict
                          if svc.code in c.services and states.get(c.number) and states[c.number].status == "open"]
         level = "over" if n and longest > svc.target_wait_s else "near" if n and longest > WARN_SHARE * svc.target_wait_s else "ok"
         services.append({
-            "code": svc.code, "name": svc.name.model_dump(), "open": svc.is_open_at(local),
+            "code": svc.code, "name": svc.name.model_dump(), "open": svc.closed_at(local) is None,
             "waiting": n, "longest_wait_s": longest if n else None, "oldest_number": first.number if first else None,
             "target_wait_s": svc.target_wait_s, "level": level, "counters_open": counters_open,
             "tickets": f["tickets"], "served": f["served"], "no_shows": f["no_shows"],
