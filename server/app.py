@@ -10,7 +10,7 @@ from flask import Flask, jsonify
 from sqlalchemy.orm import Session
 from werkzeug.exceptions import HTTPException
 
-from . import pages
+from . import pages, setup
 from .auth import RateLimiter
 from .config import config_path, message_queue
 from .context import Hall
@@ -44,6 +44,7 @@ def create_app(config_file: str | Path | None = None, overrides: dict[str, Any] 
     app = Flask(__name__)
     with Session(db.inline_engine) as s:
         secret = s.get(HallRow, 1).secret_key  # made at first start; never a default
+        setup_version = setup.version(s)
     app.config.update(
         SECRET_KEY=secret, SESSION_COOKIE_HTTPONLY=True, SESSION_COOKIE_SAMESITE="Lax",
         PERMANENT_SESSION_LIFETIME=timedelta(hours=config.server.token_ttl_hours),
@@ -70,7 +71,7 @@ def create_app(config_file: str | Path | None = None, overrides: dict[str, Any] 
                 issue_limiter=limiter("issue", config.server.kiosk_tickets_per_minute),
                 login_limiter=limiter("login", config.server.login_attempts_per_minute),
                 login_total=limiter("login-total", config.server.login_total_per_minute),
-                hasher=Hasher(config.server.hash_threads), clock=clock)
+                hasher=Hasher(config.server.hash_threads), clock=clock, setup_version=setup_version)
     hall.hub = Hub(socketio, hall)
     if feed is not None:
         from .feed import SharedCache

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import logging
+import threading
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -25,6 +26,7 @@ if TYPE_CHECKING:
     from .printing import Printers
 
 T = TypeVar("T")
+_swapping = threading.Lock()  # one set-up swap at a time: a newer version is never replaced by an older one
 
 
 @dataclass
@@ -44,6 +46,7 @@ class Hall:
     principals: dict[str, Any] = field(default_factory=dict)  # token hash -> (principal, until)
     seen: dict[int, float] = field(default_factory=dict)  # device id -> monotonic time last recorded
     stop_close: Callable[[], None] | None = field(default=None, repr=False)  # set while started
+    setup_version: int = 0  # the version of the set-up `config` holds (server/setup.py)
 
     def start(self) -> None:
         """Start what runs beside the requests: database, hashing and printer threads, the live hub, the daily close."""
@@ -70,6 +73,25 @@ class Hall:
         self.hasher.stop()
         self.db.stop()
         logging.getLogger(__name__).info("hallq stopped: %s", self.config_path)
+
+    def use(self, config: HallConfig, version: int) -> bool:
+        """Serve a newer set-up (services, counters, …) from now on; False if `version` is not newer."""
+        with _swapping:
+            if version <= self.setup_version:
+                return False
+            self.config = self.engine.config = config
+            self.setup_version = version
+        logging.getLogger(__name__).info("hall set-up version %d in use", version)
+        return True
+
+    def refresh_setup(self) -> bool:
+        """Load the database's set-up if another process or `hallq config import` changed it; True if it did."""
+        from . import setup
+
+        if self.db.read(setup.version) <= self.setup_version:
+            return False
+        ver, doc = self.db.read(setup.load)
+        return self.use(setup.applied(self.config, doc), ver)
 
     def change(self, work: Callable[[Session], Outcome], answer: Callable[[HallView, Outcome], T] | None = None,
                *, now: datetime | None = None, base_url: str = "") -> T | Outcome:

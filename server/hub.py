@@ -44,6 +44,7 @@ log = logging.getLogger(__name__)
 NAMESPACE = "/hall"
 GAP_WAIT_S = 0.5  # a missing seq this old is given up on; clients resync on the gap
 CATCH_UP_S = 1.0  # with a message queue, how often the hub checks the database's seq (for lost messages)
+SETUP_CHECK_S = 2.0  # how often the hub looks whether the set-up changed without telling it (`hallq config import`)
 _SNAPSHOT = "snapshot"  # in the outbox: push every client a fresh snapshot (after catching up)
 RESYNCS_PER_MINUTE, RESYNC_BURST = 20, 5  # a board resyncs once per gap; a loop of them is not a board
 class Hub:
@@ -66,7 +67,7 @@ class Hub:
         self.feed: Any = None  # server/feed.py's Feed when processes share the hall through a message queue
         self._feed_down = False
         self._db_seq = 0  # the hall's seq in the database at the last look (with a message queue)
-        self._snapshot: tuple[tuple[int, int], dict[str, Any], dict[str, Any]] | None = None
+        self._snapshot: tuple[tuple[int, int, int], dict[str, Any], dict[str, Any]] | None = None
         self._building = threading.Lock()
         self._started = 0  # snapshot reads begun so far; a caller may share one begun after it asked
         self._latest: tuple[int, tuple[dict[str, Any], dict[str, Any]]] | None = None
@@ -185,6 +186,8 @@ class Hub:
         """What another process published (on the feed's subscriber task)."""
         kind = msg.get("t")
         if kind == "events":
+            if any(name == "setup_changed" for _, name, _, _ in msg["e"]):
+                self._refresh_setup()  # before its clients hear of it, this process serves the new set-up
             self._take([(int(seq), str(name), payload, about) for seq, name, payload, about in msg["e"]])
         elif kind == "printed":
             self._printed.append((msg["kiosk"], msg["body"], False))
@@ -283,9 +286,21 @@ class Hub:
                     # the number on the wall matters more than the counts beside it.
                     self.socketio.sleep(0)
 
+    def _refresh_setup(self) -> bool:
+        try:
+            return self.hall.refresh_setup()
+        except Exception:  # noqa: BLE001 - a busy database, or a set-up this config cannot take: keep the one in use
+            log.warning("loading the hall's changed set-up failed; still serving version %d",
+                        self.hall.setup_version, exc_info=True)
+            return False
+
     def _sweep(self) -> None:
-        checked = time.monotonic()
+        checked = setup_checked = time.monotonic()
         while not self._stopped.wait(GAP_WAIT_S / 2):
+            if time.monotonic() - setup_checked >= SETUP_CHECK_S:
+                setup_checked = time.monotonic()
+                if self._refresh_setup():  # changed without an event (an import): every client redraws
+                    self._outbox.put(_SNAPSHOT)
             if self._pending:
                 with self._lock:
                     self._emit(self._take_ready(force=True))
@@ -303,7 +318,7 @@ class Hub:
 
     def snapshot(self, audience: str = STAFF) -> dict[str, Any]:
         """The hall snapshot as `audience` may see it; shared between callers while nothing has changed."""
-        key = (self.last_seq, int(time.time() // 30))
+        key = (self.last_seq, self.hall.setup_version, int(time.time() // 30))
         cached = self._snapshot
         if cached is not None and cached[0] == key:
             return cached[1] if audience == STAFF else cached[2]

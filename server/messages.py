@@ -33,6 +33,16 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "not_found": ("Không tìm thấy {what}.", "{what} not found."),
     "unknown_service": ("Không có lĩnh vực {service}.", "There is no service {service}."),
     "unknown_counter": ("Không có quầy số {counter}.", "There is no counter {counter}."),
+    "service_code_in_use": ("Mã lĩnh vực {service} đã có; hãy chọn mã khác.",
+                            "The service code {service} is already in use; choose another."),
+    "counter_number_in_use": ("Quầy số {counter} đã có; hãy chọn số khác.",
+                              "Counter {counter} already exists; choose another number."),
+    "numbers_overlap": ("Lĩnh vực {service} ({numbers}) và {other} ({other_numbers}) sẽ cùng phát số {shared}; "
+                        "mỗi lĩnh vực cần dải số hoặc tiền tố riêng.",
+                        "Services {service} ({numbers}) and {other} ({other_numbers}) would both hand out {shared}; "
+                        "give each its own block or prefix."),
+    "would_strand": ("{waiting} người đang chờ ở lĩnh vực {services} sẽ bị ảnh hưởng. Gửi lại với confirm: true để vẫn thay đổi.",
+                     "{waiting} people waiting in {services} would be affected. Send again with confirm: true to go ahead."),
     "ticket_not_found": ("Không tìm thấy số thứ tự {number}.", "Ticket {number} not found."),
     "ambiguous_number": ("Số {number} đang có ở nhiều lĩnh vực ({services}); hãy chọn lĩnh vực cần gọi.",
                          "Number {number} is held in several services ({services}); say which service to call."),

@@ -95,13 +95,21 @@ def with_default_numbers(services: list[Any], model: type) -> list[Any]:
     return out
 
 
-def check_apart(services: list[tuple[str, str]]) -> None:
-    """Refuse two services (code, numbers) that would hand out the same number, naming both."""
+def overlap(services: list[tuple[str, str]]) -> tuple[str, str, str, str, str] | None:
+    """The first two services (code, numbers) that would hand out the same number, and what they share."""
     formats = [(code, spec, NumberFormat.parse(spec)) for code, spec in services]
     for i, (one, one_spec, fmt) in enumerate(formats):
         for other, other_spec, other_fmt in formats[i + 1:]:
             shared = fmt.shared_with(other_fmt)
             if shared:
                 spans = dict.fromkeys("…".join(f.format(n - f.first + 1) for n in shared) for f in (fmt, other_fmt))
-                raise ValueError(f"services: {one} ({one_spec!r}) and {other} ({other_spec!r}) would both hand out "
-                                 f"{' and '.join(spans)}; give each service its own block or prefix")
+                return one, one_spec, other, other_spec, " and ".join(spans)
+    return None
+
+
+def check_apart(services: list[tuple[str, str]]) -> None:
+    """Refuse two services (code, numbers) that would hand out the same number, naming both."""
+    if found := overlap(services):
+        one, one_spec, other, other_spec, shared = found
+        raise ValueError(f"services: {one} ({one_spec!r}) and {other} ({other_spec!r}) would both hand out "
+                         f"{shared}; give each service its own block or prefix")

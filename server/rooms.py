@@ -25,6 +25,8 @@ class Room:
     printer: str | None = None  # kiosk:<actor>: its printer's key, whose `printer_status` it is sent
 
     def wants(self, name: str, payload: dict[str, Any], about: dict[str, Any] | None) -> bool:
+        if name == "setup_changed":
+            return self.kind != "kiosk"  # every room that gets seq'd events redraws from it
         if self.kind == KIOSKS:
             return name in KIOSK_FIGURES
         if self.kind == "rating":

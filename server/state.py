@@ -13,6 +13,7 @@ from .config import HallConfig
 from .queueing import estimate, routing, statements
 from .queueing.estimate import Place
 from .queueing.engine import CounterChanged, NoticeChanged, Outcome, QueueChanged, TicketCalled, TicketFinished, TicketRated
+from .queueing.outcome import SetupChanged
 from .queueing.models import DONE, NO_SHOW, WAITING, Hall, Rating, ServiceDay, Ticket, TicketEvent
 from .notice import current as current_notice
 from .people import full_names
@@ -83,7 +84,7 @@ def for_audience(name: str, payload: dict[str, Any], audience: str) -> dict[str,
     """What `audience` may see of a live event (the same object when nothing in it is private)."""
     if audience == STAFF:
         return payload
-    if name == "snapshot":
+    if name in ("snapshot", "setup_changed"):
         return public_snapshot(payload)
     if name == "counter_changed" and isinstance(payload.get("state"), dict):
         return {**payload, "state": public_counter(payload["state"])}
@@ -305,6 +306,11 @@ class HallView:
                 }, self.about(t)))
             elif isinstance(change, NoticeChanged):
                 events.append(Event(seq, "notice_changed", {"seq": seq, "notice": current_notice(self.s)}))
+            elif isinstance(change, SetupChanged):
+                # The whole hall as the new set-up shows it: every client redraws from it (live.js).
+                self.s.flush()
+                snap = HallView(self.s, change.config, self.now, self.base_url).snapshot()
+                events.append(Event(seq, "setup_changed", {**snap, "seq": seq, "version": change.version}))
         return events
 
     @staticmethod

@@ -6,6 +6,6 @@ the package never imports the views back, so imports run one way.
 from __future__ import annotations
 
 from . import api
-from . import admin, counters, errors, hall_views, kiosk_settings, notice, people, reports, tickets  # noqa: F401  (register routes)
+from . import admin, counters, errors, hall_views, kiosk_settings, notice, people, reports, setup, tickets  # noqa: F401  (register routes)
 
 __all__ = ["api"]

@@ -73,6 +73,18 @@ class Notice(Base):
     updated_by: Mapped[str] = mapped_column(String(80))  # "config" for the seed, else the actor
 
 
+class Setup(Base):
+    """One row: the hall's set-up as one document (server/setup.py), and its version. Made by migration
+    0010; seeded once from config.yaml, then changed by the admin API and `hallq config import` only."""
+
+    __tablename__ = "hall_setup"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    version: Mapped[int] = mapped_column(Integer)
+    document: Mapped[dict[str, Any]] = mapped_column(JSON)
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    updated_by: Mapped[str] = mapped_column(String(80))
+
+
 class ServiceDay(Base):
     """The last number handed out in a service on a business day."""
 

@@ -45,7 +45,15 @@ class NoticeChanged:
     """The boards' scrolling notice was set or cleared (server/notice.py)."""
 
 
-Change = TicketCalled | QueueChanged | CounterChanged | TicketFinished | TicketRated | NoticeChanged
+@dataclass(frozen=True)
+class SetupChanged:
+    """The hall's set-up (services, counters, …) changed (server/setup.py): `config` is the hall after it."""
+
+    version: int
+    config: Any
+
+
+Change = TicketCalled | QueueChanged | CounterChanged | TicketFinished | TicketRated | NoticeChanged | SetupChanged
 
 
 @dataclass

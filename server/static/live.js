@@ -21,7 +21,7 @@ import { io } from "./vendor/socket.io/socket.io.esm.min.js";
 
 // Every seq'd event of the full feed: a page that listened to fewer would see a false gap and resync.
 export const HALL_EVENTS = ["ticket_called", "queue_changed", "counter_changed", "ticket_finished", "ticket_rated",
-  "notice_changed"];
+  "notice_changed", "setup_changed"];
 
 export function connectHall({
   url = "",                 // same origin by default
@@ -70,6 +70,9 @@ export function connectHall({
   }
 
   function deliver(name, payload) {
+    // A change of the hall's set-up (services, counters) carries a whole snapshot: every page
+    // redraws from it as it does after a reconnect, then hears of it like any event.
+    if (name === "setup_changed") applySnapshot(payload);
     seq = payload.seq;
     try { onEvent(name, payload); } catch (err) { console.error(err); }
   }

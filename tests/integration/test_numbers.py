@@ -1,5 +1,5 @@
 """Numbers never collide: services without `numbers` get their own block, and
-calling a number that two waiting tickets share (after a config change) is a clear 409, never a 500."""
+calling a number that two waiting tickets share (after a set-up change) is a clear 409, never a 500."""
 from __future__ import annotations
 
 from tests.support.hall import hall_config
@@ -27,7 +27,7 @@ def test_services_without_numbers_never_hand_out_the_same_one(in_process):
 
 
 def test_a_number_two_waiting_tickets_share_is_a_409_not_a_500(in_process, tmp_path):
-    """Before a config change NA printed 1001; after it NB does. Both wait today."""
+    """Before a set-up change NA printed 1001; after it NB does. Both wait today."""
     def services(na: str, nb: str) -> list[dict]:
         return [{**numberless("NA", "Lĩnh vực A"), "numbers": na}, {**numberless("NB", "Lĩnh vực B"), "numbers": nb}]
 
@@ -39,9 +39,10 @@ def test_a_number_two_waiting_tickets_share_is_a_409_not_a_500(in_process, tmp_p
     made = server.auth.make(staff=["lan"], kiosk=["k1"])
     kiosk, lan = made["kiosk"]["k1"], made["staff"]["lan"]
     first = server.post("tickets", {"service": "NA"}, token=kiosk).json()["ticket"]
-    server.stop()  # the hall again, same database, changed config
-    server = in_process(hall_config(services=services("8001-8999", "1001-1999"), counters=[COUNTER],
-                                    edit=shift_demo), folder=tmp_path)
+    admin = server.admin()  # the blocks change hands, live: NA moves to 8001-8999, then NB takes 1001-1999
+    for code, numbers in (("NA", "8001-8999"), ("NB", "1001-1999")):
+        resp = server.request("PATCH", f"services/{code}", json={"numbers": numbers}, token=admin)
+        assert resp.status_code == 200, resp.text
     second = server.post("tickets", {"service": "NB"}, token=kiosk).json()["ticket"]
     assert first["number"] == second["number"] == "1001"
 

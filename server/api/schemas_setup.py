@@ -1,0 +1,135 @@
+"""The set-up endpoints' bodies and answers (server/api/setup.py).
+
+The bodies say each field's type for the OpenAPI document; what a value may be (a number block,
+a span of hours, a cap that fits its block) is the config's own rule (server/config.py), checked
+when the service or counter is put together, so the API and config.yaml refuse the same things.
+"""
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import Field
+
+from .schemas import UNCHANGED, Body, _no_default, text
+from .schemas_answers import Names, Shape
+
+Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+Hours = list[str] | dict[Weekday, list[str]]
+HOURS = ('["07:30-11:30", "13:30-17:00"] every day, or by weekday {"mon": [...], …, "sun": []} '
+         "(a weekday left out: closed)")
+
+
+def unchanged(description: str):
+    """A field that may be left out (unchanged) but not sent as null, with what it is."""
+    return Field(None, description=description, json_schema_extra=_no_default)
+
+
+class NamesBody(Body):
+    vi: text(200, required=True)
+    en: text(200) = ""
+
+
+class ServiceFields(Body):
+    name: NamesBody = UNCHANGED
+    group: NamesBody | None = Field(None, description="kiosks show services under this heading (a field, lĩnh vực)")
+    note: NamesBody | None = Field(None, description="what to bring, on the kiosk's ticket screen (≤300 each)")
+    numbers: str = unchanged('"1001-1999" or "A###"; its own block, apart from every other service\'s')
+    hours: Hours = unchanged(HOURS)
+    closed_days: list[str] = unchanged("YYYY-MM-DD days this service is closed")
+    daily_cap: int = UNCHANGED
+    last_ticket_at: str | None = Field(None, description="HH:MM: no ticket from this local time on")
+    priority_allowed: bool = UNCHANGED
+    default_service_time_s: int = UNCHANGED
+    target_wait_s: int = UNCHANGED
+    open: bool = unchanged("false: closed now, whatever its hours (kiosks say closed_reason)")
+    closed_reason: NamesBody | None = None
+
+
+class NewService(ServiceFields):
+    code: text(16, required=True)
+    name: NamesBody
+
+
+class ServicePatch(ServiceFields):
+    confirm: bool = Field(False, description="go ahead although waiting tickets would be stranded (409 would_strand)")
+
+
+class CounterFields(Body):
+    name: NamesBody = UNCHANGED
+    display_name: NamesBody | None = Field(None, description="what the screen above the counter shows, if not its name")
+    services: list[str] = unchanged("service codes, in the counter's order of preference")
+    picking: Literal["oldest_first", "preference"] = UNCHANGED
+    priority_ratio: str | None = Field(None, description='"1:2": one priority ticket, then two others; null: priority first')
+
+
+class NewCounter(CounterFields):
+    number: int
+    services: list[str]
+
+
+class CounterPatch(CounterFields):
+    confirm: bool = Field(False, description="go ahead although waiting tickets would be stranded (409 would_strand)")
+
+
+class HolidayBody(Body):
+    date: str = Field(description="YYYY-MM-DD")
+    name: NamesBody
+
+
+class SetHolidays(Body):
+    holidays: list[HolidayBody]
+
+
+# -- answers ---------------------------------------------------------------------------------
+
+
+class ServiceSpec(Shape):
+    """A service as the hall is set up with it."""
+
+    code: str
+    name: Names
+    numbers: str
+    hours: Hours
+    closed_days: list[str]
+    daily_cap: int
+    last_ticket_at: str | None
+    priority_allowed: bool
+    default_service_time_s: int
+    target_wait_s: int
+    group: Names | None
+    note: Names | None
+    open: bool
+    closed_reason: Names | None
+
+
+class CounterSpec(Shape):
+    number: int
+    name: Names
+    display_name: Names | None
+    services: list[str]
+    picking: Literal["oldest_first", "preference"]
+    priority_ratio: str | None
+
+
+class HolidaySpec(Shape):
+    date: str
+    name: Names
+
+
+class PriorityCategory(Shape):
+    code: str
+    name: Names
+
+
+class HallSetup(Shape):
+    """The hall's whole set-up and its version (each change adds one)."""
+
+    version: int
+    services: list[ServiceSpec]
+    counters: list[CounterSpec]
+    holidays: list[HolidaySpec]
+    priority_categories: list[PriorityCategory]
+
+
+class Holidays(Shape):
+    holidays: list[HolidaySpec]
