@@ -108,6 +108,16 @@ def _parser() -> argparse.ArgumentParser:
     agent.add_argument("--job-timeout", type=float, metavar="SECONDS", help="a whole ticket, at most (default 10)")
     agent.add_argument("--print-test", action="store_true",
                        help="print the sample ticket with these printer settings and exit (no server, no token)")
+    conf = sub.add_parser("config", help="the hall's set-up (services, counters, holidays) as YAML")
+    conf_sub = conf.add_subparsers(dest="action", required=True, metavar="ACTION")
+    export = conf_sub.add_parser("export", help="write the set-up in use as YAML (to FILE, or the screen)")
+    export.add_argument("file", nargs="?", metavar="FILE")
+    export.add_argument("--config")
+    load = conf_sub.add_parser("import", help="apply a set-up from YAML, checked, in one transaction")
+    load.add_argument("file", metavar="FILE")
+    load.add_argument("--confirm", action="store_true",
+                      help="apply it even if waiting tickets would be left with no counter to call them")
+    load.add_argument("--config")
     init = sub.add_parser("init", help="write a starter config.yaml (the demo center) into a folder")
     init.add_argument("dir", nargs="?", metavar="DIR", help="where (default: the current folder; made if missing)")
     backup = sub.add_parser("backup", help="copy the hall's data while it runs (SQLite; PostgreSQL: use pg_dump)")

@@ -5,6 +5,7 @@ import argparse
 import getpass
 import logging
 import sys
+from pathlib import Path
 
 from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
@@ -162,9 +163,63 @@ def _print_test(args: argparse.Namespace) -> None:
           else f"printed a sample ticket on {args.url}")
 
 
+def _setup(args: argparse.Namespace) -> None:
+    """`hallq config export [FILE]` and `hallq config import FILE` (server/setup.py)."""
+    import yaml
+
+    from . import setup
+    from .people import audit
+
+    config, path, db = _open(args)
+    if args.action == "export":
+        version, doc = db.read(setup.load)
+        text = (f"# hallq set-up, version {version}: services, counters, holidays, priority categories.\n"
+                f"# Apply it with `hallq config import FILE` (docs/admin.md).\n"
+                + yaml.safe_dump(doc, allow_unicode=True, sort_keys=False, width=120))
+        if args.file:
+            Path(args.file).write_text(text, encoding="utf-8")
+            print(f"wrote set-up version {version} to {args.file}")
+        else:
+            sys.stdout.write(text)
+        return
+    try:
+        data = yaml.safe_load(Path(args.file).read_text(encoding="utf-8"))
+    except OSError as err:
+        fail(f"{args.file}: {err.strerror}")
+    except yaml.YAMLError as err:
+        mark = getattr(err, "problem_mark", None)
+        fail(f"{args.file}{f' line {mark.line + 1}' if mark else ''}: not valid YAML ({getattr(err, 'problem', err)})")
+    if not isinstance(data, dict) or not any(key in data for key in setup.KEYS):
+        fail(f"{args.file}: no set-up in it (expected some of: {', '.join(setup.KEYS)})")
+    ignored = [key for key in data if key not in setup.KEYS]
+    actor, now = f"cli:{getpass.getuser()}", utcnow()
+
+    def apply(s):
+        change = setup.Change(s, config)
+        before = change.row.version
+        change.doc.update({key: data[key] for key in setup.KEYS if key in data})
+        if setup.document(setup.checked(config, change.doc)) == setup.document(config):
+            return None  # the set-up in use already: no new version, nothing for the servers to do
+        change.finish(actor, now, confirm=args.confirm)
+        audit(s, actor, "setup_imported", args.file, now, before=before, after=change.row.version)
+        return change.row.version
+
+    try:
+        version = db.write(apply)
+    except QueueError as err:
+        fail(f"{args.file}: {message(err.code, 'en', **err.params)}"
+             + (" (--confirm applies it anyway)" if err.code == "would_strand" else ""))
+    note = f" (ignored {', '.join(ignored)}: those stay in config.yaml)" if ignored else ""
+    if version is None:
+        print(f"{args.file}: the same as the set-up in use; nothing changed{note}")
+        return
+    print(f"applied {args.file}: set-up version {version}{note}")
+    print("a running server takes it within 2 seconds")
+
+
 def run(args: argparse.Namespace) -> None:
     """Dispatch a non-serving command; every failure is one line on stderr and exit 1."""
-    handlers = {"user": _user, "device": _device, "print-test": _print_test}
+    handlers = {"user": _user, "device": _device, "print-test": _print_test, "config": _setup}
     logging.getLogger().setLevel(logging.ERROR)  # the CLI speaks in one line, below
     try:
         handlers[args.command](args)

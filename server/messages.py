@@ -42,7 +42,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
                         "Services {service} ({numbers}) and {other} ({other_numbers}) would both hand out {shared}; "
                         "give each its own block or prefix."),
     "would_strand": ("{waiting} người đang chờ ở lĩnh vực {services} sẽ bị ảnh hưởng. Gửi lại với confirm: true để vẫn thay đổi.",
-                     "{waiting} people waiting in {services} would be affected. Send again with confirm: true to go ahead."),
+                     "Waiting now in {services}: {waiting}, who would be affected. Send again with confirm: true to go ahead."),
     "ticket_not_found": ("Không tìm thấy số thứ tự {number}.", "Ticket {number} not found."),
     "ambiguous_number": ("Số {number} đang có ở nhiều lĩnh vực ({services}); hãy chọn lĩnh vực cần gọi.",
                          "Number {number} is held in several services ({services}); say which service to call."),

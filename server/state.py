@@ -183,6 +183,7 @@ class HallView:
         current = self.s.get(Ticket, state.current_ticket_id) if state and state.current_ticket_id else None
         return {
             "number": number, "name": conf.name.model_dump(), "services": list(conf.services),
+            "display_name": conf.display_name.model_dump() if conf.display_name else None,
             "status": state.status if state else "closed",
             "current": self.ticket(current, with_token=with_token) if current else None,
             "pause_reason": state.pause_reason if state else None,

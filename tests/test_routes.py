@@ -118,6 +118,14 @@ def test_request_bodies_and_queries_come_from_the_models(doc):
     assert [p["name"] for p in doc["paths"]["/counters/{n}/call-next"]["post"]["parameters"]] == ["n"]
 
 
+def test_every_json_answer_has_a_model(doc):
+    """A view without `@answers(Model)` would be documented as a bare object that no test checks."""
+    bare = [f"{method.upper()} {path}" for path, ops in doc["paths"].items() for method, op in ops.items()
+            for status, answer in op["responses"].items() if status != "default"
+            and answer["content"].get("application/json", {}).get("schema") == {"type": "object"}]
+    assert bare == ["GET /openapi.json"]  # the document itself: OpenAPI's own schema describes it
+
+
 # -- the answer models against real answers ---------------------------------------------------
 
 
@@ -130,6 +138,8 @@ def undocumented(value: Any, where: str = "") -> list[str]:
         return found
     if isinstance(value, list):
         return [f for item in value for f in undocumented(item, f"{where}[]")]
+    if isinstance(value, dict):  # a map of models: services by code, counters by number
+        return [f for key, item in value.items() for f in undocumented(item, f"{where}[{key}]")]
     return []
 
 
@@ -193,6 +203,59 @@ def test_answers_match_their_models(app, doc, admin):
                                                client.get("/api/v1/console-settings", headers=admin)))
     check_model(answers.KioskSettings, check(doc, "get", "/kiosk-settings", client.get("/api/v1/kiosk-settings")))
     check_model(answers.AuditEntry, check(doc, "get", "/audit", client.get("/api/v1/audit", headers=admin)))
+
+
+def test_the_supervisors_reads_and_the_boards_settings_match_their_models(in_process):
+    """A served, rated, transferred and overdue day in the hall's clock: every part of the answers has data."""
+    hall = in_process()
+    boss = hall.admin()  # reads as a supervisor would, and serves at counter 5 (each login costs a hash)
+    lan = hall.person("lan", "staff", "Trần Thị Lan")
+    kiosk = hall.device("k1", "kiosk", "dummy://")
+    hall.device("k2", "kiosk", "agent")  # no agent connected: the dashboard alerts it
+    for service in ("DD", "DKKD", "HT", "XD", "DD", "DKKD"):
+        hall.ok("POST", "tickets", 201, token=kiosk, json={"service": service})
+    for n, person in ((1, lan), (5, boss)):
+        hall.ok("POST", f"counters/{n}/take", token=person)
+    hall.later(seconds=200)
+    hall.ok("POST", "counters/1/call-next", token=lan)
+    hall.ok("POST", "counters/1/start", token=lan)
+    hall.later(seconds=300)
+    hall.ok("POST", "counters/1/finish", token=lan)
+    hall.ok("POST", "counters/1/rating", 201, token=hall.device("r1", "rating"),
+            json={"score": 1, "reason": "long_wait", "comment": "Chờ lâu quá"})
+    hall.ok("POST", "counters/5/call-next", token=boss)
+    hall.ok("POST", "counters/5/finish", token=boss)
+    hall.ok("POST", "counters/5/rating", 201, token=hall.device("r5", "rating"), json={"score": 4, "comment": "Rất tốt"})
+    hall.ok("POST", "counters/1/call-next", token=lan)
+    hall.ok("POST", "counters/1/transfer", token=lan, json={"counter": 6})  # counter 6 is closed
+    hall.ok("POST", "counters/1/pause", token=lan, json={"reason": "meeting"})
+    hall.ok("POST", "counters/5/call-next", token=boss)
+    hall.later(seconds=2000)  # past the 30-minute target
+    doc = hall.ok("GET", "openapi.json")
+
+    def read(path: str, model: type[BaseModel], token: str | None = None) -> Any:
+        body = check(doc, "get", path, hall.call("GET", path.lstrip("/"), token=token))
+        check_model(model, body)
+        return body
+
+    dash = read("/dashboard", answers.Dashboard, boss)
+    assert {a["kind"] for a in dash["alerts"]} == {"wait_over_target", "sent_to_closed_counter", "printer_agent_offline"}
+    by_number = {c["number"]: c for c in dash["counters"]}
+    assert by_number[1]["status"] == "paused" and by_number[5]["current"]["status"] == "called"
+    assert dash["today"]["rating_mean"] == 2.5 and dash["pause_reasons"]["meeting"]["vi"]
+
+    stats = read("/stats", answers.Stats, boss)
+    assert stats["total"]["rating"]["by_score"] == {"1": 1, "2": 0, "3": 0, "4": 1}
+    assert stats["counters"]["5"]["served"] == 1 and stats["staff"]["lan"]["full_name"] == "Trần Thị Lan"
+
+    ratings = read("/reports/ratings", answers.RatingReport, boss)
+    assert [c["comment"] for c in ratings["comments"]["items"]] == ["Rất tốt", "Chờ lâu quá"]
+    assert next(r for r in ratings["reasons"] if r["code"] == "long_wait")["count"] == 1
+
+    board = read("/display-settings", answers.DisplaySettings, hall.device("tv-tang-2", "display"))
+    assert board["paired"] and board["services"] == ["DD", "XD"] and board["counters"] == [1, 2, 6]
+    anyone = read("/display-settings", answers.DisplaySettings)
+    assert anyone["name"] is None and anyone["services"] is None and anyone["notice"]["vi"]
 
 
 def test_errors_match_the_error_model(app, doc, admin):

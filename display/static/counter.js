@@ -44,7 +44,7 @@ function pauseText(reason) {
 function render() {
   const c = state.counter;
   const body = document.body;
-  $("counter-name").textContent = c ? i18n.name(c.name) : "";
+  $("counter-name").textContent = c ? i18n.name(c.display_name || c.name) : "";
   if (state.known === false) {
     body.dataset.status = "unknown";
     $("staff").hidden = true;

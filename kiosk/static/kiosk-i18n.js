@@ -16,6 +16,11 @@ export const KIOSK = {
   "kiosk.prev": ["‹ Trang trước", "‹ Previous"],
   "kiosk.next": ["Trang sau ›", "Next ›"],
   "kiosk.closed": ["Ngoài giờ tiếp nhận", "Closed now"],
+  // Why a service is closed (GET /services `closed`), where it is not just outside its hours.
+  "kiosk.closed.closed": ["Tạm ngừng tiếp nhận", "Not taking tickets now"],
+  "kiosk.closed.holiday": ["Nghỉ lễ", "Closed for a holiday"],
+  "kiosk.closed.closed_day": ["Hôm nay không tiếp nhận", "Closed today"],
+  "kiosk.closed.last_ticket": ["Đã hết giờ phát số hôm nay", "No more tickets today"],
   "kiosk.hours": ["Giờ làm việc: {hours}", "Opening hours: {hours}"],
   "kiosk.full": ["Đã hết số hôm nay", "No numbers left today"],
   "kiosk.no_priority": ["Không có số ưu tiên", "No priority tickets"],

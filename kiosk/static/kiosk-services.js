@@ -69,8 +69,11 @@ function fillTile(tile, service, i18n, state) {
   const body = el("span", "k-tile__body");
   body.append(el("span", "k-service__name", dashes(i18n.name(service.name))));
   if (reason === "closed") {
-    body.append(el("span", "k-service__reason", i18n.t("kiosk.closed")));
-    if (service.hours && service.hours.length) {
+    const why = service.closed && service.closed !== "out_of_hours" ? `kiosk.closed.${service.closed}` : "kiosk.closed";
+    body.append(el("span", "k-service__reason", i18n.t(why)));
+    if (service.closed_reason) {  // the manager's reason, or the holiday's name
+      body.append(el("span", "k-service__hours", dashes(i18n.name(service.closed_reason))));
+    } else if (service.hours && service.hours.length && service.closed !== "last_ticket") {
       body.append(el("span", "k-service__hours", i18n.t("kiosk.hours", { hours: hoursText(service.hours) })));
     }
   } else if (reason === "full") {

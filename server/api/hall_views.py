@@ -9,7 +9,7 @@ from ..state import PUBLIC, STAFF, HallView, public_counter
 from . import ApiError, allow, api
 from .openapi import document
 from .parse import answers
-from .schemas_answers import Counter, Service, Snapshot
+from .schemas_answers import Counter, DisplaySettings, Service, Snapshot
 
 
 @api.get("/services")
@@ -56,6 +56,7 @@ def openapi():
 
 @api.get("/display-settings")
 @allow(public=True)  # a display token selects its own board
+@answers(DisplaySettings)
 def display_settings():
     """What a board shows and how it speaks; a display token selects its own services and counters."""
     h, p = hall(), g.principal

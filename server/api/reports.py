@@ -15,7 +15,7 @@ from ..storage import offload
 from . import allow, api
 from .parse import answers, takes
 from .schemas import Export, Range, RatingsQuery
-from .schemas_answers import Printer
+from .schemas_answers import Dashboard, Printer, RatingReport, Stats
 
 MAX_RANGE_DAYS = 400
 FIRST_DAY, LAST_DAY = date(2000, 1, 1), date(2999, 12, 31)  # past these, day arithmetic overflows
@@ -53,6 +53,7 @@ def printers():
 
 @api.get("/dashboard")
 @allow(role="supervisor")
+@answers(Dashboard)
 def dashboard():
     """The live dashboard: queues and their longest waits, counters, printers, alerts, today's figures."""
     h = hall()
@@ -69,6 +70,7 @@ def dashboard():
 @api.get("/stats")
 @allow(role="supervisor")
 @takes(Range)
+@answers(Stats)
 def statistics(query: Range):
     """Counts, waiting and service times, ratings, per service, counter, staff member, hour and day."""
     h = hall()
@@ -80,6 +82,7 @@ def statistics(query: Range):
 @api.get("/reports/ratings")
 @allow(role="supervisor")
 @takes(RatingsQuery)
+@answers(RatingReport)
 def ratings(query: RatingsQuery):
     """Counts per low-score reason, and the latest comments (?limit=, ?offset=) with ticket, service, counter, score."""
     h = hall()

@@ -7,7 +7,7 @@ contract's "extend freely"), so every model allows more than it lists.
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -68,6 +68,7 @@ class TicketAnswer(Shape):
 class Counter(Shape):
     number: int
     name: Names
+    display_name: Names | None = Field(None, description="what the counter's own screen shows, when not its name")
     services: list[str]
     status: Literal["open", "paused", "closed"]
     current: Ticket | None
@@ -299,3 +300,302 @@ class AuditEntry(Shape):
     target: str | None
     detail: dict | None
     address: str | None
+
+
+# -- the supervisors' reads: the dashboard, statistics, the ratings report (server/reports/) ----
+
+
+class DashboardToday(Shape):
+    """Today's figures so far, the whole hall."""
+
+    tickets: int
+    served: int
+    no_shows: int
+    waiting: int
+    wait_mean_s: float | None
+    service_mean_s: float | None
+    within_target_share: float | None = Field(description="0..1: called within their service's target")
+    rating_mean: float | None
+
+
+class DashboardService(Shape):
+    code: str
+    name: Names
+    open: bool = Field(description="within its hours now")
+    waiting: int
+    longest_wait_s: int | None = Field(description="the longest-waiting ticket's wait; null with nobody waiting")
+    oldest_number: str | None
+    target_wait_s: int
+    level: Literal["ok", "near", "over"] = Field(description="the longest wait against the target (near: past 80%)")
+    counters_open: list[int]
+    tickets: int
+    served: int
+    no_shows: int
+    wait_mean_s: float | None
+    service_mean_s: float | None
+    within_target_share: float | None
+    rating_mean: float | None
+
+
+class DashboardTicket(Shape):
+    """The ticket at a counter, as the dashboard shows it."""
+
+    number: str
+    service: str
+    status: Literal["waiting", "called", "serving", "done", "no_show", "cancelled"]
+    called_at: datetime | None
+    started_at: datetime | None
+
+
+class DashboardCounter(Shape):
+    number: int
+    name: Names
+    services: list[str]
+    status: Literal["open", "paused", "closed"]
+    pause_reason: str | None
+    since: datetime | None
+    staff: str | None
+    staff_name: str | None
+    current: DashboardTicket | None
+    idle_since: datetime | None = Field(description="open with no ticket: since when")
+    served: int
+    service_mean_s: float | None
+    rating_mean: float | None
+
+
+class WaitAlert(Shape):
+    """A service's longest wait is past its target."""
+
+    kind: Literal["wait_over_target"]
+    level: Literal["danger"]
+    service: str
+    name: Names
+    longest_wait_s: int
+    target_wait_s: int
+    waiting: int
+    no_counter_open: bool = Field(description="no open counter may call them: open one")
+
+
+class SentToClosedAlert(Shape):
+    """A ticket transferred to a closed or paused counter has waited past its service's target."""
+
+    kind: Literal["sent_to_closed_counter"]
+    level: Literal["danger"]
+    number: str
+    service: str
+    name: Names
+    counter: int
+    counter_status: Literal["paused", "closed"]
+    waited_s: int
+    target_wait_s: int
+
+
+class PrinterAlert(Shape):
+    """A printer in trouble, its worst state (server/printing.py's condition)."""
+
+    kind: Literal["printer_agent_offline", "printer_paper_out", "printer_cover_open", "printer_offline",
+                  "printer_failed", "printer_paper_near_end"]
+    level: Literal["danger", "warn"]
+    printer: str = Field(description="the printer's name, as in GET /printers")
+    kiosk: str | None = Field(description="the device names using it")
+    url: str | None
+    error: str | None = Field(description="its last error, in words")
+
+
+class Dashboard(Shape):
+    """The supervisors' live view: the hall now and today so far (server/reports/dashboard.py)."""
+
+    seq: int
+    server_time: datetime
+    day: date = Field(description="the business day")
+    center: Center
+    today: DashboardToday
+    services: list[DashboardService]
+    counters: list[DashboardCounter]
+    printers: list[Printer]
+    alerts: list[Annotated[WaitAlert | SentToClosedAlert | PrinterAlert, Field(discriminator="kind")]]
+    pause_reasons: dict[str, Names] = Field(description="pause reason code -> its names")
+
+
+class Times(Shape):
+    """Durations in seconds; medians and p90 from the histograms (docs/reports.md)."""
+
+    count: int
+    mean: float | None
+    median: float | None
+    p90: float | None
+    max: int | None
+
+
+class ByScore(Shape):
+    """How many ratings gave each score, 1 (dissatisfied) to 4 (very satisfied)."""
+
+    one: int = Field(alias="1")
+    two: int = Field(alias="2")
+    three: int = Field(alias="3")
+    four: int = Field(alias="4")
+
+
+class RatingFigures(Shape):
+    count: int
+    mean: float | None
+    by_score: ByScore
+    satisfied_share: float | None = Field(description="scores 3 and 4, of all")
+
+
+class WithinTarget(Shape):
+    count: int
+    of: int
+    share: float | None
+
+
+class Distribution(Shape):
+    """Counts per bin of `distribution_edges_s`."""
+
+    wait: list[int]
+    service: list[int]
+
+
+class Figures(Shape):
+    """One figure set: the whole range, or one service, counter or staff member's part of it."""
+
+    tickets: int
+    served: int
+    no_shows: int
+    wait_s: Times = Field(description="issued → first call")
+    service_s: Times = Field(description="started → finished")
+    rating: RatingFigures
+    cancelled: int
+    expired: int
+    transferred: int
+    priority: int
+    called: int
+    within_target: WithinTarget
+    no_show_share: float | None
+    hours: list[int] = Field(min_length=24, max_length=24, description="tickets issued per hour of the day")
+    distribution: Distribution
+
+
+class ServiceFigures(Figures):
+    code: str
+    name: Names
+    target_wait_s: int | None = Field(description="null for a service no longer in config")
+
+
+class CounterFigures(Figures):
+    number: int
+    name: Names
+
+
+class StaffFigures(Figures):
+    username: str
+    full_name: str | None
+
+
+class HourTickets(Shape):
+    hour: int = Field(ge=0, le=23)
+    tickets: int
+
+
+class DayFigures(Shape):
+    day: date
+    tickets: int
+    served: int
+    no_shows: int
+    expired: int
+    wait_mean_s: float | None
+    service_mean_s: float | None
+    within_target_share: float | None
+    rating_mean: float | None
+
+
+class StatsMethod(Shape):
+    """How the figures are measured, in words."""
+
+    wait: str
+    service: str
+    quantiles: str
+
+
+class Stats(Shape):
+    """A range's figures: overall, per service, counter, staff member, hour and day (server/reports/stats.py)."""
+
+    start: date = Field(alias="from")
+    end: date = Field(alias="to")
+    total: Figures
+    services: dict[str, ServiceFigures] = Field(description="by service code")
+    counters: dict[str, CounterFigures] = Field(description='by counter number, as text ("1")')
+    staff: dict[str, StaffFigures] = Field(description="by username")
+    by_hour: list[HourTickets] = Field(min_length=24, max_length=24)
+    by_day: list[DayFigures]
+    distribution_edges_s: list[int] = Field(description="each bin's lower edge in seconds; the last is open")
+    days: int
+    today: date
+    live_days: list[date] = Field(description="days summarized from their tickets, not closed yet")
+    method: StatsMethod
+
+
+class ReasonCount(Shape):
+    code: str
+    name: Names
+    count: int
+
+
+class RatingComment(Shape):
+    number: str
+    service: str
+    day: date
+    counter: int | None
+    score: int = Field(ge=1, le=4)
+    reason: str | None
+    comment: str
+    at: datetime
+    staff: str | None
+    staff_name: str | None
+
+
+class RatingComments(Shape):
+    """The comments, newest first, a page at a time."""
+
+    total: int
+    offset: int
+    limit: int
+    items: list[RatingComment]
+
+
+class RatingReport(Shape):
+    """Low scores per reason and the citizens' comments (server/reports/ratings.py)."""
+
+    start: date = Field(alias="from")
+    end: date = Field(alias="to")
+    low_score: int = Field(description="scores up to this one are low and carry a reason")
+    ratings: int
+    low_ratings: int
+    reasons: list[ReasonCount] = Field(description="config's reasons in order, then codes no longer in config")
+    without_reason: int = Field(description="low scores given without a reason")
+    comments: RatingComments
+
+
+# -- what a board shows -----------------------------------------------------------------------
+
+
+class VoiceSettings(Shape):
+    mode: Literal["clips", "speech"] = Field(description="speech: the TV's own Web Speech voice")
+    repeat: int = Field(ge=1, le=3)
+    reading: Literal["words", "digits"]
+    pack: str
+    template: Names = Field(description="the sentence, with {number} and {counter}")
+
+
+class DisplaySettings(Shape):
+    """What a board shows and how it speaks; a display token selects its own services and counters."""
+
+    name: str | None = Field(description="the display device's name; null for anyone else")
+    public: bool
+    paired: bool = Field(description="asked with a display token")
+    notice: Names | None
+    own_notice: bool = Field(description="true: this board's notice is its own, from config.yaml")
+    services: list[str] | None = Field(description="null: every service")
+    counters: list[int] | None = Field(description="null: every counter")
+    voice: VoiceSettings
+    center: Center

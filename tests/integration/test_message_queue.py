@@ -189,6 +189,24 @@ def test_state_on_one_process_follows_the_other(hall):
         assert waiting["DD"] == was["DD"] + 1
 
 
+def test_a_service_added_on_one_process_is_served_by_the_other_at_once(hall):
+    """The set-up is the database's: B loads A's change when A's `setup_changed` reaches it, before its clients."""
+    a, b, staff, tokens = hall
+    body = {"code": "MQ1", "name": {"vi": "Lĩnh vực mới", "en": "New"}, "numbers": "9001-9999", "hours": ["00:00-24:00"]}
+    assert a.post("services", body, token=tokens["admin"]).status_code == 201
+    deadline = time.monotonic() + FOLLOW_S
+    while (resp := b.post("tickets", {"service": "MQ1"}, token=staff)).status_code != 201:
+        assert resp.status_code == 404 and time.monotonic() < deadline, f"B never took MQ1: {resp.text[:200]}"
+        time.sleep(0.05)
+    assert resp.json()["ticket"]["number"] == "9001"
+    resp = b.request("PATCH", "counters/10", json={"services": ["TK", "MQ1"]}, token=tokens["admin"])
+    assert resp.status_code == 200, resp.text
+    deadline = time.monotonic() + FOLLOW_S
+    while "MQ1" not in next(c for c in a.get("counters").json() if c["number"] == 10)["services"]:
+        assert time.monotonic() < deadline, "A never saw B's change to counter 10"
+        time.sleep(0.05)
+
+
 def test_kiosk_rate_limit_is_shared(hall):
     a, b, _, kiosks = hall
     token = kiosks["burst"]
