@@ -1,4 +1,4 @@
-"""The supervisors' and admins' pages under /admin: the live dashboard, reports, people and devices.
+"""The supervisors' and admins' pages under /admin: the live dashboard, reports, people and devices, the hall's set-up.
 
 The pages are static shells; they log in with POST /api/v1/login (the session cookie) and
 read everything through the public API, like any other client.
@@ -46,3 +46,9 @@ def people() -> Response:
         return admin_page("admin/people.html", "people")
     except TemplateNotFound:
         abort(404)
+
+
+@bp.get("/hall")
+def hall() -> Response:
+    """The hall's set-up: services, counters, holidays and the boards' notice (admins)."""
+    return admin_page("admin/hall.html", "hall")
