@@ -47,7 +47,8 @@ def test_a_supervisor_sees_only_their_pages_and_is_told_who_the_others_are_for(n
 
     admin = new_page(1440, 900)
     log_in(admin, f"{office.url}/admin", "quantri")
-    expect(admin.locator(".a-nav__link:visible")).to_have_text(["Bảng điều khiển", "Báo cáo", "Nhân sự & thiết bị"])
+    expect(admin.locator(".a-nav__link:visible")).to_have_text(
+        ["Bảng điều khiển", "Báo cáo", "Thiết lập sảnh", "Nhân sự & thiết bị", "Hình ảnh & video"])
     assert page.js_errors == [] and admin.js_errors == []
 
 
