@@ -2,14 +2,13 @@
 drops a service the moment an admin changes its settings, without a reload; screenshots of its layouts."""
 from __future__ import annotations
 
-import io
 
 import pytest
 import requests
-from PIL import Image
 from playwright.sync_api import expect
 
 from tests.browser.test_media_board import poster
+from tests.support.auth import PASSWORD
 
 
 @pytest.fixture(scope="module")
@@ -70,3 +69,39 @@ def test_an_open_board_turns_portrait_and_drops_a_service_when_its_settings_chan
     expect(board.locator("#media")).to_be_hidden()
     assert board.evaluate("window.__sameDocument") is True
     assert board.js_errors == []
+
+
+def test_the_boards_section_lists_paired_and_prepared_boards_and_edits_one(own_hall, new_page, shots):
+    admin = own_hall.auth.admin("boss")
+    own_hall.auth.device("tv-lau-2", "display")
+    put_board(own_hall, admin, "tv-tang-3/cửa", services=["DD"], counters=[1], layout="portrait", rotate=270)
+    page = new_page(1280, 900)
+    page.goto(f"{own_hall.url}/admin/hall")
+    page.fill("#admin-username", "boss")
+    page.fill("#admin-password", PASSWORD)
+    page.press("#admin-password", "Enter")
+    row = page.locator('#boards tr[data-board="tv-tang-3/cửa"]')
+    expect(row).to_contain_text("Chưa ghép nối")
+    expect(row).to_contain_text("xoay 270°")
+    expect(page.locator('#boards tr[data-board="tv-lau-2"]')).to_contain_text("Đã ghép nối")
+
+    page.locator('#boards [data-edit-board="tv-lau-2"]').click()
+    expect(page.locator("#dlg-board")).to_be_visible()
+    page.locator("#brd-services-all").uncheck()
+    page.locator("#board-save").click()  # no service ticked: said under the services, nothing sent
+    expect(page.locator('[data-field="services"] .h-error')).to_be_visible()
+    page.locator('#brd-services input[value="HT"]').check()
+    page.locator("#brd-layout").select_option("landscape")
+    page.locator("#brd-media").uncheck()
+    page.screenshot(path=str(shots / "admin-hall-board-dialog-1280.png"))
+    page.locator("#board-save").click()
+    expect(page.locator("#dlg-board")).to_be_hidden()
+    saved = own_hall.server.get("setup", token=admin).json()["boards"]["tv-lau-2"]
+    assert saved == {"services": ["HT"], "counters": None, "layout": "landscape", "rotate": 0, "media": False}
+    expect(page.locator('#boards tr[data-board="tv-lau-2"]')).to_contain_text("Ngang")
+    page.locator("#boards").scroll_into_view_if_needed()
+    page.locator("#boards").locator("xpath=ancestor::section").screenshot(path=str(shots / "admin-hall-boards-1280.png"))
+
+    page.locator('#boards [data-reset-board="tv-lau-2"]').click()
+    expect(page.locator('#boards tr[data-board="tv-lau-2"]')).to_contain_text("Tất cả lĩnh vực")
+    assert "tv-lau-2" not in own_hall.server.get("setup", token=admin).json()["boards"]
