@@ -26,7 +26,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from .config import Board, ConfigError, Counter, HallConfig, Holiday, Service, parse_config
-from .number_blocks import overlap
+from .number_blocks import NumberFormat, overlap
 from .queueing.errors import Conflict, Invalid, NotFound
 from .queueing.models import WAITING, Setup, Ticket
 
@@ -74,16 +74,30 @@ def differs_from_file(config_file: HallConfig, loaded: HallConfig) -> list[str]:
 
 # The field a rule over a whole spec is about (a service's cap must fit its block of numbers).
 WHOLE = {"Service": "daily_cap"}
+# What a field takes, written so that it reads in either language (the message around it is the catalog's).
+ALLOWED = {
+    "code": "A–Z, 0–9, _ (≤ 16)", "numbers": "1001-1999, A###", "hours": "07:30-11:30, 13:30-17:00",
+    "closed_days": "YYYY-MM-DD", "date": "YYYY-MM-DD", "last_ticket_at": "HH:MM", "note": "≤ 300",
+    "closed_reason": "≤ 300", "priority_ratio": "1:2", "picking": "oldest_first, preference",
+    "default_service_time_s": "10–14400", "target_wait_s": "≥ 60", "number": "1–999", "services": "≥ 1",
+}
 
 
-def invalid(err: ValidationError, prefix: str = "") -> Invalid:
-    """A spec's first wrong field as the contract's 422, named by its whole path (`hours.mon.0`)."""
+def invalid(err: ValidationError, prefix: str = "", data: dict[str, Any] | None = None) -> Invalid:
+    """A spec's first wrong field as the contract's 422, named by its whole path (`hours.mon`)."""
     first = err.errors()[0]
     loc = first["loc"] or (WHOLE.get(err.title, ""),)
     field = ".".join(str(part) for part in (prefix, *loc) if part != "")
     if first["type"] == "missing":
         return Invalid("missing_field", field=field)
-    return Invalid("invalid_value", field=field or prefix, allowed=str(first["msg"]).removeprefix("Value error, "))
+    allowed = ALLOWED.get(str(loc[0])) if loc and loc[0] != "" else None
+    if loc and loc[0] == "daily_cap":  # at most the numbers in its block
+        try:
+            allowed = f"1–{NumberFormat.parse((data or {}).get('numbers', '')).capacity}"
+        except (ValueError, TypeError, AttributeError):
+            allowed = "≥ 1"
+    return Invalid("invalid_value", field=field or prefix,
+                   allowed=allowed or str(first["msg"]).removeprefix("Value error, "))
 
 
 def checked(base: HallConfig, doc: dict[str, Any]) -> HallConfig:
@@ -171,7 +185,7 @@ def spec(model: type[Service] | type[Counter] | type[Holiday], data: dict[str, A
     try:
         return model.model_validate(data).model_dump(mode="json", exclude_none=True)
     except ValidationError as err:
-        raise invalid(err, prefix) from None
+        raise invalid(err, prefix, data) from None
 
 
 def service_json(svc: dict[str, Any]) -> dict[str, Any]:

@@ -82,3 +82,18 @@ def test_an_import_beside_a_running_hall_reaches_its_boards_without_a_restart(in
     run_hallq("config", "import", str(path), config=hall.config_path)
     snap = board.wait_event("snapshot", lambda p: any(s["code"] == "DD2" for s in p["services"]), timeout=10)
     assert snap["seq"] >= 0 and "DD2" in [s["code"] for s in hall.get("services").json()]
+
+
+def test_an_empty_hall_starts_with_nothing_and_is_set_up_over_the_api(in_process, tmp_path):
+    out = run_hallq("init", "--empty", str(tmp_path / "new"))
+    assert "no services or counters" in out.stdout
+    data = yaml.safe_load((tmp_path / "new" / "config.yaml").read_text(encoding="utf-8"))
+    assert (data["services"], data["counters"], data["display"]["boards"]) == ([], [], {})
+    hall = in_process(data)
+    assert hall.get("services").json() == [] and hall.get("counters").json() == []
+    admin = hall.admin()
+    assert hall.request("POST", "services", json={"code": "DD", "name": {"vi": "Đất đai"}, "hours": ["00:00-24:00"]},
+                        token=admin).status_code == 201
+    assert hall.request("POST", "counters", json={"number": 1, "services": ["DD"]}, token=admin).status_code == 201
+    ticket = hall.request("POST", "tickets", json={"service": "DD"}, token=hall.device("k1", "kiosk"))
+    assert ticket.status_code == 201 and ticket.json()["ticket"]["number"] == "1001"  # the first free block

@@ -18,6 +18,8 @@ export const MEDIA = {
   "media.sending": ["Đang tải lên {name}… {percent}%", "Uploading {name}… {percent}%"],
   "media.added": ["Đã tải lên {name}; các bảng hiển thị đang mở đã nhận.", "{name} uploaded; open boards have it."],
   "media.choose": ["Hãy chọn một tệp.", "Choose a file first."],
+  "media.pick": ["Chọn tệp…", "Choose a file…"],
+  "media.none": ["Chưa chọn tệp nào", "No file chosen"],
   "media.list": ["Danh sách phát", "Playlist"],
   "media.empty": ["Chưa có hình ảnh hay video nào.", "No images or videos yet."],
   "media.image": ["Ảnh", "Image"],
@@ -173,6 +175,15 @@ function replace(item) {
 
 // -- upload ---------------------------------------------------------------------------------
 
+/** The chosen file's name beside our own button (or that none is chosen). */
+function showChosen() {
+  const file = $("media-file").files[0];
+  const name = $("media-file-name");
+  name.textContent = file ? file.name : i18n.t("media.none");
+  name.classList.toggle("is-chosen", Boolean(file));
+}
+$("media-file").addEventListener("change", showChosen);
+
 $("media-upload").addEventListener("submit", async (event) => {
   event.preventDefault();
   const file = $("media-file").files[0];
@@ -191,6 +202,7 @@ $("media-upload").addEventListener("submit", async (event) => {
     state.items.push(item);
     render();
     $("media-upload").reset();
+    showChosen();
     say(i18n.t("media.added", { name: name(item) }));
   } catch (err) {
     if (err instanceof ApiError && err.status === 401) shell.loginAgain();

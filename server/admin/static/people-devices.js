@@ -149,9 +149,27 @@ export function setupDevices(ctx) {
     renderAudit();
   }
 
+  /** A value in a line: text as is, anything else as short JSON. */
+  function shown(v) {
+    if (v === null || v === undefined) return "—";
+    const text = typeof v === "object" ? JSON.stringify(v) : String(v);
+    return text.length > 80 ? `${text.slice(0, 79)}…` : text;
+  }
+
+  /** An entry's detail; a change of a whole thing (a service, a counter) says only what changed in it. */
   function detail(d) {
     if (!d) return "";
-    return Object.entries(d).map(([k, v]) => `${k}: ${v === null ? "—" : v}`).join(", ");
+    const { before, after, ...rest } = d;
+    const parts = Object.entries(rest).map(([k, v]) => `${k}: ${shown(v)}`);
+    const objects = (v) => v !== null && typeof v === "object" && !Array.isArray(v);
+    if (objects(before) && objects(after)) {
+      for (const k of new Set([...Object.keys(before), ...Object.keys(after)])) {
+        if (JSON.stringify(before[k]) !== JSON.stringify(after[k])) parts.push(`${k}: ${shown(before[k])} → ${shown(after[k])}`);
+      }
+    } else if (before !== undefined || after !== undefined) {
+      parts.push(`${shown(before)} → ${shown(after)}`);
+    }
+    return parts.join(", ");
   }
 
   function renderAudit() {
