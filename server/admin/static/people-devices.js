@@ -150,7 +150,7 @@ export function setupDevices(ctx) {
   }
 
   /** A value in a line: text as is, anything else as short JSON. */
-  function shown(v) {
+  function inLine(v) {
     if (v === null || v === undefined) return "—";
     const text = typeof v === "object" ? JSON.stringify(v) : String(v);
     return text.length > 80 ? `${text.slice(0, 79)}…` : text;
@@ -160,14 +160,14 @@ export function setupDevices(ctx) {
   function detail(d) {
     if (!d) return "";
     const { before, after, ...rest } = d;
-    const parts = Object.entries(rest).map(([k, v]) => `${k}: ${shown(v)}`);
+    const parts = Object.entries(rest).map(([k, v]) => `${k}: ${inLine(v)}`);
     const objects = (v) => v !== null && typeof v === "object" && !Array.isArray(v);
     if (objects(before) && objects(after)) {
       for (const k of new Set([...Object.keys(before), ...Object.keys(after)])) {
-        if (JSON.stringify(before[k]) !== JSON.stringify(after[k])) parts.push(`${k}: ${shown(before[k])} → ${shown(after[k])}`);
+        if (JSON.stringify(before[k]) !== JSON.stringify(after[k])) parts.push(`${k}: ${inLine(before[k])} → ${inLine(after[k])}`);
       }
     } else if (before !== undefined || after !== undefined) {
-      parts.push(`${shown(before)} → ${shown(after)}`);
+      parts.push(`${inLine(before)} → ${inLine(after)}`);
     }
     return parts.join(", ");
   }
