@@ -173,7 +173,7 @@ def _setup(args: argparse.Namespace) -> None:
     config, path, db = _open(args)
     if args.action == "export":
         version, doc = db.read(setup.load)
-        text = (f"# hallq set-up, version {version}: services, counters, holidays, priority categories.\n"
+        text = (f"# hallq set-up, version {version}: services, counters, holidays, priority categories, boards.\n"
                 f"# Apply it with `hallq config import FILE` (docs/admin.md).\n"
                 + yaml.safe_dump(doc, allow_unicode=True, sort_keys=False, width=120))
         if args.file:

@@ -320,9 +320,19 @@ class Voice(Strict):
 
 
 class DisplaySettings(Strict):
-    notice: Text | None = None  # the scrolling line at the bottom of the board
+    notice: Text | None = None  # the scrolling line at the bottom of the board (the machine's, kept here)
+    services: list[str] | None = None  # seeds the set-up's `boards` (HallConfig.boards)
+    counters: list[int] | None = None
+
+
+class Board(Strict):
+    """One hall board's set-up, by its display device's name: what it shows and how it is laid out."""
+
     services: list[str] | None = None  # None: all
     counters: list[int] | None = None
+    layout: Literal["auto", "landscape", "portrait"] = "auto"  # auto: the screen's shape decides
+    rotate: Literal[0, 90, 270] = 0  # degrees clockwise: a TV on its side whose player cannot turn its output
+    media: bool = True  # false: this board never shows the media zone
 
 
 class Displays(Strict):
@@ -351,6 +361,7 @@ class HallConfig(Strict):
     services: list[Service] = Field(default_factory=list)
     counters: list[Counter] = Field(default_factory=list)
     holidays: list[Holiday] = Field(default_factory=list)
+    boards: dict[str, Board] = Field(default_factory=dict)  # without it: display.boards' filters seed it
     printers: dict[str, PrinterEntry] = Field(default_factory=dict)
 
     @model_validator(mode="before")
@@ -360,6 +371,20 @@ class HallConfig(Strict):
         if not isinstance(data, dict) or not isinstance(data.get("services"), list):
             return data
         return {**data, "services": with_default_numbers(data["services"], Service)}
+
+    @model_validator(mode="before")
+    @classmethod
+    def _seed_boards(cls, data: Any) -> Any:
+        """Without a `boards` key, config.yaml's `display.boards` say what each board shows (as they always did)."""
+        if not isinstance(data, dict) or "boards" in data:
+            return data
+        display = data.get("display")
+        given = display.get("boards") if isinstance(display, dict) else None
+        if not isinstance(given, dict):
+            return data
+        boards = {name: {key: board[key] for key in ("services", "counters") if board.get(key) is not None}
+                  for name, board in given.items() if isinstance(board, dict)}
+        return {**data, "boards": boards}
 
     @model_validator(mode="after")
     def _references(self) -> "HallConfig":
@@ -385,13 +410,13 @@ class HallConfig(Strict):
             for code in counter.services:
                 if code not in codes:
                     raise ValueError(f"counters.{i}.services: unknown service {code!r} (known: {', '.join(codes)})")
-        for name, board in self.display.boards.items():
+        for name, board in self.boards.items():  # display.boards' when they seed it
             for code in board.services or []:
                 if code not in codes:
-                    raise ValueError(f"display.boards.{name}.services: unknown service {code!r}")
+                    raise ValueError(f"boards.{name}.services: unknown service {code!r}")
             for n in board.counters or []:
                 if n not in numbers:
-                    raise ValueError(f"display.boards.{name}.counters: unknown counter {n}")
+                    raise ValueError(f"boards.{name}.counters: unknown counter {n}")
         return self
 
     def service(self, code: str) -> Service | None:

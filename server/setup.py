@@ -1,7 +1,9 @@
-"""The hall's set-up: its services, counters, holidays and priority categories, kept in the database.
+"""The hall's set-up: its services, counters, holidays, priority categories and boards, kept in the database.
 
 config.yaml's `services`, `counters`, `holidays` and `priority_categories` seed a new database
-(the first start on a database without a set-up row); from then on the database is the truth,
+(the first start on a database without a set-up row), and its `display.boards` (what each board
+shows) seed `boards` (then, or the first start after an upgrade that brought `boards`; a board's
+own `notice` stays in config.yaml, the machine's); from then on the database is the truth,
 changed live by the admin API (server/api/setup.py) and `hallq config import`, each change a
 new version. Every other key of config.yaml is the machine's (port, database, printers, voice,
 reports, the center's name and time zone) and stays in the file (docs/admin.md, "Where each
@@ -23,18 +25,18 @@ from pydantic import ValidationError
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from .config import ConfigError, Counter, HallConfig, Holiday, Service, parse_config
+from .config import Board, ConfigError, Counter, HallConfig, Holiday, Service, parse_config
 from .number_blocks import NumberFormat, overlap
 from .queueing.errors import Conflict, Invalid, NotFound
 from .queueing.models import WAITING, Setup, Ticket
 
-KEYS = ("services", "counters", "holidays", "priority_categories")
+KEYS = ("services", "counters", "holidays", "priority_categories", "boards")
 
 
 def document(config: HallConfig) -> dict[str, Any]:
     """The set-up part of a config, as JSON (what the database keeps and `config export` writes)."""
     data = config.model_dump(mode="json", exclude_none=True)
-    return {key: data.get(key, []) for key in KEYS}
+    return {key: data.get(key, {} if key == "boards" else []) for key in KEYS}
 
 
 def applied(base: HallConfig, doc: dict[str, Any]) -> HallConfig:
@@ -44,9 +46,12 @@ def applied(base: HallConfig, doc: dict[str, Any]) -> HallConfig:
 
 
 def seed(s: Session, config: HallConfig, now: datetime) -> None:
-    """Put config.yaml's set-up in a database that has none yet."""
-    if s.execute(select(Setup.id).where(Setup.id == 1)).first() is None:
+    """Put config.yaml's set-up in a database that has none yet, and its boards in one from before boards."""
+    row = s.execute(select(Setup).where(Setup.id == 1)).scalar_one_or_none()
+    if row is None:
         s.add(Setup(id=1, version=1, document=document(config), updated_at=now, updated_by="config"))
+    elif "boards" not in row.document:  # the same version: every process reads the same file the same way
+        row.document = {**row.document, "boards": document(config)["boards"]}
 
 
 def load(s: Session) -> tuple[int, dict[str, Any]]:
@@ -113,6 +118,13 @@ def checked(base: HallConfig, doc: dict[str, Any]) -> HallConfig:
         for code in counter["services"]:
             if code not in codes:
                 raise Invalid("unknown_service", service=code, field="services")
+    for name, board in doc.get("boards", {}).items():
+        for code in board.get("services") or []:
+            if code not in codes:
+                raise Invalid("unknown_service", service=code, field=f"boards.{name}.services")
+        for number in board.get("counters") or []:
+            if number not in numbers:
+                raise Invalid("unknown_counter", counter=number, field=f"boards.{name}.counters")
     try:
         return applied(base, doc)
     except ConfigError as err:
@@ -183,3 +195,8 @@ def service_json(svc: dict[str, Any]) -> dict[str, Any]:
 
 def counter_json(counter: dict[str, Any]) -> dict[str, Any]:
     return Counter.model_validate(counter).model_dump(mode="json")
+
+
+def board_json(board: dict[str, Any]) -> dict[str, Any]:
+    """A board's settings as the API shows them: every field, null (all) where unset."""
+    return Board.model_validate(board).model_dump(mode="json")

@@ -24,11 +24,14 @@ def test_export_then_import_on_a_fresh_database_gives_the_same_hall(in_process, 
                         token=admin).status_code == 200
     assert hall.request("PUT", "holidays", json={"holidays": [{"date": "2026-04-30", "name": {"vi": "Ngày Giải phóng"}}]},
                         token=admin).status_code == 200
+    assert hall.request("PUT", "boards/tv-tầng-3", json={"services": ["DD2"], "layout": "portrait", "rotate": 90},
+                        token=admin).status_code == 200
     setup_a = hall.get("setup", token=admin).json()
     out = tmp_path / "setup.yaml"
     run_hallq("config", "export", str(out), config=hall.config_path)
     text = out.read_text(encoding="utf-8")
     assert "Đất đai – cấp đổi" in text  # Vietnamese as written, not escaped
+    assert yaml.safe_load(text)["boards"]["tv-tầng-3"]["rotate"] == 90  # boards are part of the set-up
 
     fresh = in_process(folder=tmp_path / "b", start=False)  # the demo config.yaml, a new database
     fresh.stop()

@@ -1,11 +1,14 @@
 // The hall board: the newest call very large, the last calls, what each counter serves,
 // people waiting per service, the clock, a scrolling notice and the hall's media (images and
-// videos an admin scheduled). Live from /hall; speaks calls.
+// videos an admin scheduled). Live from /hall; speaks calls. Each board's set-up (which
+// services and counters, landscape or portrait, turned for a TV on its side, media or not)
+// comes with the display settings, read again whenever the hall's set-up changes.
 //
 // Memory stays flat for weeks: the lists are capped, DOM nodes are made once per counter,
 // service and recent-call row and then only their text changes. Counters and services that
 // do not fit at their readable size turn pages every PAGE_MS.
 
+import { api } from "/static/api.js";
 import { flash, startStation } from "./display-station.js";
 
 const RECENT_ROWS = 4;     // beside the newest call, which the hero shows
@@ -29,6 +32,9 @@ const state = {
   center: null,           // the center's {vi, en} name
   heroSeq: null,
   media: [],              // the hall's playlist: enabled items and their schedules (snapshot, media_changed)
+  layout: "auto",         // this board's: auto (the screen's shape), landscape or portrait
+  rotate: 0,              // degrees clockwise the whole page is turned
+  showsMedia: true,       // false: this board never shows the media zone
 };
 
 const station = startStation({
@@ -70,9 +76,38 @@ function applySettings(settings) {
   state.notice = settings.notice || null;
   state.ownNotice = Boolean(settings.own_notice);
   if (settings.center) state.center = settings.center.name;
+  state.layout = settings.layout || "auto";
+  state.rotate = settings.rotate || 0;
+  state.showsMedia = settings.media !== false;
+  arrange();
+  scheduleMedia(true);
   if (JSON.stringify(state.filter) !== before && station && station.hall) station.hall.resync();
   renderNotice();
 }
+
+/** The set-up changed (perhaps this board's): read this board's settings again, no reload. */
+async function refetchSettings() {
+  try {
+    const settings = await api("display-settings", { token: station.token });
+    station.settings = settings;
+    applySettings(settings);
+  } catch { /* the next reconnect or the periodic refresh reads them */ }
+}
+
+// -- the arrangement: landscape or portrait, maybe turned ------------------------------------
+
+const portraitScreen = matchMedia("(orientation: portrait)");
+
+/** Portrait when forced, or (auto) when the page, as turned, is taller than wide. */
+function arrange() {
+  const turned = state.rotate === 90 || state.rotate === 270;
+  const portrait = state.layout === "auto" ? portraitScreen.matches !== turned : state.layout === "portrait";
+  document.body.classList.toggle("is-portrait", portrait);
+  if (state.rotate) document.body.dataset.rotate = String(state.rotate);
+  else delete document.body.dataset.rotate;
+}
+portraitScreen.addEventListener("change", () => { arrange(); renderNotice(); });
+arrange();  // the screen's shape until the settings say otherwise
 
 function applySnapshot(snap, { first }) {
   if (snap.center) state.center = snap.center.name;
@@ -119,6 +154,8 @@ function applyEvent(name, payload) {
     renderNotice();
   } else if (name === "media_changed") {
     setMedia(payload.media);
+  } else if (name === "setup_changed") {
+    refetchSettings();
   }
 }
 
@@ -358,11 +395,11 @@ function setMedia(list) {
 }
 
 /** Read the schedule again: show the zone while something is due, and keep playing what still is. */
-function scheduleMedia() {
+function scheduleMedia(force = false) {
   const now = hallNow();
-  const due = state.media.filter((item) => isDue(item, now));
+  const due = state.showsMedia ? state.media.filter((item) => isDue(item, now)) : [];
   const key = JSON.stringify(due.map((item) => [item.id, item.url, item.seconds]));
-  if (key === player.key) return;
+  if (key === player.key && !force) return;
   player.key = key;
   player.due = due;
   document.body.classList.toggle("has-media", due.length > 0);

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from flask import current_app, g, jsonify
 
+from ..config import Board
 from ..context import hall
 from ..notice import current
 from ..state import PUBLIC, STAFF, HallView, public_counter
@@ -58,11 +59,13 @@ def openapi():
 @allow(public=True)  # a display token selects its own board
 @answers(DisplaySettings)
 def display_settings():
-    """What a board shows and how it speaks; a display token selects its own services and counters."""
+    """What a board shows, how it is laid out and how it speaks; a display token selects its own board."""
     h, p = hall(), g.principal
     d, v = h.config.display, h.config.voice
-    board = d.boards.get(p.name) if p.is_device("display") else None
-    own = board.notice if board and board.notice else None  # a board's own notice, from config, wins
+    paired = p.is_device("display")
+    board = (h.config.boards.get(p.name) if paired else None) or Board()  # the set-up's, live
+    machine = d.boards.get(p.name) if paired else None  # config.yaml's: only its own notice is read
+    own = machine.notice if machine and machine.notice else None  # a board's own notice wins
     notice = own.model_dump() if own else h.db.read(current)
     return jsonify({
         "name": p.name if p.is_device("display") else None,
@@ -70,8 +73,11 @@ def display_settings():
         "paired": p.is_device("display"),
         "notice": notice,
         "own_notice": own is not None,  # true: this board keeps its notice when the hall's changes
-        "services": board.services if board else None,
-        "counters": board.counters if board else None,
+        "services": board.services,
+        "counters": board.counters,
+        "layout": board.layout,
+        "rotate": board.rotate,
+        "media": board.media,
         "voice": {"mode": v.mode, "repeat": v.repeat, "reading": v.reading, "pack": v.pack,
                   "template": v.template.model_dump()},
         "center": {"name": h.config.center.name.model_dump(), "timezone": h.config.center.timezone},

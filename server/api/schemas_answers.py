@@ -614,6 +614,9 @@ class DisplaySettings(Shape):
     own_notice: bool = Field(description="true: this board's notice is its own, from config.yaml")
     services: list[str] | None = Field(description="null: every service")
     counters: list[int] | None = Field(description="null: every counter")
+    layout: Literal["auto", "landscape", "portrait"] = Field(description="auto: the screen's shape decides")
+    rotate: Literal[0, 90, 270] = Field(description="degrees clockwise the whole page is turned")
+    media: bool = Field(description="false: this board shows no media zone")
     voice: VoiceSettings
     center: Center
 class MediaItem(PlaylistItem):

@@ -6,11 +6,11 @@ when the service or counter is put together, so the API and config.yaml refuse t
 """
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import Field
 
-from .schemas import UNCHANGED, Body, _no_default, text
+from .schemas import UNCHANGED, Body, Refuse, _no_default, text
 from .schemas_answers import Names, Shape
 
 Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
@@ -71,6 +71,22 @@ class CounterPatch(CounterFields):
     confirm: bool = Field(False, description="go ahead although waiting tickets would be stranded (409 would_strand)")
 
 
+Layout = Literal["auto", "landscape", "portrait"]
+Rotate = Literal[0, 90, 270]
+
+
+class BoardBody(Body):
+    """A board's whole settings (PUT replaces them; a field left out takes its default)."""
+
+    services: list[str] | None = Field(None, description="service codes this board shows; null: every service")
+    counters: list[int] | None = Field(None, description="counter numbers this board shows; null: every counter")
+    layout: Annotated[Layout, Refuse(allowed="auto, landscape, portrait")] = Field(
+        "auto", description="auto: the screen's shape decides; landscape or portrait: always that arrangement")
+    rotate: Annotated[Rotate, Refuse(allowed="0, 90, 270")] = Field(
+        0, description="turn the whole page clockwise, for a TV on its side whose player cannot rotate")
+    media: Annotated[bool, Refuse(allowed="true, false")] = Field(True, description="false: no media zone on this board")
+
+
 class HolidayBody(Body):
     date: str = Field(description="YYYY-MM-DD")
     name: NamesBody
@@ -121,6 +137,23 @@ class PriorityCategory(Shape):
     name: Names
 
 
+class BoardSettings(Shape):
+    """A board's settings, by its display device's name."""
+
+    services: list[str] | None = Field(description="null: every service")
+    counters: list[int] | None = Field(description="null: every counter")
+    layout: Layout
+    rotate: Rotate
+    media: bool
+
+
+class BoardSpec(BoardSettings):
+    """A board's settings as saved, and whether a display device of that name is paired."""
+
+    name: str
+    paired: bool = Field(description="a display device of this name exists (not revoked); false: prepared before pairing")
+
+
 class HallSetup(Shape):
     """The hall's whole set-up and its version (each change adds one)."""
 
@@ -129,6 +162,7 @@ class HallSetup(Shape):
     counters: list[CounterSpec]
     holidays: list[HolidaySpec]
     priority_categories: list[PriorityCategory]
+    boards: dict[str, BoardSettings] = Field(description="by display device name; a board not here shows everything")
 
 
 class Holidays(Shape):

@@ -1,4 +1,4 @@
-"""The hall's set-up, changed live by admins: services, counters, holidays (server/setup.py keeps it).
+"""The hall's set-up, changed live by admins: services, counters, holidays, boards (server/setup.py keeps it).
 
 Each change is one unit of work (`Hall.change`): the set-up row locked and changed, the whole
 hall checked, the change audited with its before and after, and a `setup_changed` event (a
@@ -12,18 +12,22 @@ from __future__ import annotations
 from typing import Any, Callable
 
 from flask import g, jsonify, request
+from sqlalchemy import select
 
 from .. import setup
+from ..auth import device_name
 from ..config import Counter, Holiday, Service
 from ..context import hall
 from ..number_blocks import NumberFormat, default_blocks
 from ..people import audit
-from ..queueing.errors import Conflict
+from ..records import Device
+from ..queueing.errors import Conflict, Invalid, NotFound
 from ..queueing.outcome import Outcome, SetupChanged
 from . import allow, api
 from .parse import answers, takes
 from .schemas_setup import (
-    CounterPatch, CounterSpec, HallSetup, Holidays, NewCounter, NewService, ServicePatch, ServiceSpec, SetHolidays,
+    BoardBody, BoardSpec, CounterPatch, CounterSpec, HallSetup, Holidays, NewCounter, NewService, ServicePatch,
+    ServiceSpec, SetHolidays,
 )
 
 
@@ -36,7 +40,8 @@ def get_setup():
     version, doc = h.db.read(setup.load)
     return jsonify({"version": version, "services": [setup.service_json(svc) for svc in doc["services"]],
                     "counters": [setup.counter_json(c) for c in doc["counters"]],
-                    "holidays": doc.get("holidays", []), "priority_categories": doc.get("priority_categories", [])})
+                    "holidays": doc.get("holidays", []), "priority_categories": doc.get("priority_categories", []),
+                    "boards": {name: setup.board_json(b) for name, b in doc.get("boards", {}).items()}})
 
 
 def changed(what: str, target: str | None, edit: Callable[[setup.Change], tuple[Any, Any, Any]], *,
@@ -153,3 +158,50 @@ def set_holidays(body: SetHolidays):
         return before, holidays, {"holidays": holidays}
 
     return changed("holidays_changed", None, edit)
+
+
+def _paired(s, name: str) -> bool:
+    """Is a display device of this name paired (not revoked)?"""
+    return s.execute(select(Device.id).where(Device.name == name, Device.kind == "display",
+                                             Device.revoked_at.is_(None))).first() is not None
+
+
+@api.put("/boards/<device:name>")
+@allow(role="admin")
+@takes(BoardBody)
+@answers(BoardSpec)
+def set_board(name: str, body: BoardBody):
+    """What one hall board shows and how it is laid out, live; the name may be a display not paired yet."""
+    name = device_name(name)  # as a device of that name would be stored
+    given = body.model_dump()
+
+    def edit(change):
+        codes = {svc["code"] for svc in change.doc["services"]}
+        numbers = {c["number"] for c in change.doc["counters"]}
+        for code in given["services"] or []:
+            if code not in codes:
+                raise Invalid("unknown_service", service=code, field="services")
+        for number in given["counters"] or []:
+            if number not in numbers:
+                raise Invalid("unknown_counter", counter=number, field="counters")
+        boards = change.doc.setdefault("boards", {})
+        before = boards.get(name)
+        boards[name] = {key: value for key, value in given.items() if value is not None}
+        return before, boards[name], {"name": name, **setup.board_json(boards[name]), "paired": _paired(change.s, name)}
+
+    return changed("board_changed", name, edit)
+
+
+@api.delete("/boards/<device:name>")
+@allow(role="admin")
+@answers(BoardSpec)
+def remove_board(name: str):
+    """A board's settings gone: it shows every service and counter, in the screen's own shape, again."""
+
+    def edit(change):
+        before = change.doc.get("boards", {}).pop(name, None)
+        if before is None:
+            raise NotFound("not_found", what=name)
+        return before, None, {"name": name, **setup.board_json({}), "paired": _paired(change.s, name)}
+
+    return changed("board_removed", name, edit)

@@ -1,11 +1,12 @@
-// The hall's set-up (/admin/hall), for admins: services, counters, the center's holidays and the
-// boards' notice, read with GET /api/v1/setup and changed through the set-up API. The lists follow
+// The hall's set-up (/admin/hall), for admins: services, counters, the boards' settings, the center's
+// holidays and the boards' notice, read with GET /api/v1/setup and changed through the set-up API. The lists follow
 // every `setup_changed` (another admin's change, or an import) without a reload.
 
 import { api, ApiError } from "/static/api.js";
 import { HALL_EVENTS, connectHall } from "/static/live.js";
 import { adminI18n, startShell } from "./admin-shell.js";
 import { attachPicker, parseDay, showDay } from "./datepicker.js";
+import { setupBoards } from "./hall-board.js";
 import { setupCounterEditor } from "./hall-counter.js";
 import { $, DAYS, button, clearErrors, el, fieldError, hoursByDay, refusalText, spansText } from "./hall-forms.js";
 import { HALL } from "./hall-i18n.js";
@@ -14,7 +15,7 @@ import { NOTICE, startNoticeForm } from "./notice-form.js";
 
 const i18n = adminI18n(HALL, NOTICE);
 const timeZone = document.body.dataset.timezone || "Asia/Ho_Chi_Minh";
-const state = { services: [], counters: [], holidays: [], version: null };
+const state = { services: [], counters: [], holidays: [], boards: {}, version: null };
 const RETRY_MS = 3000;
 const DEBOUNCE_MS = 200;
 
@@ -49,9 +50,11 @@ async function load() {
   loading = true;
   try {
     const setup = await api("setup", { lang: i18n.lang });
-    Object.assign(state, { services: setup.services, counters: setup.counters, holidays: setup.holidays, version: setup.version });
+    Object.assign(state, { services: setup.services, counters: setup.counters, holidays: setup.holidays,
+      boards: setup.boards || {}, version: setup.version });
     document.body.dataset.version = String(setup.version);
     render();
+    boards.loadDevices();  // a display paired meanwhile shows up with the next change
   } catch (err) {
     if (err instanceof ApiError && (err.status === 401 || err.status === 403)) shell.loginAgain();
     else { say(i18n.t("hall.load_error"), "warn"); clearTimeout(loadTimer); loadTimer = setTimeout(load, RETRY_MS); }
@@ -66,6 +69,7 @@ function render() {
   renderCounters();
   renderHolidays();
   counters.render();
+  boards.render();
 }
 
 // -- services -------------------------------------------------------------------------------------
@@ -244,3 +248,4 @@ const notice = startNoticeForm(i18n, { onLoggedOut: () => shell.loginAgain() });
 const onLoggedOut = () => shell.loginAgain();
 const services = setupServiceEditor({ i18n, today, state, say, onLoggedOut });
 const counters = setupCounterEditor({ i18n, state, say, onLoggedOut });
+const boards = setupBoards({ i18n, state, say, onLoggedOut });

@@ -99,6 +99,8 @@ export const PEOPLE = {
   "audit.counter_added": ["Thêm quầy", "Counter added"],
   "audit.counter_changed": ["Sửa quầy", "Counter changed"],
   "audit.holidays_changed": ["Sửa ngày nghỉ lễ", "Holidays changed"],
+  "audit.board_changed": ["Sửa thiết lập màn hình", "Board settings changed"],
+  "audit.board_removed": ["Bỏ thiết lập riêng của màn hình", "Board settings removed"],
   "audit.setup_imported": ["Nhập thiết lập từ tệp", "Set-up imported"],
   "audit.media_added": ["Thêm hình ảnh/video", "Media added"],
   "audit.media_changed": ["Sửa lịch chiếu", "Media changed"],
