@@ -12,7 +12,7 @@ from werkzeug.exceptions import HTTPException
 
 from . import pages, setup
 from .auth import RateLimiter
-from .config import config_path, message_queue
+from .config import config_path, message_queue, upstream
 from .context import Hall
 from .extensions import make_socketio
 from .hashing import Hasher
@@ -71,7 +71,8 @@ def create_app(config_file: str | Path | None = None, overrides: dict[str, Any] 
                 issue_limiter=limiter("issue", config.server.kiosk_tickets_per_minute),
                 login_limiter=limiter("login", config.server.login_attempts_per_minute),
                 login_total=limiter("login-total", config.server.login_total_per_minute),
-                hasher=Hasher(config.server.hash_threads), clock=clock, setup_version=setup_version)
+                hasher=Hasher(config.server.hash_threads), clock=clock, setup_version=setup_version,
+                upstream=upstream(config))
     hall.hub = Hub(socketio, hall)
     if feed is not None:
         from .feed import SharedCache

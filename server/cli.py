@@ -1,4 +1,4 @@
-"""The `hallq` command: serve, user, device, print-test, agent, init, backup, --version.
+"""The `hallq` command: serve, user, device, site, print-test, agent, init, backup, --version.
 
 `serve` under eventlet must monkey-patch before anything else imports socket or
 threading, so this module imports only argparse (and yaml, late) and decides
@@ -80,6 +80,17 @@ def _parser() -> argparse.ArgumentParser:
     drevoke = dev_sub.add_parser("revoke", help="revoke a device's token")
     drevoke.add_argument("name", help="the name as listed by `hallq device list`")
     drevoke.add_argument("--config")
+
+    site = sub.add_parser("site", help="on a province server: the centers that report to it")
+    site_sub = site.add_subparsers(dest="action", required=True, metavar="ACTION")
+    sadd = site_sub.add_parser("add", help="register a center; its upstream token is the last line printed")
+    sadd.add_argument("name", help="1-64 characters, any letters (e.g. \"Trung tâm Hạ Long\")")
+    sadd.add_argument("--config")
+    slist = site_sub.add_parser("list", help="list the centers, when each was last seen and what it delivered")
+    slist.add_argument("--config")
+    srevoke = site_sub.add_parser("revoke", help="refuse a center's reports from now on (what it sent stays)")
+    srevoke.add_argument("name")
+    srevoke.add_argument("--config")
 
     pt = sub.add_parser("print-test", help="print a sample ticket (or draw it: --preview FILE.png)")
     pt.add_argument("url", help="printer URL or a printer name from config.yaml")

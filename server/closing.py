@@ -41,7 +41,7 @@ LATE_DAYS = 7  # a closed day is summarized again when its tickets change within
 # Audit rows that say who may act (people and devices added, changed, revoked) are kept as long as
 # the summaries; every other row (logins, logouts, failed logins: a flood can write thousands, each
 # with an address) goes with the tickets' history.
-ADMIN_ACTIONS = ("user_added", "user_changed", "device_added", "device_revoked")
+ADMIN_ACTIONS = ("user_added", "user_changed", "device_added", "device_revoked", "site_added", "site_revoked")
 
 
 @dataclass

@@ -148,6 +148,45 @@ def _device(args: argparse.Namespace) -> None:
     print(token)
 
 
+def _site(args: argparse.Namespace) -> None:
+    """`hallq site add|list|revoke`: the centers reporting to this province (server/sites.py)."""
+    config, path, db = _open(args)
+    from sqlalchemy.orm import Session
+
+    from .people import audit
+    from .sites import Site, add_site, revoke_site
+
+    if not config.province:
+        fail(f"{path}: not a province server (set province: true in config.yaml; see docs/province.md)")
+    if args.action == "list":
+        with Session(db.inline_engine) as s:
+            for site in s.execute(select(Site).order_by(Site.name)).scalars():
+                seen = site.last_seen_at.isoformat(timespec="seconds") if site.last_seen_at else "never"
+                state = "revoked" if site.revoked_at else "active"
+                skew = f"\tclock skew {site.clock_skew_s:+.0f} s" if site.clock_skew_s is not None else ""
+                print(f"{site.name}\t{state}\tlast seen {seen}\tdelivered up to seq {site.acked_seq}{skew}")
+        return
+    actor = f"cli:{getpass.getuser()}"
+    if args.action == "revoke":
+        def revoke(s):
+            revoke_site(s, args.name, utcnow())
+            audit(s, actor, "site_revoked", args.name, utcnow())
+
+        db.write(revoke)
+        print(f"revoked {args.name}: the province refuses its reports from now on")
+        return
+
+    def add(s):
+        token = add_site(s, args.name, utcnow())
+        audit(s, actor, "site_added", args.name, utcnow())
+        return token
+
+    token = db.write(add)
+    print(f"added center {args.name}; give it this upstream token (shown once), as upstream.token "
+          f"or $HALLQ_UPSTREAM_TOKEN:")
+    print(token)
+
+
 def _print_test(args: argparse.Namespace) -> None:
     from .paper import preview_test, print_test
 
@@ -219,7 +258,7 @@ def _setup(args: argparse.Namespace) -> None:
 
 def run(args: argparse.Namespace) -> None:
     """Dispatch a non-serving command; every failure is one line on stderr and exit 1."""
-    handlers = {"user": _user, "device": _device, "print-test": _print_test, "config": _setup}
+    handlers = {"user": _user, "device": _device, "site": _site, "print-test": _print_test, "config": _setup}
     logging.getLogger().setLevel(logging.ERROR)  # the CLI speaks in one line, below
     try:
         handlers[args.command](args)

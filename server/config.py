@@ -347,6 +347,13 @@ class Reports(Strict):
     purge_batch: int = Field(default=2000, ge=100, le=100000)  # rows deleted per write transaction
 
 
+class Upstream(Strict):
+    """Where a center reports to its province (server/upstream.py): the province's address and this center's site token."""
+
+    url: str = Field(pattern=r"^https?://\S+$")
+    token: str = Field(min_length=1)
+
+
 class HallConfig(Strict):
     center: Center
     server: ServerSettings = ServerSettings()
@@ -363,6 +370,8 @@ class HallConfig(Strict):
     holidays: list[Holiday] = Field(default_factory=list)
     boards: dict[str, Board] = Field(default_factory=dict)  # without it: display.boards' filters seed it
     printers: dict[str, PrinterEntry] = Field(default_factory=dict)
+    province: bool = False  # a provincial server: takes every center's reports (server/province.py, docs/province.md)
+    upstream: Upstream | None = None  # this center reports to a province ($HALLQ_UPSTREAM_URL/_TOKEN win)
 
     @model_validator(mode="before")
     @classmethod
@@ -507,3 +516,18 @@ def message_queue(config: HallConfig, explicit: str | None = None) -> str | None
         return check_message_queue(url)
     except ValueError as err:
         raise ConfigError(f"message queue: {err}") from None
+
+
+def upstream(config: HallConfig) -> Upstream | None:
+    """$HALLQ_UPSTREAM_URL with $HALLQ_UPSTREAM_TOKEN (both or neither), then `upstream:`; None: no province."""
+    url, token = os.environ.get("HALLQ_UPSTREAM_URL", "").strip(), os.environ.get("HALLQ_UPSTREAM_TOKEN", "").strip()
+    if not url and not token:
+        return config.upstream
+    if not token or not url:
+        missing = "HALLQ_UPSTREAM_TOKEN" if url else "HALLQ_UPSTREAM_URL"
+        given = "HALLQ_UPSTREAM_URL" if url else "HALLQ_UPSTREAM_TOKEN"
+        raise ConfigError(f"upstream: {given} is set but {missing} is not (set both, or neither)")
+    try:
+        return Upstream(url=url, token=token)
+    except ValidationError as err:
+        raise ConfigError(f"upstream: HALLQ_UPSTREAM_URL: {_describe(err)}") from None

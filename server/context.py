@@ -47,6 +47,8 @@ class Hall:
     seen: dict[int, float] = field(default_factory=dict)  # device id -> monotonic time last recorded
     stop_close: Callable[[], None] | None = field(default=None, repr=False)  # set while started
     setup_version: int = 0  # the version of the set-up `config` holds (server/setup.py)
+    upstream: Any = None  # config.Upstream: this center reports to a province (server/upstream.py)
+    stop_upstream: Callable[[], None] | None = field(default=None, repr=False)  # set while pushing
 
     def start(self) -> None:
         """Start what runs beside the requests: database, hashing and printer threads, the live hub, the daily close."""
@@ -60,9 +62,16 @@ class Hall:
         self.printers.recover()
         self.agents.start()
         self.stop_close = start_daily_close(self, self.hub.socketio)
+        if self.upstream is not None:
+            from .upstream import start_upstream
+
+            self.stop_upstream = start_upstream(self, self.upstream, self.hub.socketio)
 
     def stop(self) -> None:
         """Stop all that start() began and wait for it to end; safe to call twice, or before start()."""
+        stop_upstream, self.stop_upstream = self.stop_upstream, None
+        if stop_upstream is not None:
+            stop_upstream()  # a push under way ends before the database closes
         stop_close, self.stop_close = self.stop_close, None
         if stop_close is not None:
             stop_close()  # first: a close under way still needs the database and the hub

@@ -33,7 +33,7 @@ from typing import Any
 from flask import request, session
 from flask_socketio import ConnectionRefusedError, SocketIO, emit, join_room
 
-from .auth import RateLimiter
+from .auth import REVOKED_SITE, SITE, RateLimiter
 from .messages import message
 from .principals import principal_for
 from .printing import KIOSK_WARNS
@@ -366,7 +366,7 @@ def rooms_of(auth: Any, h: Any) -> tuple[str, list[tuple[str, Room]]]:
     token, ticket = auth.get("token"), auth.get("ticket")
     if token is not None:
         principal = principal_for(h, token, via_cookie=False) if isinstance(token, str) and token else None
-        if principal is None:
+        if principal is None or principal.kind in (SITE, REVOKED_SITE):  # a center's upstream token reads nothing
             raise _refuse("unauthenticated")
         if principal.at_least("staff"):
             return STAFF, []

@@ -75,7 +75,8 @@ def test_every_api_route_is_in_the_document_with_its_access_rule(app, doc):
             continue
         rule_of_view = view.allowed
         if op["x-hallq-allow"] != {"role": rule_of_view.role, "devices": list(rule_of_view.devices),
-                                   "anonymous": rule_of_view.anonymous, "public": rule_of_view.public}:
+                                   "anonymous": rule_of_view.anonymous, "public": rule_of_view.public,
+                                   "sites": rule_of_view.sites}:
             wrong.append(f"{method} {rule}: {op['x-hallq-allow']} but the view says {rule_of_view}")
         tokenless = rule_of_view.public or rule_of_view.anonymous
         if ({} in op["security"]) != tokenless:

@@ -12,7 +12,7 @@ from typing import Any, Callable
 
 from flask import Blueprint, current_app, g, request, session
 
-from ..auth import ANONYMOUS, Principal
+from ..auth import ANONYMOUS, REVOKED_SITE, SITE, Principal
 from ..context import hall
 from ..principals import principal_for
 from ..queueing.errors import QueueError
@@ -78,8 +78,11 @@ class Allowed:
     devices: tuple[str, ...] = ()
     anonymous: bool = False
     public: bool = False
+    sites: bool = False  # a center's upstream token (server/sites.py): these views only, nothing else
 
     def admits(self, p: Principal) -> bool:
+        if p.kind in (SITE, REVOKED_SITE):
+            return self.sites and p.kind == SITE
         return (self.public or (self.anonymous and p.kind == "anonymous")
                 or (self.role is not None and p.at_least(self.role)) or any(p.is_device(k) for k in self.devices))
 
@@ -92,13 +95,16 @@ class Allowed:
             parts.append("admin" if self.role == "admin" else f"{self.role} and up")
         if self.anonymous:
             parts.append("the ticket's holder (no token)")
+        if self.sites:
+            parts.append("a center's site token")
         return ", ".join(parts)
 
 
 def allow(*, role: str | None = None, devices: tuple[str, ...] = (), anonymous: bool = False,
-          public: bool = False) -> Callable:
-    """Let a view through for people of `role` and up, the given device kinds, tokenless callers, or anyone."""
-    rule = Allowed(role, tuple(devices), anonymous, public)
+          public: bool = False, sites: bool = False) -> Callable:
+    """Let a view through for people of `role` and up, the given device kinds, tokenless callers, anyone,
+    or (`sites`) a center's upstream token, which no other view takes."""
+    rule = Allowed(role, tuple(devices), anonymous, public, sites)
 
     def wrap(view: Callable) -> Callable:
         @functools.wraps(view)
@@ -107,6 +113,8 @@ def allow(*, role: str | None = None, devices: tuple[str, ...] = (), anonymous: 
             if not rule.admits(p):
                 if p.kind == "anonymous":
                     raise ApiError(401, "unauthenticated")
+                if p.kind == REVOKED_SITE and rule.sites:  # said plainly, so the center logs it once and waits
+                    raise ApiError(403, "site_revoked", site=p.name)
                 # The refusal says what it needs: a role (people), else a kind of device.
                 need = {"role": role} if role else {"device": devices[0]} if devices else {}
                 raise ApiError(403, "forbidden", **need)

@@ -88,7 +88,7 @@ def _operation(method: str, rule: Any, view: Any, schemas: dict[Any, dict]) -> d
         "summary": summary.strip(),
         "description": f"Who: {allowed.who()}." + (f"\n\n{' '.join(rest.split())}" if rest.strip() else ""),
         "x-hallq-allow": {"role": allowed.role, "devices": list(allowed.devices),
-                          "anonymous": allowed.anonymous, "public": allowed.public},
+                          "anonymous": allowed.anonymous, "public": allowed.public, "sites": allowed.sites},
         # A token is optional where tokenless callers may come; required everywhere else.
         "security": [{}, {"bearer": []}] if allowed.public or allowed.anonymous else [{"bearer": []}],
     }

@@ -6,6 +6,7 @@ from sqlalchemy import create_engine
 
 import server.records  # noqa: F401  (people, devices, tokens, audit, print jobs, for autogenerate)
 import server.reports.tables  # noqa: F401  (the summary tables, for autogenerate)
+import server.sites  # noqa: F401  (the province's centers and their tickets, a center's cursor)
 from server.queueing.models import Base
 
 config = context.config

@@ -92,6 +92,8 @@ export const PEOPLE = {
   "audit.user_changed": ["Sửa cán bộ", "Person changed"],
   "audit.device_added": ["Thêm thiết bị", "Device added"],
   "audit.device_revoked": ["Thu hồi thiết bị", "Device revoked"],
+  "audit.site_added": ["Thêm trung tâm báo cáo lên tỉnh", "Center added to the province"],
+  "audit.site_revoked": ["Thu hồi trung tâm báo cáo lên tỉnh", "Center revoked from the province"],
   "audit.password_change_failed": ["Đổi mật khẩu không thành công", "Password change failed"],
   "audit.notice_changed": ["Sửa dòng thông báo", "Notice changed"],
   "audit.service_added": ["Thêm lĩnh vực", "Service added"],
