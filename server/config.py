@@ -352,6 +352,7 @@ class Upstream(Strict):
 
     url: str = Field(pattern=r"^https?://\S+$")
     token: str = Field(min_length=1)
+    batch_seqs: int = Field(default=500, ge=1, le=5000)  # hall seqs per batch sent
 
 
 class HallConfig(Strict):

@@ -3,7 +3,7 @@
 The outbox is the hall's own event log: every change to a ticket is a `ticket_events` row with
 its hall seq, written in the change's transaction, so nothing new is written on the busy path.
 The pusher keeps one cursor (`upstream_cursor`: the last seq the province acknowledged) and
-sends, in seq order, batches of seqs (cursor, cursor + BATCH_SEQS]: for each ticket changed in
+sends, in seq order, batches of seqs (cursor, cursor + upstream.batch_seqs]: for each ticket changed in
 them, its row as it stands now (a fact). The province applies a batch once (server/province.py);
 only its answer moves the cursor, so a center killed at any point resends, and a resent batch
 changes nothing there. While the link is up it also posts the figures of now every LIVE_EVERY_S.
@@ -31,7 +31,6 @@ from .sites import UpstreamCursor
 
 log = logging.getLogger(__name__)
 
-BATCH_SEQS = 500  # hall seqs per batch: a few hundred tickets, well under the province's body limit
 IDLE_S = 1.0  # nothing new to send: look again this soon
 LIVE_EVERY_S = 5.0
 BACKOFF_FIRST_S, BACKOFF_MAX_S = 1.0, 60.0
@@ -63,7 +62,7 @@ def save_cursor(s: Session, acked: int, now: datetime) -> None:
         row.acked_seq, row.updated_at = acked, now
 
 
-def batch(s: Session, after: int, now: datetime, size: int = BATCH_SEQS) -> dict[str, Any] | None:
+def batch(s: Session, after: int, now: datetime, size: int) -> dict[str, Any] | None:
     """The next batch after seq `after`: its seq range and the facts of the tickets changed in it (None: nothing new)."""
     last = s.execute(select(HallRow.seq).where(HallRow.id == 1)).scalar_one()
     if last <= after:
@@ -140,11 +139,13 @@ class Pusher:
     def __init__(self, hall: Any, settings: Upstream) -> None:
         self.hall = hall
         self.url = settings.url.rstrip("/") + "/api/v1/upstream/"
+        self.size = settings.batch_seqs
         self.http = requests.Session()
         self.http.headers["Authorization"] = f"Bearer {settings.token}"
         self.down = False  # the link failed last time (logged once, until it comes back)
         self.revoked = False  # logged once, until the province takes our pushes again
         self.next_live = 0.0
+        self.backoff = BACKOFF_FIRST_S / 2  # doubled before each wait: 1 s, 2 s, … 60 s
 
     def _post(self, what: str, body: dict[str, Any]) -> dict[str, Any]:
         resp = self.http.post(self.url + what, json=body, timeout=TIMEOUT)
@@ -166,7 +167,7 @@ class Pusher:
         """Send the next batch, if any; True while more is waiting."""
         db, clock = self.hall.db, self.hall.clock
         after = db.read(cursor)
-        body = db.read(lambda s: batch(s, after, clock()))
+        body = db.read(lambda s: batch(s, after, clock(), self.size))
         if body is None:
             return False
         acked = int(self._post("facts", body)["acked_seq"])
@@ -198,7 +199,7 @@ class Pusher:
                 log.warning("the province at %s is unreachable (%s); the center keeps its reports and "
                             "sends them when it is back", self.url, err)
             self.down = True
-            self.backoff = min(BACKOFF_MAX_S, getattr(self, "backoff", BACKOFF_FIRST_S / 2) * 2)
+            self.backoff = min(BACKOFF_MAX_S, self.backoff * 2)
             return self.backoff
         if self.down or self.revoked:
             log.info("the province at %s takes this center's reports again", self.url)
