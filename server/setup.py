@@ -90,7 +90,8 @@ def invalid(err: ValidationError, prefix: str = "", data: dict[str, Any] | None 
     field = ".".join(str(part) for part in (prefix, *loc) if part != "")
     if first["type"] == "missing":
         return Invalid("missing_field", field=field)
-    allowed = ALLOWED.get(str(loc[0])) if loc and loc[0] != "" else None
+    own = {"Choice": {"code": "a–z, 0–9, _ (≤ 32)"}}.get(err.title, {})  # a priority category's code
+    allowed = (own.get(str(loc[0])) or ALLOWED.get(str(loc[0]))) if loc and loc[0] != "" else None
     if loc and loc[0] == "daily_cap":  # at most the numbers in its block
         try:
             allowed = f"1–{NumberFormat.parse((data or {}).get('numbers', '')).capacity}"
