@@ -95,9 +95,7 @@ def update_service(code: str, body: ServicePatch):
 
     def edit(change):
         svc = change.service(code)
-        before = dict(svc)
-        svc.clear()
-        svc.update(setup.spec(Service, {**before, **given, "code": code}))
+        before = change.amend(svc, Service, {**given, "code": code})
         closing = before.get("open", True) and not svc.get("open", True)
         if closing and not body.confirm and (waiting := setup.waiting_in(change.s, code)):
             raise Conflict("would_strand", waiting=waiting, services=code)
@@ -135,9 +133,7 @@ def update_counter(n: int, body: CounterPatch):
 
     def edit(change):
         counter = change.counter(n)
-        before = dict(counter)
-        counter.clear()
-        counter.update(setup.spec(Counter, {**before, **given, "number": n}))
+        before = change.amend(counter, Counter, {**given, "number": n})
         return before, dict(counter), setup.counter_json(counter)
 
     return changed("counter_changed", str(n), edit, confirm=body.confirm)

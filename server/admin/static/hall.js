@@ -4,7 +4,7 @@
 
 import { api, ApiError } from "/static/api.js";
 import { HALL_EVENTS, connectHall } from "/static/live.js";
-import { adminI18n, startShell } from "./admin-shell.js";
+import { adminI18n, banner, startShell } from "./admin-shell.js";
 import { attachPicker, parseDay, showDay } from "./datepicker.js";
 import { setupBoards } from "./hall-board.js";
 import { setupCounterEditor } from "./hall-counter.js";
@@ -25,15 +25,7 @@ function today() {
   return new Intl.DateTimeFormat("en-CA", { timeZone, year: "numeric", month: "2-digit", day: "2-digit" }).format(new Date());
 }
 
-let messageTimer = null;
-function say(text, kind = "ok") {
-  const box = $("hall-message");
-  box.textContent = text;
-  box.className = `hq-banner hq-banner--${kind} a-message`;
-  box.hidden = !text;
-  clearTimeout(messageTimer);
-  if (text) messageTimer = setTimeout(() => { box.hidden = true; }, kind === "ok" ? 6000 : 15000);
-}
+const say = banner($("hall-message"));
 
 // -- loading --------------------------------------------------------------------------------------
 
