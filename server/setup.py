@@ -90,7 +90,8 @@ def invalid(err: ValidationError, prefix: str = "", data: dict[str, Any] | None 
     field = ".".join(str(part) for part in (prefix, *loc) if part != "")
     if first["type"] == "missing":
         return Invalid("missing_field", field=field)
-    allowed = ALLOWED.get(str(loc[0])) if loc and loc[0] != "" else None
+    own = {"Choice": {"code": "a–z, 0–9, _ (≤ 32)"}}.get(err.title, {})  # a priority category's code
+    allowed = (own.get(str(loc[0])) or ALLOWED.get(str(loc[0]))) if loc and loc[0] != "" else None
     if loc and loc[0] == "daily_cap":  # at most the numbers in its block
         try:
             allowed = f"1–{NumberFormat.parse((data or {}).get('numbers', '')).capacity}"
@@ -163,6 +164,14 @@ class Change:
         if found is None:
             raise NotFound("unknown_counter", counter=number)
         return found
+
+    def amend(self, item: dict[str, Any], model: type[Service] | type[Counter], changes: dict[str, Any]) -> dict[str, Any]:
+        """Change one service's or counter's JSON in place, checked alone (a 422 naming the field); its JSON before."""
+        before = dict(item)
+        checked_spec = spec(model, {**before, **changes})
+        item.clear()
+        item.update(checked_spec)
+        return before
 
     def finish(self, actor: str, now: datetime, *, confirm: bool = False) -> HallConfig:
         """Check the hall as changed, refuse to strand waiting tickets unless confirmed, and write it."""

@@ -140,3 +140,21 @@ def test_a_service_opens_by_weekday_and_closes_on_holidays_closed_days_and_after
     assert service.closed_at(at("21", "08:00")) == "holiday"  # a Monday the hall is closed
     assert service.closed_text(at("21", "08:00")).vi == "Nghỉ bù"
     assert service.hours_on(at("12", "08:00").date()) == ["07:30-11:30"] and service.hours_on(at("13", "08:00").date()) == []
+
+
+def test_priority_categories_are_set_live_and_checked(in_process):
+    hall = in_process()
+    admin, kiosk = hall.admin(), hall.device("k1", "kiosk")
+    cats = {"categories": [{"code": "elderly", "name": {"vi": "Người cao tuổi", "en": "Elderly"}},
+                           {"code": "veteran", "name": {"vi": "Người có công", "en": "Veteran"}}]}
+    resp = send(hall, "PUT", "priority-categories", cats, admin)
+    assert resp.status_code == 200, resp.text
+    assert [c["code"] for c in hall.get("kiosk-settings", token=kiosk).json()["priority_categories"]] == ["elderly", "veteran"]
+    ticket = hall.request("POST", "tickets", json={"service": "DD", "priority": "veteran"}, token=kiosk)
+    assert ticket.status_code == 201, ticket.text
+    for body, field in [({"categories": [cats["categories"][0], cats["categories"][0]]}, "categories.1.code"),
+                        ({"categories": [{"code": "Bad Code", "name": {"vi": "x"}}]}, "categories.0.code")]:
+        bad = send(hall, "PUT", "priority-categories", body, admin)
+        assert bad.status_code == 422 and bad.json()["error"]["field"] == field, bad.text
+    assert send(hall, "PUT", "priority-categories", cats, hall.person("an", "supervisor")).status_code == 403
+    assert hall.get("setup", token=admin).json()["priority_categories"] == cats["categories"]

@@ -260,6 +260,7 @@ function connectLive() {
     onEvent(name, payload) {
       if (name === "ticket_printed") { ticketScreen.printed(payload); return; }
       if (name === "printer_status") { showPrinter(payload); return; }
+      if (name === "setup_changed") { loadSettings(); return; }  // the priority categories may have changed too
       // A counter that opens, pauses or closes carries its services' new estimates.
       const queues = name === "queue_changed" ? [payload] : name === "counter_changed" ? payload.queues || [] : [];
       for (const queue of queues) {

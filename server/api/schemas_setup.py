@@ -96,6 +96,15 @@ class SetHolidays(Body):
     holidays: list[HolidayBody]
 
 
+class CategoryBody(Body):
+    code: str = Field(description="a-z, 0-9, _ (≤ 32), e.g. elderly")
+    name: NamesBody
+
+
+class SetPriorityCategories(Body):
+    categories: list[CategoryBody]
+
+
 # -- answers ---------------------------------------------------------------------------------
 
 
@@ -167,3 +176,7 @@ class HallSetup(Shape):
 
 class Holidays(Shape):
     holidays: list[HolidaySpec]
+
+
+class PriorityCategories(Shape):
+    categories: list[PriorityCategory]

@@ -16,7 +16,7 @@ from sqlalchemy import select
 
 from .. import setup
 from ..auth import device_name
-from ..config import Counter, Holiday, Service
+from ..config import Choice, Counter, Holiday, Service
 from ..context import hall
 from ..number_blocks import NumberFormat, default_blocks
 from ..people import audit
@@ -26,8 +26,8 @@ from ..queueing.outcome import Outcome, SetupChanged
 from . import allow, api
 from .parse import answers, takes
 from .schemas_setup import (
-    BoardBody, BoardSpec, CounterPatch, CounterSpec, HallSetup, Holidays, NewCounter, NewService, ServicePatch,
-    ServiceSpec, SetHolidays,
+    BoardBody, BoardSpec, CounterPatch, CounterSpec, HallSetup, Holidays, NewCounter, NewService, PriorityCategories,
+    ServicePatch, ServiceSpec, SetHolidays, SetPriorityCategories,
 )
 
 
@@ -95,9 +95,7 @@ def update_service(code: str, body: ServicePatch):
 
     def edit(change):
         svc = change.service(code)
-        before = dict(svc)
-        svc.clear()
-        svc.update(setup.spec(Service, {**before, **given, "code": code}))
+        before = change.amend(svc, Service, {**given, "code": code})
         closing = before.get("open", True) and not svc.get("open", True)
         if closing and not body.confirm and (waiting := setup.waiting_in(change.s, code)):
             raise Conflict("would_strand", waiting=waiting, services=code)
@@ -135,9 +133,7 @@ def update_counter(n: int, body: CounterPatch):
 
     def edit(change):
         counter = change.counter(n)
-        before = dict(counter)
-        counter.clear()
-        counter.update(setup.spec(Counter, {**before, **given, "number": n}))
+        before = change.amend(counter, Counter, {**given, "number": n})
         return before, dict(counter), setup.counter_json(counter)
 
     return changed("counter_changed", str(n), edit, confirm=body.confirm)
@@ -205,3 +201,23 @@ def remove_board(name: str):
         return before, None, {"name": name, **setup.board_json({}), "paired": _paired(change.s, name)}
 
     return changed("board_removed", name, edit)
+
+
+@api.put("/priority-categories")
+@allow(role="admin")
+@takes(SetPriorityCategories)
+@answers(PriorityCategories)
+def set_priority_categories(body: SetPriorityCategories):
+    """Who may take a priority ticket (the kiosk's list); an empty list offers none. Tickets keep their category."""
+    categories = [setup.spec(Choice, item.model_dump(), f"categories.{i}") for i, item in enumerate(body.categories)]
+    codes = [c["code"] for c in categories]
+    for i, code in enumerate(codes):
+        if code in codes[:i]:
+            raise Invalid("invalid_value", field=f"categories.{i}.code", allowed="≠ " + code)
+
+    def edit(change):
+        before = change.doc.get("priority_categories", [])
+        change.doc["priority_categories"] = categories
+        return before, categories, {"categories": categories}
+
+    return changed("priority_categories_changed", None, edit)

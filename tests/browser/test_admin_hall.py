@@ -123,3 +123,27 @@ def test_closing_a_service_with_people_waiting_asks_and_cancelling_changes_nothi
     page.keyboard.press("Escape")
     expect(page.locator('#services tr[data-service="HT"]')).to_have_attribute("data-open", "true")
     assert page.js_errors == []
+
+
+def test_a_priority_category_added_in_the_browser_is_offered_by_an_open_kiosk(new_page, own_hall, shots):
+    hall = own_hall
+    kiosk = new_page(1080, 1920)
+    kiosk.goto(f"{hall.url}/kiosk#token={hall.kiosk}")
+    expect(kiosk.locator("#priority-open")).to_be_visible()
+    kiosk.evaluate("window.__sameDocument = true")
+
+    page = open_hall_page(new_page, hall)
+    page.locator("#priority-code").fill("Người có công")  # not a code: said beside it, nothing sent
+    page.locator("#priority-vi").fill("Người có công với cách mạng")
+    page.get_by_role("button", name="Thêm đối tượng").click()
+    expect(page.locator('[data-field="code"] .h-error')).to_contain_text("chữ thường không dấu")
+    page.locator("#priority-code").fill("nguoi_co_cong")
+    page.locator("#priority-en").fill("Revolutionary contributors")
+    page.get_by_role("button", name="Thêm đối tượng").click()
+    expect(page.locator('#priority tr[data-code="nguoi_co_cong"]')).to_contain_text("Người có công với cách mạng")
+    page.locator("#priority").screenshot(path=str(shots / "admin-hall-priority-1280.png"))
+    assert "nguoi_co_cong" in [c["code"] for c in setup_of(hall)["priority_categories"]]
+
+    kiosk.locator("#priority-open").click()  # the kiosk's list, without a reload
+    expect(kiosk.locator("#priority-choices")).to_contain_text("Người có công với cách mạng")
+    assert kiosk.evaluate("window.__sameDocument") is True

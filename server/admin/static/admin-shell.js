@@ -51,6 +51,21 @@ export const ADMIN = {
 
 const ROLES = ["staff", "supervisor", "admin"];
 
+/**
+ * A page's banner (`.a-message`): `say(text, kind)` shows `text` as ok, warn or danger, hides an ok after
+ * 6 s and the others after 15 s; an empty text hides it.
+ */
+export function banner(box) {
+  let timer = null;
+  return function say(text, kind = "ok") {
+    box.textContent = text;
+    box.className = `hq-banner hq-banner--${kind} a-message`;
+    box.hidden = !text;
+    clearTimeout(timer);
+    if (text) timer = setTimeout(() => { box.hidden = true; }, kind === "ok" ? 6000 : 15000);
+  };
+}
+
 export function adminI18n(...catalogs) {
   return createI18n([COMMON, FOR_STAFF, PASSWORD, ADMIN, ...catalogs], { lang: "vi", storageKey: "hallq-admin-lang" });
 }

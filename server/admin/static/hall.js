@@ -4,10 +4,11 @@
 
 import { api, ApiError } from "/static/api.js";
 import { HALL_EVENTS, connectHall } from "/static/live.js";
-import { adminI18n, startShell } from "./admin-shell.js";
+import { adminI18n, banner, startShell } from "./admin-shell.js";
 import { attachPicker, parseDay, showDay } from "./datepicker.js";
 import { setupBoards } from "./hall-board.js";
 import { setupCounterEditor } from "./hall-counter.js";
+import { setupPriority } from "./hall-priority.js";
 import { $, DAYS, button, clearErrors, el, fieldError, hoursByDay, refusalText, spansText } from "./hall-forms.js";
 import { HALL } from "./hall-i18n.js";
 import { setupServiceEditor } from "./hall-service.js";
@@ -15,7 +16,7 @@ import { NOTICE, startNoticeForm } from "./notice-form.js";
 
 const i18n = adminI18n(HALL, NOTICE);
 const timeZone = document.body.dataset.timezone || "Asia/Ho_Chi_Minh";
-const state = { services: [], counters: [], holidays: [], boards: {}, version: null };
+const state = { services: [], counters: [], holidays: [], boards: {}, priority_categories: [], version: null };
 const RETRY_MS = 3000;
 const DEBOUNCE_MS = 200;
 
@@ -24,15 +25,7 @@ function today() {
   return new Intl.DateTimeFormat("en-CA", { timeZone, year: "numeric", month: "2-digit", day: "2-digit" }).format(new Date());
 }
 
-let messageTimer = null;
-function say(text, kind = "ok") {
-  const box = $("hall-message");
-  box.textContent = text;
-  box.className = `hq-banner hq-banner--${kind} a-message`;
-  box.hidden = !text;
-  clearTimeout(messageTimer);
-  if (text) messageTimer = setTimeout(() => { box.hidden = true; }, kind === "ok" ? 6000 : 15000);
-}
+const say = banner($("hall-message"));
 
 // -- loading --------------------------------------------------------------------------------------
 
@@ -51,7 +44,7 @@ async function load() {
   try {
     const setup = await api("setup", { lang: i18n.lang });
     Object.assign(state, { services: setup.services, counters: setup.counters, holidays: setup.holidays,
-      boards: setup.boards || {}, version: setup.version });
+      boards: setup.boards || {}, priority_categories: setup.priority_categories || [], version: setup.version });
     document.body.dataset.version = String(setup.version);
     render();
     boards.loadDevices();  // a display paired meanwhile shows up with the next change
@@ -70,6 +63,7 @@ function render() {
   renderHolidays();
   counters.render();
   boards.render();
+  priority.render();
 }
 
 // -- services -------------------------------------------------------------------------------------
@@ -249,3 +243,4 @@ const onLoggedOut = () => shell.loginAgain();
 const services = setupServiceEditor({ i18n, today, state, say, onLoggedOut });
 const counters = setupCounterEditor({ i18n, state, say, onLoggedOut });
 const boards = setupBoards({ i18n, state, say, onLoggedOut });
+const priority = setupPriority({ i18n, state, say, onLoggedOut });

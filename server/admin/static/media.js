@@ -3,7 +3,7 @@
 // boards follow each change live (`media_changed`).
 
 import { api, ApiError } from "/static/api.js";
-import { adminI18n, startShell } from "./admin-shell.js";
+import { adminI18n, banner, startShell } from "./admin-shell.js";
 import { sendFile } from "./media-upload.js";
 
 export const MEDIA = {
@@ -65,15 +65,7 @@ const i18n = adminI18n(MEDIA);
 const timeZone = document.body.dataset.timezone || "Asia/Ho_Chi_Minh";
 const state = { items: [], editing: null, deleting: null };
 
-let messageTimer = null;
-function say(text, kind = "ok") {
-  const box = $("media-message");
-  box.textContent = text;
-  box.className = `hq-banner hq-banner--${kind} a-message`;
-  box.hidden = !text;
-  clearTimeout(messageTimer);
-  if (text) messageTimer = setTimeout(() => { box.hidden = true; }, kind === "ok" ? 6000 : 15000);
-}
+const say = banner($("media-message"));
 
 function errorText(err) {
   return err instanceof ApiError ? i18n.error(err) : i18n.error("network");

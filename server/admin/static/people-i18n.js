@@ -101,6 +101,7 @@ export const PEOPLE = {
   "audit.counter_added": ["Thêm quầy", "Counter added"],
   "audit.counter_changed": ["Sửa quầy", "Counter changed"],
   "audit.holidays_changed": ["Sửa ngày nghỉ lễ", "Holidays changed"],
+  "audit.priority_categories_changed": ["Sửa đối tượng ưu tiên", "Priority categories changed"],
   "audit.board_changed": ["Sửa thiết lập màn hình", "Board settings changed"],
   "audit.board_removed": ["Bỏ thiết lập riêng của màn hình", "Board settings removed"],
   "audit.setup_imported": ["Nhập thiết lập từ tệp", "Set-up imported"],

@@ -2,7 +2,7 @@
 // password), devices (add with a one-time token and its pairing address, revoke) and the audit log.
 
 import { api, ApiError } from "/static/api.js";
-import { adminI18n, startShell } from "./admin-shell.js";
+import { adminI18n, banner, startShell } from "./admin-shell.js";
 import { PEOPLE } from "./people-i18n.js";
 import { setupDevices } from "./people-devices.js";
 import { sendFile } from "./media-upload.js";
@@ -22,15 +22,7 @@ function stamp(iso) {
   try { return new Intl.DateTimeFormat("vi-VN", opts).format(new Date(iso)); } catch { return iso; }
 }
 
-let messageTimer = null;
-function say(text, kind = "ok") {
-  const box = $("people-message");
-  box.textContent = text;
-  box.className = `hq-banner hq-banner--${kind} a-message`;
-  box.hidden = !text;
-  clearTimeout(messageTimer);
-  if (text) messageTimer = setTimeout(() => { box.hidden = true; }, kind === "ok" ? 6000 : 15000);
-}
+const say = banner($("people-message"));
 
 // The server's own message (in the page's language) names the field and the rule for these.
 /** An API error in words: the catalog's text for its code and params (server/messages.py). */
