@@ -17,6 +17,7 @@ from server import auth
 from server.app import create_app
 from server.queueing.clock import utcnow
 from server.queueing.models import Base
+from server.sites import add_site
 from tests.conftest import demo_config_data
 
 PASSWORD = "correct horse 2024"
@@ -36,6 +37,7 @@ def app(tmp_path_factory):
     db.write(lambda s: auth.add_user(s, "clerk", "staff", PASSWORD, utcnow()))
     db.write(lambda s: auth.add_device(s, auth.NewDevice("kiosk-a", "kiosk", None), utcnow()))
     app.config["rating-token"] = db.write(lambda s: auth.add_device(s, auth.NewDevice("tablet-1", "rating", None), utcnow()))
+    app.config["site-token"] = db.write(lambda s: add_site(s, "center-1", utcnow()))  # the upstream views' caller
     return app
 
 
@@ -59,7 +61,8 @@ def ticket(app, admin) -> str:
 @pytest.fixture(scope="module")
 def routes(app, ticket, admin) -> list[tuple[str, str, dict[str, str]]]:
     """Every API route that takes a body, with its placeholders pointing at things that exist,
-    and the credentials of someone it lets through (an admin; the rating tablet where only it may)."""
+    and the credentials of someone it lets through (an admin; the rating tablet or a center's site token
+    where only it may)."""
     args = {"<int:n>": "1", "<token>": ticket, "<username>": "clerk", "<name>": "kiosk-a"}
     tablet = {"Authorization": f"Bearer {app.config['rating-token']}"}
     found = []
@@ -67,7 +70,8 @@ def routes(app, ticket, admin) -> list[tuple[str, str, dict[str, str]]]:
         if not rule.rule.startswith("/api/v1"):
             continue
         allowed = app.view_functions[rule.endpoint].allowed
-        who = admin if allowed.role or allowed.public else tablet
+        site = {"Authorization": f"Bearer {app.config['site-token']}"}
+        who = admin if allowed.role or allowed.public else site if allowed.sites else tablet
         for method in sorted(rule.methods & {"POST", "PUT", "PATCH", "DELETE"}):
             path = rule.rule
             for placeholder, value in args.items():
