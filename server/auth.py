@@ -213,11 +213,6 @@ def resolve(s: Session, token: str, now: datetime) -> Principal | None:
         if tok.revoked or tok.expires_at <= now or not user.active:
             return None
         return Principal(kind="user", name=user.username, role=user.role, counter=user.counter)
-    if token.startswith("hqs_"):
-        from .sites import site_for
-
-        site = site_for(s, token)
-        return None if site is None else Principal(kind=REVOKED_SITE if site.revoked_at else SITE, name=site.name)
     return None
 
 

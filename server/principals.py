@@ -10,6 +10,7 @@ from datetime import datetime
 from typing import Any, Callable, Protocol
 
 from .auth import Principal, device_seen, resolve, token_hash
+from .sites import SITE_TOKEN_PREFIX, site_principal
 from .storage import Database
 
 PRINCIPAL_CACHE_S = 10.0  # a revoked token stops working within this long
@@ -32,7 +33,8 @@ def principal_for(h: Keeper, token: str, via_cookie: bool) -> Principal | None:
     if cached and cached[1] > time.monotonic():
         principal = cached[0]
     else:
-        principal = h.db.read(lambda s: resolve(s, token, h.clock()))
+        principal = h.db.read(lambda s: site_principal(s, token) if token.startswith(SITE_TOKEN_PREFIX)
+                              else resolve(s, token, h.clock()))
         h.principals[digest] = (principal, time.monotonic() + PRINCIPAL_CACHE_S)
         if len(h.principals) > 5000:
             h.principals.clear()

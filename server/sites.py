@@ -16,7 +16,7 @@ from typing import Any
 from sqlalchemy import JSON, BigInteger, Boolean, Date, Float, ForeignKey, Index, Integer, String, UniqueConstraint, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from .auth import token_hash
+from .auth import REVOKED_SITE, SITE, Principal, token_hash
 from .queueing.errors import Conflict, Invalid, NotFound
 from .queueing.models import Base, UtcDateTime
 
@@ -111,3 +111,9 @@ def site_for(s: Session, token: str) -> Site | None:
     if not token.startswith(SITE_TOKEN_PREFIX):
         return None
     return s.execute(select(Site).where(Site.token_hash == token_hash(token))).scalar_one_or_none()
+
+
+def site_principal(s: Session, token: str) -> Principal | None:
+    """Who an upstream token stands for: its center, revoked or not (None: no such token)."""
+    site = site_for(s, token)
+    return None if site is None else Principal(kind=REVOKED_SITE if site.revoked_at else SITE, name=site.name)
