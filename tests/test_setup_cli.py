@@ -1,4 +1,7 @@
-"""`hallq config export` and `hallq config import`: the real command beside a hall, on its database."""
+"""`hallq config export` and `hallq config import`: the real command beside a hall, on its database.
+
+The refusals run the same command in this process (`server.cli.main`, what the `hallq` script
+calls), which spares a process start per case; the others run the installed script itself."""
 from __future__ import annotations
 
 import pytest
@@ -6,7 +9,6 @@ import yaml
 
 from tests.support.app import Listener
 from tests.support.cli import run_hallq
-from tests.test_service_cli import one_line_reason
 from tests.test_setup_api import LAND
 
 pytestmark = pytest.mark.slow  # the real command, several times a test
@@ -16,7 +18,26 @@ def exported(config) -> dict:
     return yaml.safe_load(run_hallq("config", "export", config=config).stdout)
 
 
-def test_export_then_import_on_a_fresh_database_gives_the_same_hall(in_process, tmp_path):
+def hallq_here(capsys, *args: str) -> tuple[int, str, str]:
+    """`hallq ARGS` in this process: its exit status, stdout and stderr (the root logger's level restored)."""
+    import logging
+
+    from server.cli import main
+
+    level = logging.getLogger().level
+    capsys.readouterr()
+    try:
+        main(list(args))
+        status = 0
+    except SystemExit as end:
+        status = int(end.code or 0)
+    finally:
+        logging.getLogger().setLevel(level)
+    out = capsys.readouterr()
+    return status, out.out, out.err
+
+
+def test_export_then_import_on_a_fresh_database_gives_the_same_hall(in_process, tmp_path, capsys):
     hall = in_process(folder=tmp_path / "a")
     admin = hall.admin()
     assert hall.request("POST", "services", json=LAND, token=admin).status_code == 201
@@ -37,18 +58,20 @@ def test_export_then_import_on_a_fresh_database_gives_the_same_hall(in_process, 
     fresh.stop()
     done = run_hallq("config", "import", str(out), config=fresh.config_path)
     assert "applied" in done.stdout
-    again = run_hallq("config", "import", str(out), config=fresh.config_path)
-    assert "nothing changed" in again.stdout  # the same set-up twice is one version
-    assert exported(fresh.config_path) == exported(hall.config_path)
+    status, again, _ = hallq_here(capsys, "config", "import", str(out), "--config", str(fresh.config_path))
+    assert status == 0 and "nothing changed" in again  # the same set-up twice is one version
+    assert hallq_here(capsys, "config", "export", "--config", str(fresh.config_path))[1].split("\n", 1)[1] == \
+        hallq_here(capsys, "config", "export", "--config", str(hall.config_path))[1].split("\n", 1)[1]
     b = in_process(folder=tmp_path / "b")
     setup_b = b.get("setup", token=b.admin()).json()
     assert {k: v for k, v in setup_b.items() if k != "version"} == {k: v for k, v in setup_a.items() if k != "version"}
     assert "DD2" in [s["code"] for s in b.get("services").json()]
 
 
-def test_a_bad_import_is_one_line_and_changes_nothing(in_process, tmp_path):
+def test_a_bad_import_is_one_line_and_changes_nothing(in_process, tmp_path, capsys):
     hall = in_process(folder=tmp_path)
-    before = exported(hall.config_path)
+    config = str(hall.config_path)
+    before = yaml.safe_load(hallq_here(capsys, "config", "export", "--config", config)[1])
     kiosk = hall.device("k1", "kiosk")
     assert hall.request("POST", "tickets", json={"service": "DKKD"}, token=kiosk).status_code == 201
 
@@ -56,7 +79,10 @@ def test_a_bad_import_is_one_line_and_changes_nothing(in_process, tmp_path):
         path = tmp_path / "bad.yaml"
         path.write_text(doc_or_text if isinstance(doc_or_text, str) else yaml.safe_dump(doc_or_text, allow_unicode=True),
                         encoding="utf-8")
-        return one_line_reason(run_hallq("config", "import", str(path), config=hall.config_path, check=False))
+        status, _, err = hallq_here(capsys, "config", "import", str(path), "--config", config)
+        lines = err.splitlines()
+        assert status == 1 and len(lines) == 1 and lines[0].startswith("hallq: "), err
+        return lines[0]
 
     overlap = {"services": [*before["services"], {**LAND, "numbers": "2500-2999"}]}
     assert "DD2" in attempt(overlap) and "HT" in attempt(overlap)
@@ -69,7 +95,7 @@ def test_a_bad_import_is_one_line_and_changes_nothing(in_process, tmp_path):
     stranded = [{**c, "services": [x for x in c["services"] if x != "DKKD"] or ["DD"]} for c in before["counters"]]
     refused = attempt({"counters": stranded})
     assert "DKKD" in refused and "--confirm" in refused
-    assert exported(hall.config_path) == before
+    assert yaml.safe_load(hallq_here(capsys, "config", "export", "--config", config)[1]) == before
 
 
 def test_an_import_beside_a_running_hall_reaches_its_boards_without_a_restart(in_process, tmp_path):
