@@ -260,9 +260,9 @@ class Center(Strict):
         local = now.astimezone(self.tz)
         return local.date() - timedelta(days=1) if local.time() < self.day_start else local.date()
 
-    def local_time(self, now: datetime) -> time:
-        """The center's wall-clock time at a moment."""
-        return now.astimezone(self.tz).time()
+    def local(self, now: datetime) -> datetime:
+        """A moment on the center's own clock (its date and weekday decide a service's hours)."""
+        return now.astimezone(self.tz)
 
     def iso(self, moment: datetime | None) -> str | None:
         """ISO 8601 in the center's time zone, with its UTC offset."""

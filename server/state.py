@@ -221,7 +221,7 @@ class HallView:
     def service(self, code: str) -> dict[str, Any]:
         svc = self.config.service(code)
         waiting = self.waiting(code)
-        local = self.now.astimezone(self.config.center.tz)
+        local = self.config.center.local(self.now)
         closed = svc.closed_at(local)
         reason = svc.closed_text(local)
         remaining = max(0, svc.daily_cap - self.issued(code))

@@ -104,7 +104,7 @@ class Engine(Ratings):
             raise Invalid("invalid_value", field="lang", allowed="vi, en")
         if priority and not svc.priority_allowed:
             raise Invalid("priority_not_allowed", service=service)
-        local = now.astimezone(self.config.center.tz)
+        local = self.config.center.local(now)
         if why := svc.closed_at(local):
             raise Conflict("service_closed", service=service, why=why, hours=", ".join(svc.hours_on(local.date())) or "—")
         day = self.today(now)

@@ -46,7 +46,7 @@ def dashboard(s: Session, config: HallConfig, now: datetime, printers: list[dict
         if t:
             oldest[service] = t
     states = {c.number: c for c in s.execute(select(CounterState)).scalars()}
-    local = now.astimezone(config.center.tz)
+    local = config.center.local(now)
     stuck = dict(s.execute(  # tickets sent to one counter, per service: no other counter calls them
         select(Ticket.service, func.count()).where(Ticket.status == WAITING, Ticket.business_day == day,
                                                    Ticket.target_counter.is_not(None)).group_by(Ticket.service)).all())
