@@ -66,6 +66,24 @@ export function banner(box) {
   };
 }
 
+/** An API error in words: the catalog's text for its code and params (server/messages.py). */
+export function errorWords(i18n, err) {
+  return err instanceof ApiError ? i18n.error(err) : i18n.error("network");
+}
+
+/** A page's API calls: a 401 brings the login back (`loginAgain`), other errors are said with `say`. */
+export function pageCalls(i18n, say, loginAgain) {
+  return async function call(path, options = {}) {
+    try {
+      return await api(path, { lang: i18n.lang, ...options });
+    } catch (err) {
+      if (err instanceof ApiError && err.status === 401) loginAgain();
+      else say(errorWords(i18n, err), "danger");
+      throw err;
+    }
+  };
+}
+
 export function adminI18n(...catalogs) {
   return createI18n([COMMON, FOR_STAFF, PASSWORD, ADMIN, ...catalogs], { lang: "vi", storageKey: "hallq-admin-lang" });
 }

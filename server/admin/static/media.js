@@ -3,7 +3,7 @@
 // boards follow each change live (`media_changed`).
 
 import { api, ApiError } from "/static/api.js";
-import { adminI18n, banner, startShell } from "./admin-shell.js";
+import { adminI18n, banner, errorWords, pageCalls, startShell } from "./admin-shell.js";
 import { sendFile } from "./media-upload.js";
 
 export const MEDIA = {
@@ -67,20 +67,10 @@ const state = { items: [], editing: null, deleting: null };
 
 const say = banner($("media-message"));
 
-function errorText(err) {
-  return err instanceof ApiError ? i18n.error(err) : i18n.error("network");
-}
+// The server's own message (in the page's language) names the field and the rule.
+const errorText = (err) => errorWords(i18n, err);
 
-/** Run an API call; a 401 brings the login back, other errors are said in words. */
-async function call(path, options = {}) {
-  try {
-    return await api(path, { lang: i18n.lang, ...options });
-  } catch (err) {
-    if (err instanceof ApiError && err.status === 401) shell.loginAgain();
-    else say(errorText(err), "danger");
-    throw err;
-  }
-}
+const call = pageCalls(i18n, say, () => shell.loginAgain());
 
 const day = (iso) => (iso ? iso.split("-").reverse().join("/") : "");
 const name = (item) => item.title || `#${item.id}`;

@@ -2,7 +2,7 @@
 // password), devices (add with a one-time token and its pairing address, revoke) and the audit log.
 
 import { api, ApiError } from "/static/api.js";
-import { adminI18n, banner, startShell } from "./admin-shell.js";
+import { adminI18n, banner, errorWords, pageCalls, startShell } from "./admin-shell.js";
 import { PEOPLE } from "./people-i18n.js";
 import { setupDevices } from "./people-devices.js";
 import { sendFile } from "./media-upload.js";
@@ -24,22 +24,10 @@ function stamp(iso) {
 
 const say = banner($("people-message"));
 
-// The server's own message (in the page's language) names the field and the rule for these.
-/** An API error in words: the catalog's text for its code and params (server/messages.py). */
-function errorText(err) {
-  return err instanceof ApiError ? i18n.error(err) : i18n.error("network");
-}
+// The server's own message (in the page's language) names the field and the rule.
+const errorText = (err) => errorWords(i18n, err);
 
-/** Run an API call; a 401 brings the login back, other errors are said in words. */
-async function call(path, options = {}) {
-  try {
-    return await api(path, { lang: i18n.lang, ...options });
-  } catch (err) {
-    if (err instanceof ApiError && err.status === 401) shell.loginAgain();
-    else say(errorText(err), "danger");
-    throw err;
-  }
-}
+const call = pageCalls(i18n, say, () => shell.loginAgain());
 
 /** "Nguyễn Văn Bảo" → "nguyenvanbao": the username offered while a full name is typed. */
 export function loginFrom(fullName) {
