@@ -112,10 +112,10 @@ def checked(base: HallConfig, doc: dict[str, Any]) -> HallConfig:
         if numbers.count(number) > 1:
             raise Conflict("counter_number_in_use", counter=number)
     if found := overlap([(svc["code"], svc["numbers"]) for svc in doc["services"]]):
-        one, numbers, other, other_numbers, shared = found
-        raise Conflict("numbers_overlap", service=one, numbers=numbers, other=other, other_numbers=other_numbers,
+        one, block, other, other_block, shared = found
+        raise Conflict("numbers_overlap", service=one, numbers=block, other=other, other_numbers=other_block,
                        shared=shared)
-    for i, counter in enumerate(doc["counters"]):
+    for counter in doc["counters"]:
         for code in counter["services"]:
             if code not in codes:
                 raise Invalid("unknown_service", service=code, field="services")
@@ -132,12 +132,16 @@ def checked(base: HallConfig, doc: dict[str, Any]) -> HallConfig:
         raise Invalid("invalid_value", field="setup", allowed=str(err)) from None
 
 
-def waiting_unserved(s: Session, config: HallConfig) -> dict[str, int]:
-    """Waiting tickets of each service no counter of `config` serves (a ticket sent to a counter waits for it)."""
-    served = {code for counter in config.counters for code in counter.services}
+def waiting_by_service(s: Session) -> dict[str, int]:
+    """Waiting tickets of each service that any of its counters may call (a ticket sent to a counter waits for it)."""
     rows = s.execute(select(Ticket.service, func.count()).where(
         Ticket.status == WAITING, Ticket.target_counter.is_(None)).group_by(Ticket.service)).all()
-    return {service: n for service, n in rows if service not in served and n}
+    return {service: n for service, n in rows if n}
+
+
+def served(counters: list[dict[str, Any]]) -> set[str]:
+    """The services some counter calls."""
+    return {code for counter in counters for code in counter["services"]}
 
 
 def waiting_in(s: Session, service: str) -> int:
@@ -151,7 +155,6 @@ class Change:
         self.s, self.base = s, base
         self.row = s.execute(select(Setup).where(Setup.id == 1).with_for_update()).scalar_one()
         self.doc = copy.deepcopy(self.row.document)
-        self.config: HallConfig | None = None
 
     def service(self, code: str) -> dict[str, Any]:
         found = next((svc for svc in self.doc["services"] if svc["code"] == code), None)
@@ -175,18 +178,16 @@ class Change:
 
     def finish(self, actor: str, now: datetime, *, confirm: bool = False) -> HallConfig:
         """Check the hall as changed, refuse to strand waiting tickets unless confirmed, and write it."""
-        self.config = checked(self.base, self.doc)
-        before = applied(self.base, self.row.document) if not confirm else None
-        if before is not None:
-            stranded = waiting_unserved(self.s, self.config)
-            already = waiting_unserved(self.s, before)
-            newly = {code: n for code, n in stranded.items() if code not in already}
+        config = checked(self.base, self.doc)
+        if not confirm:  # a service some counter called before and none calls now, with people waiting in it
+            dropped = served(self.row.document["counters"]) - served(self.doc["counters"])
+            newly = {code: n for code, n in waiting_by_service(self.s).items() if code in dropped}
             if newly:
                 raise Conflict("would_strand", waiting=sum(newly.values()), services=", ".join(sorted(newly)))
         self.row.document = self.doc
         self.row.version += 1
         self.row.updated_at, self.row.updated_by = now, actor
-        return self.config
+        return config
 
 
 def spec(model: type[Service] | type[Counter] | type[Holiday], data: dict[str, Any], prefix: str = "") -> dict[str, Any]:
