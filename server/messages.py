@@ -68,6 +68,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "already_exists": ("{name} đã tồn tại.", "{name} already exists."),
     "wrong_password": ("Mật khẩu hiện tại không đúng.", "The current password is wrong."),
     # the province (server/province.py, docs/province.md)
+    "unknown_site": ("Không có trung tâm {site}.", "There is no center {site}."),
+    "province_only": ("Tham số {field} chỉ dùng trên máy chủ cấp tỉnh (province: true).",
+                      "{field} is only for a province server (province: true)."),
     "not_a_province": ("Máy chủ này không phải máy chủ cấp tỉnh (province: true).",
                        "This server is not a province server (province: true)."),
     "site_revoked": ("Trung tâm {site} đã bị thu hồi quyền gửi số liệu lên tỉnh.",
@@ -240,6 +243,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "outcome.called": ("Đã gọi", "Called"),
     "outcome.serving": ("Đang phục vụ", "Being served"),
     # The one-row-per-ticket export: the columns, in order (the last four keep the codes).
+    "col.site": ("Trung tâm", "Center"),  # a province's exports (server/reports/province.py)
     "col.day": ("Ngày", "Day"),
     "col.number": ("Số thứ tự", "Number"),
     "col.service": ("Lĩnh vực", "Service"),
@@ -273,6 +277,19 @@ LABELS: dict[str, tuple[str, str]] = {
     "sheet.staff": ("Cán bộ", "Staff"),
     "sheet.hours": ("Theo giờ", "By hour"),
     "sheet.days": ("Theo ngày", "By day"),
+    "sheet.sites": ("Theo trung tâm", "By center"),
+    # The province's monthly table of its centers (GET /reports/sites-monthly)
+    "monthly.title": ("Kết quả phục vụ và mức độ hài lòng theo trung tâm — tháng {month}",
+                      "Service and satisfaction by center — {month}"),
+    "monthly.sheet": ("Tháng {month}", "Month {month}"),
+    "monthly.site": ("Trung tâm", "Center"),
+    "monthly.served": ("Số hồ sơ đã phục vụ", "Served"),
+    "monthly.rated": ("Số lượt đánh giá", "Ratings"),
+    "monthly.rated_share": ("Tỷ lệ đánh giá (%)", "Rated (%)"),
+    "monthly.satisfied_share": ("Hài lòng trở lên (%)", "Satisfied or better (%)"),
+    "monthly.wait_mean": ("Thời gian chờ TB (phút)", "Mean wait (min)"),
+    "monthly.within_target": ("Chờ trong mục tiêu (%)", "Within target wait (%)"),
+    "monthly.total": ("Toàn tỉnh", "Province total"),
     "summary.title": ("{center} — báo cáo từ {start} đến {end}", "{center} — report from {start} to {end}"),
     "summary.figure": ("Chỉ số", "Figure"),
     "summary.value": ("Giá trị", "Value"),

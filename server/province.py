@@ -13,13 +13,14 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from .config import HallConfig
 from .queueing.errors import Conflict, Forbidden, NotFound
 from .queueing.models import CANCELLED, DONE, NO_SHOW, WAITING
+from .reports.site_summary import mark_days, take_services
 from .sites import Site, SiteTicket
 
 ONLINE_S = 300  # a center seen within 5 minutes is online; longer is the issue's "offline" alert
@@ -46,6 +47,23 @@ class Fact(BaseModel):
     counter: int | None = None
     staff: str | None = Field(default=None, max_length=80)
     score: int | None = Field(default=None, ge=1, le=4)
+    transfers: int | None = Field(default=None, ge=0, le=1000)  # an older center sends none
+
+
+class ServiceName(BaseModel):
+    """A service as the center names it (optional in a batch: older centers send none)."""
+
+    model_config = ConfigDict(extra="ignore")
+    code: str = Field(min_length=1, max_length=16)
+    name: dict[str, str | None] = Field(min_length=1)
+    target_wait_s: int | None = Field(default=None, ge=0)
+
+    @field_validator("name")
+    @classmethod
+    def _has_vi(cls, name: dict[str, str | None]) -> dict[str, str | None]:
+        if not name.get("vi") or any(len(v or "") > 200 for v in name.values()):
+            raise ValueError("name needs vi, each at most 200 characters")
+        return name
 
 
 class Facts(BaseModel):
@@ -56,6 +74,7 @@ class Facts(BaseModel):
     to_seq: int = Field(ge=1)
     sent_at: datetime
     facts: list[Fact] = Field(max_length=BATCH_TICKETS_MAX)
+    services: list[ServiceName] | None = Field(default=None, max_length=200)
 
 
 class Live(BaseModel):
@@ -103,6 +122,10 @@ def take_facts(s: Session, name: str, batch: Facts, now: datetime) -> dict[str, 
             for key, value in values.items():
                 setattr(row, key, value)
             row.seq = batch.to_seq
+    # The province's reports summarize these days again (server/reports/site_summary.py).
+    mark_days(s, site.id, {fact.business_day for fact in facts.values()})
+    if batch.services:
+        take_services(s, site.id, [svc.model_dump() for svc in batch.services])
     site.acked_seq = batch.to_seq
     return {"acked_seq": batch.to_seq, "applied": len(facts), "replay": False}
 

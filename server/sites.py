@@ -65,6 +65,7 @@ class SiteTicket(Base):
     counter: Mapped[int | None] = mapped_column(Integer)
     staff: Mapped[str | None] = mapped_column(String(80))
     score: Mapped[int | None] = mapped_column(Integer)
+    transfers: Mapped[int | None] = mapped_column(Integer)  # migration 0013; None from an older center
     seq: Mapped[int] = mapped_column(BigInteger)  # the to_seq of the batch that wrote it last
 
 

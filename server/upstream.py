@@ -25,7 +25,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from .config import HallConfig, Upstream
-from .queueing.models import DONE, Hall as HallRow, Rating, Ticket, TicketEvent
+from .queueing.models import DONE, NO_SHOW, Hall as HallRow, Rating, Ticket, TicketEvent
 from .reports.facts import EXPIRED, person
 from .sites import UpstreamCursor
 
@@ -62,15 +62,28 @@ def save_cursor(s: Session, acked: int, now: datetime) -> None:
         row.acked_seq, row.updated_at = acked, now
 
 
-def batch(s: Session, after: int, now: datetime, size: int) -> dict[str, Any] | None:
-    """The next batch after seq `after`: its seq range and the facts of the tickets changed in it (None: nothing new)."""
+def batch(s: Session, after: int, now: datetime, size: int,
+          config: HallConfig | None = None) -> dict[str, Any] | None:
+    """The next batch after seq `after`: its seq range and the facts of the tickets changed in it (None: nothing new).
+
+    With `config`, the batch also names the hall's services (code, names, target wait), so the
+    province's reports can name them and count waits within each center's own targets."""
     last = s.execute(select(HallRow.seq).where(HallRow.id == 1)).scalar_one()
     if last <= after:
         return None
     to_seq = min(last, after + size)
     ids = sorted(s.execute(select(TicketEvent.ticket_id).distinct().where(
         TicketEvent.seq > after, TicketEvent.seq <= to_seq, TicketEvent.ticket_id.is_not(None))).scalars())
-    return {"from_seq": after + 1, "to_seq": to_seq, "sent_at": now.isoformat(), "facts": facts(s, ids)}
+    body = {"from_seq": after + 1, "to_seq": to_seq, "sent_at": now.isoformat(), "facts": facts(s, ids)}
+    if config is not None:
+        body["services"] = service_names(config)
+    return body
+
+
+def service_names(config: HallConfig) -> list[dict[str, Any]]:
+    """The hall's services as the province's reports name them."""
+    return [{"code": svc.code, "name": svc.name.model_dump(), "target_wait_s": svc.target_wait_s}
+            for svc in config.services]
 
 
 def facts(s: Session, ids: list[int]) -> list[dict[str, Any]]:
@@ -80,18 +93,22 @@ def facts(s: Session, ids: list[int]) -> list[dict[str, Any]]:
         return []
     calls: dict[int, list] = {}
     finisher: dict[int, str] = {}
-    expired: set[int] = set()
-    for ticket_id, kind, at, actor, counter in s.execute(
-        select(TicketEvent.ticket_id, TicketEvent.kind, TicketEvent.at, TicketEvent.actor, TicketEvent.counter)
-        .where(TicketEvent.ticket_id.in_(ids), TicketEvent.kind.in_(("called", "finished", EXPIRED)))
+    expired: dict[int, str] = {}  # ticket → the status it expired from
+    transfers: dict[int, int] = {}
+    for ticket_id, kind, at, actor, counter, data in s.execute(
+        select(TicketEvent.ticket_id, TicketEvent.kind, TicketEvent.at, TicketEvent.actor, TicketEvent.counter,
+               TicketEvent.data)
+        .where(TicketEvent.ticket_id.in_(ids), TicketEvent.kind.in_(("called", "finished", "transferred", EXPIRED)))
         .order_by(TicketEvent.id)
     ):
         if kind == "called":
             calls.setdefault(ticket_id, [at, counter, actor])[1:] = [counter, actor]
         elif kind == "finished":
             finisher[ticket_id] = actor
+        elif kind == "transferred":
+            transfers[ticket_id] = transfers.get(ticket_id, 0) + 1
         else:
-            expired.add(ticket_id)
+            expired[ticket_id] = (data or {}).get("from", "waiting")
     out = []
     for t, score in s.execute(select(Ticket, Rating.score).outerjoin(Rating, Rating.ticket_id == Ticket.id)
                               .where(Ticket.id.in_(ids)).order_by(Ticket.id)):
@@ -99,7 +116,9 @@ def facts(s: Session, ids: list[int]) -> list[dict[str, Any]]:
         out.append({
             "id": t.id, "business_day": t.business_day.isoformat(), "number": t.number,
             "service": t.service_issued, "service_now": t.service, "status": t.status,
-            "outcome": EXPIRED if t.id in expired else t.status, "priority": bool(t.priority),
+            # as the hall's reports: a no-show the close expired stays a no-show
+            "outcome": (NO_SHOW if expired[t.id] == NO_SHOW else EXPIRED) if t.id in expired else t.status,
+            "priority": bool(t.priority), "transfers": transfers.get(t.id, 0),
             "issued_at": t.issued_at.isoformat(), "called_at": call[0].isoformat() if call else None,
             "started_at": t.started_at.isoformat() if t.started_at else None,
             "finished_at": t.finished_at.isoformat() if t.finished_at and t.id not in expired else None,
@@ -167,7 +186,7 @@ class Pusher:
         """Send the next batch, if any; True while more is waiting."""
         db, clock = self.hall.db, self.hall.clock
         after = db.read(cursor)
-        body = db.read(lambda s: batch(s, after, clock(), self.size))
+        body = db.read(lambda s: batch(s, after, clock(), self.size, self.hall.config))
         if body is None:
             return False
         acked = int(self._post("facts", body)["acked_seq"])

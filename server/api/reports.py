@@ -14,8 +14,9 @@ from ..reports.ratings import rating_report
 from ..storage import offload
 from . import allow, api
 from .parse import answers, takes
-from .schemas import Export, Range, RatingsQuery
+from .schemas import Export, RatingsQuery, SiteExport, SiteRange
 from .schemas_answers import Dashboard, Printer, RatingReport, Stats
+from . import province_reports as province
 
 MAX_RANGE_DAYS = 400
 FIRST_DAY, LAST_DAY = date(2000, 1, 1), date(2999, 12, 31)  # past these, day arithmetic overflows
@@ -69,13 +70,18 @@ def dashboard():
 
 @api.get("/stats")
 @allow(role="supervisor")
-@takes(Range)
+@takes(SiteRange)
 @answers(Stats)
-def statistics(query: Range):
-    """Counts, waiting and service times, ratings, per service, counter, staff member, hour and day."""
+def statistics(query: SiteRange):
+    """Counts, waiting and service times, ratings, per service, counter, staff member, hour and day.
+
+    On a province server: every center's (or, with ?site=, one center's), with `sites` per center."""
     h = hall()
+    province.site_allowed(query.site)
     start, end = _range(query)
     today = h.config.center.business_day(h.clock())
+    if h.config.province:
+        return jsonify(province.stats(start, end, query.site, today))
     return jsonify(h.db.read(lambda s: stats(s, h.config, start, end, today=today)))
 
 
@@ -93,13 +99,16 @@ def ratings(query: RatingsQuery):
 
 @api.get("/reports/tickets.csv")
 @allow(role="supervisor")
-@takes(Export)
+@takes(SiteExport)
 @answers(None, media="text/csv")
-def tickets_as_csv(query: Export):
-    """One row per ticket, UTF-8 with BOM so Excel keeps the Vietnamese."""
+def tickets_as_csv(query: SiteExport):
+    """One row per ticket, UTF-8 with BOM so Excel keeps the Vietnamese (a province's: every center's, or ?site=)."""
     h = hall()
+    province.site_allowed(query.site)
     start, end = _range(query)
     lang = query.lang or "vi"
+    if h.config.province:
+        return province.tickets_csv(start, end, query.site, lang, CSV_CHUNK_DAYS)
 
     def chunks():
         # Each month read on a reader thread and written off the hub: nothing blocks the displays.
@@ -116,13 +125,17 @@ def tickets_as_csv(query: Export):
 
 @api.get("/reports/tickets.xlsx")
 @allow(role="supervisor")
-@takes(Export)
+@takes(SiteExport)
 @answers(None, media=XLSX)
-def tickets_as_xlsx(query: Export):
-    """One row per ticket as an Excel workbook, with real dates and times."""
+def tickets_as_xlsx(query: SiteExport):
+    """One row per ticket as an Excel workbook, with real dates and times (a province's: with the center)."""
     h = hall()
+    province.site_allowed(query.site)
     start, end = _range(query, XLSX_MAX_DAYS)
     lang = query.lang or "vi"
+    if h.config.province:
+        body = province.tickets_xlsx(start, end, query.site, lang)
+        return _download(body, XLSX, f"hallq-tickets-{province.file_part(query.site)}{start}-{end}.xlsx")
     facts = h.db.read(lambda s: list(ticket_facts(s, start, end)))
     body = offload(tickets_xlsx, facts, h.config, lang)
     return _download(body, XLSX, f"hallq-tickets-{start}-{end}.xlsx")
@@ -130,14 +143,20 @@ def tickets_as_xlsx(query: Export):
 
 @api.get("/reports/summary.xlsx")
 @allow(role="supervisor")
-@takes(Export)
+@takes(SiteExport)
 @answers(None, media=XLSX)
-def summary_as_xlsx(query: Export):
-    """The report as a workbook: totals, services, counters, staff, hours, days."""
+def summary_as_xlsx(query: SiteExport):
+    """The report as a workbook: totals, services, counters, staff, hours, days (a province's: and centers)."""
     h = hall()
+    province.site_allowed(query.site)
     start, end = _range(query)
     lang = query.lang or "vi"
     today = h.config.center.business_day(h.clock())
+    if h.config.province:
+        report = province.stats(start, end, query.site, today)
+        title = query.site or h.config.center.name.get(lang)
+        body = offload(summary_xlsx, report, title, lang)
+        return _download(body, XLSX, f"hallq-report-{province.file_part(query.site)}{start}-{end}.xlsx")
     report = h.db.read(lambda s: stats(s, h.config, start, end, today=today))
     body = offload(summary_xlsx, report, h.config.center.name.get(lang), lang)
     return _download(body, XLSX, f"hallq-report-{start}-{end}.xlsx")

@@ -230,6 +230,35 @@ class Export(Range):
     lang: Lang = Field(None, description="the language of the labels (default vi)")
 
 
+SiteName = Annotated[str | None, BeforeValidator(_blank_is_none), StringConstraints(max_length=64),
+                     Refuse(allowed="a center's name, on a province server")]
+
+
+class SiteRange(Range):
+    """A range; on a province server `site` picks one center (absent: every center)."""
+
+    site: SiteName = None
+
+
+class SiteExport(Export):
+    site: SiteName = None
+
+
+def _month(value: Any) -> Any:
+    if value in (None, ""):
+        return None
+    if not isinstance(value, str) or len(value) != 7:
+        raise ValueError("YYYY-MM")
+    return date.fromisoformat(value + "-01")
+
+
+class MonthQuery(Query):
+    """?month=YYYY-MM (default: the month before this one); lang for the files."""
+
+    month: Annotated[date | None, BeforeValidator(_month), Refuse(allowed="YYYY-MM")] = None
+    lang: Lang = Field(None, description="the language of the headings (default vi)")
+
+
 class RatingsQuery(Range):
     limit: Annotated[int, BeforeValidator(_int_or_default), _between(1, 100)] = Field(
         20, description="1..100 (clamped)")

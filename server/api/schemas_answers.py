@@ -550,6 +550,9 @@ class Stats(Shape):
     today: date
     live_days: list[date] = Field(description="days summarized from their tickets, not closed yet")
     method: StatsMethod
+    # A province server's (docs/province.md): the center asked for (null: every center), and each center's figures.
+    site: str | None = Field(None, description="province: the center of ?site=, else null")
+    sites: dict[str, Figures] | None = Field(None, description="province: each center's figures, by name")
 
 
 class ReasonCount(Shape):

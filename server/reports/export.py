@@ -35,9 +35,9 @@ LANGS = ("vi", "en")
 FORMULA_START = frozenset("=+-@\t\r")
 
 
-def header(lang: str = "vi") -> list[str]:
-    """The ticket export's column titles in `lang`."""
-    return [label(f"col.{name}", lang) for name in COLUMNS]
+def header(lang: str = "vi", *, sites: bool = False) -> list[str]:
+    """The ticket export's column titles in `lang` (a province's: the center first)."""
+    return [label("col.site", lang)] * sites + [label(f"col.{name}", lang) for name in COLUMNS]
 
 
 def csv_safe(value: Any) -> Any:
@@ -99,28 +99,40 @@ def ticket_rows(s: Session, config: HallConfig, start: date, end: date,
     return text_rows(list(ticket_facts(s, start, end)), config, lang)
 
 
-def text_rows(facts: Iterable[TicketFacts], config: HallConfig, lang: str = "vi") -> tuple[list[str], list[list[Any]]]:
+def _site_values(f: Any, names: Names, sites: dict[tuple[str, str], str] | None) -> list[Any]:
+    """A province's row: its center first, the service named as that center names it."""
+    v = _values(f, names)
+    v[3] = sites.get((f.site, f.service), v[3])
+    v.insert(0, f.site)
+    return v
+
+
+def text_rows(facts: Iterable[TicketFacts], config: HallConfig, lang: str = "vi", *,
+              sites: dict[tuple[str, str], str] | None = None) -> tuple[list[str], list[list[Any]]]:
+    """`sites` (a province's service names by (center, code)): the rows are centers' facts, with a center column."""
     tz = config.center.tz
     names = Names(config, lang)
+    at = int(sites is not None)
     out = []
     for f in facts:
-        v = _values(f, names)
-        v[0] = f.day.strftime("%d/%m/%Y")
+        v = _values(f, names) if sites is None else _site_values(f, names, sites)
+        v[at] = f.day.strftime("%d/%m/%Y")
         for i in MOMENTS:
-            v[i] = _text(v[i], tz)
-        v[15] = "" if v[15] is None else v[15]
-        v[16] = "" if v[16] is None else v[16]
+            v[i + at] = _text(v[i + at], tz)
+        v[15 + at] = "" if v[15 + at] is None else v[15 + at]
+        v[16 + at] = "" if v[16 + at] is None else v[16 + at]
         out.append(v)
-    return header(lang), out
+    return header(lang, sites=sites is not None), out
 
 
-def tickets_csv(facts: Iterable[TicketFacts], config: HallConfig, *, head: bool = True, lang: str = "vi") -> bytes:
+def tickets_csv(facts: Iterable[TicketFacts], config: HallConfig, *, head: bool = True, lang: str = "vi",
+                sites: dict[tuple[str, str], str] | None = None) -> bytes:
     """UTF-8 with a BOM, so Excel opens the Vietnamese intact; CRLF line ends as Excel writes them.
 
     head=False gives just the rows, for the chunks after the first of a streamed export.
     Every text cell goes through csv_safe: a comment "=HYPERLINK(…)" must not become a link.
     """
-    titles, rows = text_rows(facts, config, lang)
+    titles, rows = text_rows(facts, config, lang, sites=sites)
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\r\n")
     if head:
@@ -150,19 +162,25 @@ def _widths(ws: Any, widths: list[int]) -> None:
         ws.column_dimensions[get_column_letter(i)].width = width
 
 
-def tickets_xlsx(facts: Iterable[TicketFacts], config: HallConfig, lang: str = "vi") -> bytes:
-    """One row per ticket as a workbook: real dates and times, a frozen header, a filter."""
+def tickets_xlsx(facts: Iterable[TicketFacts], config: HallConfig, lang: str = "vi", *,
+                 sites: dict[tuple[str, str], str] | None = None) -> bytes:
+    """One row per ticket as a workbook: real dates and times, a frozen header, a filter.
+
+    `sites` as for text_rows: a province's workbook, its center first."""
     tz = config.center.tz
     names = Names(config, lang)
+    at = int(sites is not None)
 
     def rows() -> Iterator[list[Any]]:
         for f in facts:
-            v = _values(f, names)
+            v = _values(f, names) if sites is None else _site_values(f, names, sites)
             for i in MOMENTS:
-                v[i] = _local(v[i], tz)
+                v[i + at] = _local(v[i + at], tz)
             yield v
 
-    return write_sheet(label("sheet.tickets", lang), header(lang), rows(), TICKET_WIDTHS, freeze="C2")
+    widths = [18] * at + TICKET_WIDTHS
+    return write_sheet(label("sheet.tickets", lang), header(lang, sites=at == 1), rows(), widths,
+                       freeze="D2" if at else "C2")
 
 
 def _formatted(ws: Any, fmt: str):
@@ -245,6 +263,9 @@ def summary_xlsx(report: dict[str, Any], center: str, lang: str = "vi") -> bytes
     sheet("sheet.services", [t("summary.code"), t("summary.service"), t("summary.target")] + figure_head,
           lambda ws: ([code, name(f["name"]), _minutes(f["target_wait_s"])] + _figure_values(f)
                       for code, f in report["services"].items()), [8, 34, 10] + fw)
+    if report.get("sites"):  # a province's report: each center's figures
+        sheet("sheet.sites", [t("col.site")] + figure_head,
+              lambda ws: ([site] + _figure_values(f) for site, f in report["sites"].items()), [24] + fw)
     sheet("sheet.counters", [t("summary.counter"), t("summary.counter_name")] + figure_head,
           lambda ws: ([f["number"], name(f["name"])] + _figure_values(f) for f in report["counters"].values()),
           [6, 34] + fw)

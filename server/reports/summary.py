@@ -16,10 +16,16 @@ def empty_row() -> Row:
     return dict.fromkeys(SUMMED + MAXIMA, 0)
 
 
-def summarize(facts: Iterable[TicketFacts], config: HallConfig) -> dict[tuple[date, str, int, str], Row]:
-    """Summary rows keyed by (day, service as issued, last counter, staff member)."""
-    tz = config.center.tz
-    targets = {s.code: s.target_wait_s for s in config.services}
+def summarize(facts: Iterable[TicketFacts], config: HallConfig | None = None, *, tz: Any = None,
+              targets: Mapping[str, int] | None = None) -> dict[tuple[date, str, int, str], Row]:
+    """Summary rows keyed by (day, service as issued, last counter, staff member).
+
+    The hall's zone and targets come from `config`; a province passes a center's own (`tz`,
+    `targets` by service code) and facts of the same shape (server/reports/site_summary.py).
+    """
+    tz = tz or config.center.tz
+    if targets is None:
+        targets = {s.code: s.target_wait_s for s in config.services}
     rows: dict[tuple[date, str, int, str], Row] = {}
     for f in facts:
         key = (f.day, f.service, f.counter or NO_COUNTER, f.staff or NO_STAFF)
