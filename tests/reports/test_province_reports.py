@@ -244,3 +244,23 @@ def test_a_hall_refuses_site_and_has_no_monthly_table(in_process):
     assert hall.get("stats", token=boss).json().get("sites") is None
     resp = hall.get("reports/sites-monthly?month=2026-11", token=boss)
     assert (resp.status_code, resp.json()["error"]["code"]) == (404, "not_a_province")
+
+
+def test_a_center_sends_its_service_names_and_counts_transfers(in_process):
+    """What a center's batch adds for these reports: its services (names, target waits) and each ticket's transfers."""
+    from server.upstream import batch
+
+    center = in_process()
+    lan, kiosk = center.auth.staff("lan"), center.device("k1")
+    center.ok("POST", "tickets", 201, token=kiosk, json={"service": "TK"})
+    center.ok("POST", "counters/10/call-next", token=lan)
+    center.ok("POST", "counters/10/transfer", token=lan, json={"service": "DD"})
+    h = center.hall
+    body = h.db.read(lambda s: batch(s, 0, h.clock(), 1000, h.config))
+    (sent,) = body["facts"]
+    assert (sent["service"], sent["service_now"], sent["transfers"], sent["outcome"]) == ("TK", "DD", 1, "waiting")
+    names = {svc["code"]: svc for svc in body["services"]}
+    tk = h.config.service("TK")
+    assert names["TK"] == {"code": "TK", "name": tk.name.model_dump(), "target_wait_s": tk.target_wait_s}
+    assert set(names) == {svc.code for svc in h.config.services}
+    assert "services" not in h.db.read(lambda s: batch(s, 0, h.clock(), 1000))  # as before, without the config
