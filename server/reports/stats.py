@@ -32,10 +32,13 @@ DAY_SCALARS = ("tickets", "served", "no_shows", "expired", "called", "wait_sum",
 assert all(edge in EDGES for edge in DISTRIBUTION_EDGES)
 
 
+# each histogram bucket's coarse bin, worked out once (a province's report has ~1,000 entities)
+_COARSE_BIN = [max(i for i, e in enumerate(DISTRIBUTION_EDGES) if e <= edge) for edge in EDGES]
+
+
 def _coarse(row: Row, names: tuple[str, ...]) -> list[int]:
     out = [0] * len(DISTRIBUTION_EDGES)
-    for edge, name in zip(EDGES, names):
-        idx = max(i for i, e in enumerate(DISTRIBUTION_EDGES) if e <= edge)
+    for idx, name in zip(_COARSE_BIN, names):
         out[idx] += row[name]
     return out
 
