@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 import yaml
-from sqlalchemy import text
+from sqlalchemy import select, text
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -38,7 +38,8 @@ sys.path.insert(0, str(ROOT / "bench"))
 from bench_reports import hall_config  # noqa: E402
 from server.config import parse_config  # noqa: E402
 from server.queueing.clock import business_day  # noqa: E402
-from server.reports.site_summary import refresh, site_days, site_services  # noqa: E402
+from server.reports.site_summary import (  # noqa: E402
+    DAY_TOTALS, mark_days, rebuild_month, refresh, site_daily_summaries, site_days, site_services)
 from server.sites import add_site  # noqa: E402
 from server.storage import Database  # noqa: E402
 
@@ -156,9 +157,55 @@ class Moments:
         return at
 
 
+def _insert(db: Database, rows: list[tuple], pg: bool) -> None:
+    raw = db.inline_engine.raw_connection()
+    try:
+        cur = raw.cursor()
+        if pg:
+            with cur.copy(f"COPY site_tickets ({', '.join(COLUMNS)}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+        else:
+            cur.executemany(f"INSERT INTO site_tickets ({', '.join(COLUMNS)}) VALUES ({', '.join('?' * len(COLUMNS))})",
+                            rows)
+        raw.commit()
+    finally:
+        raw.close()
+
+
+def _copy_day(s: Any, site_id: int, source: date, day: date, shift: int, pg: bool) -> None:
+    """One day of a center as a copy of an earlier day of the same shape: ids, day and moments moved."""
+    moved = {c: f"{c} + make_interval(days => :delta)" if pg else f"CASE WHEN {c} IS NULL THEN NULL ELSE "
+             f":prefix || substr({c}, 11) END" for c in ("issued_at", "called_at", "started_at", "finished_at")}
+    cols = [c if c not in moved else moved[c] for c in COLUMNS]
+    cols[COLUMNS.index("ticket_id")] = "ticket_id + :shift"
+    cols[COLUMNS.index("business_day")] = ":day"
+    s.execute(text(f"INSERT INTO site_tickets ({', '.join(COLUMNS)}) SELECT {', '.join(cols)} FROM site_tickets "
+                   "WHERE site_id = :site AND business_day = :source"),
+              {"site": site_id, "source": source, "day": day, "shift": shift, "delta": (day - source).days,
+               "prefix": day.isoformat()})
+    names = [c.name for c in site_daily_summaries.columns]
+    s.execute(text(f"INSERT INTO site_daily_summaries ({', '.join(names)}) SELECT "
+                   + ", ".join(":day" if n == "day" else n for n in names)
+                   + " FROM site_daily_summaries WHERE site_id = :site AND day = :source"),
+              {"site": site_id, "source": source, "day": day})
+    names = [c.name for c in site_days.columns]
+    s.execute(text(f"INSERT INTO site_days ({', '.join(names)}) SELECT "
+                   + ", ".join(":day" if n == "day" else n for n in names)
+                   + " FROM site_days WHERE site_id = :site AND day = :source"),
+              {"site": site_id, "source": source, "day": day})
+
+
 def build(db: Database, config: Any, sites: int, days: int, per_day: int, today: date, now: datetime,
           pg: bool) -> tuple[dict[str, Any], dict[str, str]]:
-    """The province's database: its centers, a year of facts each, marked and summarized."""
+    """The province's database: its centers, a year of facts each, marked and summarized.
+
+    Each center has TEMPLATES day shapes. The first day of each shape is written from Python,
+    marked dirty as a batch would mark it and summarized by the province's own `refresh`; every
+    later day of that shape is the same tickets with their own ids, day and moments, copied in
+    SQL with its summary rows (a year of 15 centers from Python alone takes most of an hour on
+    this machine). A copied day is summarized again from its facts at the end, as a check that
+    the copies are what `refresh` would have made."""
     rng = random.Random(14)
     tz = config.center.tz
     tokens = {name: db.write(lambda s, n=name: add_site(s, n, now)) for name in CENTERS[:sites]}
@@ -167,60 +214,55 @@ def build(db: Database, config: Any, sites: int, days: int, per_day: int, today:
     db.write(lambda s: s.execute(site_services.insert(), [
         {"site_id": ids[name], "code": code, "name_vi": SERVICES[code][0], "name_en": SERVICES[code][1],
          "target_wait_s": c.targets[code]} for name, c in centers.items() for code in c.services]))
-    placeholders = ", ".join(["%s" if pg else "?"] * len(COLUMNS))
-    sql = f"INSERT INTO site_tickets ({', '.join(COLUMNS)}) VALUES ({placeholders})"
-    t0 = time.perf_counter()
-    rows_total = 0
     first = today - timedelta(days=days)
     all_days = [first + timedelta(days=i) for i in range(days + 1)]
     moments = Moments(tz, pg)
+    t0 = time.perf_counter()
+    summarize_s, summarized = 0.0, 0
+    rows_total = 0
     for name, center in centers.items():
         site_id, next_id = ids[name], 1
-        today_shape = center.shape(today=True)
-        batch: list[tuple] = []
-        raw = db.inline_engine.raw_connection()
-        try:
-            cur = raw.cursor()
-            for n, day in enumerate(all_days):
-                shape = today_shape if day == today else center.shapes[(n * 7 + site_id) % TEMPLATES]
-                day_text = day.isoformat()
+        sources: dict[int, tuple[date, int]] = {}  # shape → its first day and first ticket id
+        for n, day in enumerate(all_days):
+            shape = center.shape(today=True) if day == today else center.shapes[(n * 7 + site_id) % TEMPLATES]
+            k = -1 if day == today else (n * 7 + site_id) % TEMPLATES
+            if k in sources:
+                source, first_id = sources[k]
+                db.write(lambda s, a=source, d=day, sh=next_id - first_id: _copy_day(s, site_id, a, d, sh, pg))
+            else:
                 at = moments.day(day)
-                for (issued, called, started, finished, number, code, now_code, status, outcome, priority,
-                     counter, staff, score, transfers) in shape:
-                    batch.append((site_id, next_id, day_text, number, code, now_code, status, outcome, priority,
-                                  at(issued), at(called), at(started), at(finished),
-                                  counter, staff, score, transfers, 0))
-                    next_id += 1
-                if len(batch) >= 50_000 or day == today:
-                    if pg:
-                        with cur.copy(f"COPY site_tickets ({', '.join(COLUMNS)}) FROM STDIN") as copy:
-                            for row in batch:
-                                copy.write_row(row)
-                    else:
-                        cur.executemany(sql, batch)
-                    raw.commit()
-                    rows_total += len(batch)
-                    batch.clear()
-        finally:
-            raw.close()
+                rows = [(site_id, next_id + i, day.isoformat(), number, code, now_code, status, outcome, priority,
+                         at(issued), at(called), at(started), at(finished), counter, staff, score, transfers, 0)
+                        for i, (issued, called, started, finished, number, code, now_code, status, outcome,
+                                priority, counter, staff, score, transfers) in enumerate(shape)]
+                _insert(db, rows, pg)
+                db.write(lambda s, d=day: mark_days(s, site_id, {d}))
+                if day != today:  # today stays dirty, as centers pushing now leave it
+                    t1 = time.perf_counter()
+                    db.write(lambda s, d=day: refresh(s, tz, [site_id], d, d))
+                    summarize_s += time.perf_counter() - t1
+                    summarized += 1
+                    sources[k] = (day, next_id)
+            next_id += len(shape)
+        rows_total += next_id - 1
+        for month in sorted({d.replace(day=1) for d in all_days}):
+            db.write(lambda s, m=month: rebuild_month(s, site_id, m))
         print(f"  {name}: {next_id - 1:,} facts ({time.perf_counter() - t0:,.0f} s so far)", flush=True)
     insert_s = time.perf_counter() - t0
-    # Every (center, day) marked as its batches would have marked it, then summarized by the
-    # province's own code, a month of one center per transaction; today stays dirty.
-    db.write(lambda s: s.execute(site_days.insert(), [
-        {"site_id": i, "day": d, "version": 1} for i in ids.values() for d in all_days]))
-    t0 = time.perf_counter()
-    month = first.replace(day=1)
-    while month <= today:
-        after = (month.replace(day=28) + timedelta(days=4)).replace(day=1)
-        last = min(after - timedelta(days=1), today - timedelta(days=1))
-        for i in ids.values():
-            db.write(lambda s, i=i, a=max(month, first), b=last: refresh(s, tz, [i], a, b))
-        month = after
-    summarize_s = time.perf_counter() - t0
     db.write(lambda s: s.execute(text("ANALYZE")))
+    # The check: a copied day of each of two centers, summarized again from its facts, is unchanged.
+    check = first + timedelta(days=TEMPLATES + 3)
+    for site_id in list(ids.values())[:2]:
+        before = db.read(lambda s, i=site_id: s.execute(select(site_days).where(
+            site_days.c.site_id == i, site_days.c.day == check)).one())
+        db.write(lambda s, i=site_id: mark_days(s, i, {check}))
+        db.write(lambda s, i=site_id: refresh(s, tz, [i], check, check))
+        after = db.read(lambda s, i=site_id: s.execute(select(site_days).where(
+            site_days.c.site_id == i, site_days.c.day == check)).one())
+        assert [getattr(before, n) for n in DAY_TOTALS] == [getattr(after, n) for n in DAY_TOTALS], (before, after)
+    print("  check: a copied day summarized again from its facts has the same totals", flush=True)
     return ({"facts": rows_total, "insert_s": insert_s, "summarize_s": summarize_s,
-             "summarize_day_ms": summarize_s * 1000 / (len(ids) * days)}, tokens)
+             "summarize_day_ms": summarize_s * 1000 / max(1, summarized)}, tokens)
 
 
 def over_http(config_path: Path, database_url: str | None, today: date, now: datetime,
