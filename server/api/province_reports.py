@@ -20,7 +20,7 @@ from ..queueing.errors import Invalid, NotFound
 from ..reports.export import tickets_csv as write_csv
 from ..reports.export import tickets_xlsx as write_xlsx
 from ..reports.province import monthly_csv, monthly_xlsx, province_stats, site_named, site_names, sites_monthly
-from ..reports.site_summary import refresh, site_facts, site_services
+from ..reports.site_summary import dirty, refresh, site_facts, site_services
 from ..storage import offload
 from . import allow, api
 from .parse import answers, takes
@@ -52,11 +52,19 @@ def _ids(site: str | None) -> list[int] | None:
     return [hall().db.read(lambda s: site_named(s, site).id)]
 
 
+def _refreshed(ids: list[int] | None, start: date, end: date) -> list[date]:
+    """Summarize again the range's dirty days; a write transaction only when there are some."""
+    h = hall()
+    if not h.db.read(lambda s: dirty(s, ids, start, end)):
+        return []
+    return h.db.write(lambda s: refresh(s, h.config.center.tz, ids, start, end))
+
+
 def stats(start: date, end: date, site: str | None, today: date) -> dict[str, Any]:
     """The province's figures for start..end, after summarizing the dirty days among them."""
     h = hall()
     ids = _ids(site)
-    live = h.db.write(lambda s: refresh(s, h.config.center.tz, ids, start, end))
+    live = _refreshed(ids, start, end)
     return h.db.read(lambda s: province_stats(s, start, end, site=site, today=today, live=live))
 
 
@@ -132,7 +140,7 @@ def _month(query: MonthQuery) -> dict[str, Any]:
     if not date(2000, 1, 1) <= month <= date(2999, 12, 1):
         raise Invalid("invalid_value", field="month", allowed="YYYY-MM")
     last = (month.replace(day=28) + timedelta(days=4)).replace(day=1) - timedelta(days=1)
-    h.db.write(lambda s: refresh(s, h.config.center.tz, None, month, last))
+    _refreshed(None, month, last)
     return h.db.read(lambda s: sites_monthly(s, month))
 
 

@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import csv
 import io
-import sqlite3
 from datetime import date, datetime, timedelta, timezone
 
 import pytest
 from openpyxl import load_workbook
+from sqlalchemy import text
 
 from server.reports.site_summary import dirty
 from server.sites import add_site
@@ -61,9 +61,12 @@ SERVICES = [{"code": "TK", "name": {"vi": "Tư pháp – hộ tịch", "en": "Ju
             {"code": "DD", "name": {"vi": "Đất đai", "en": "Land"}, "target_wait_s": 1800}]
 
 
-@pytest.fixture(scope="module")
-def province(tmp_path_factory):
+@pytest.fixture(scope="module", params=["sqlite", pytest.param("postgresql", marks=pytest.mark.slow)])
+def province(request, tmp_path_factory, postgres_url):  # noqa: F811
+    """The province on SQLite (and PostgreSQL in the full suite), its centers' first batches pushed."""
     data = hall_config(edit=lambda d: d.update(province=True))
+    if request.param == "postgresql":
+        data["server"]["database_url"] = postgres_url()
     with InProcessHall(tmp_path_factory.mktemp("province"), data) as server:
         now = server.now
         tokens = {name: server.hall.db.write(lambda s, n=name: add_site(s, n, now))
@@ -83,6 +86,13 @@ def province(tmp_path_factory):
         push("Cẩm Phả", CAM_PHA)
         server.push = push
         yield server, made["supervisor"]["boss"], tokens, made["staff"]["lan"]
+
+
+def behind(server, outcome: str) -> None:
+    """Change Cẩm Phả's ticket 0003 in the province's database directly, as no batch would."""
+    server.hall.db.write(lambda s: s.execute(text(
+        "UPDATE site_tickets SET status = :o, outcome = :o WHERE number = '0003' "
+        "AND site_id = (SELECT id FROM sites WHERE name = 'Cẩm Phả')"), {"o": outcome}))
 
 
 def get(server, path, token):
@@ -129,13 +139,9 @@ def test_reports_read_the_summaries_and_a_late_batch_is_summarized_again(provinc
     path = f"stats?from={DAY}&to={DAY}&site=Cẩm Phả"
     before = get(server, path, boss).json()["total"]
     # Behind the province's back (no batch): the summaries stand, so the report does not move.
-    with sqlite3.connect(server.sqlite_path) as db:
-        db.execute("UPDATE site_tickets SET status = 'done', outcome = 'done' WHERE number = '0003' "
-                   "AND site_id = (SELECT id FROM sites WHERE name = 'Cẩm Phả')")
+    behind(server, "done")
     assert get(server, path, boss).json()["total"]["served"] == before["served"] == 2
-    with sqlite3.connect(server.sqlite_path) as db:
-        db.execute("UPDATE site_tickets SET status = 'cancelled', outcome = 'cancelled' WHERE number = '0003' "
-                   "AND site_id = (SELECT id FROM sites WHERE name = 'Cẩm Phả')")
+    behind(server, "cancelled")
     # A late batch: ticket 2 rated after all, and a ticket of that day the outage held back.
     server.push("Cẩm Phả", [fact(2, "TK", "done", wait=100, counter=1, staff="lan", score=4),
                             fact(4, "TK", "no_show", wait=2000, counter=1, issued=3600)])
@@ -235,8 +241,15 @@ def test_bad_months_are_refused(province):
         assert (resp.status_code, resp.json()["error"]["code"]) == (422, "invalid_value"), month
 
 
-def test_a_hall_refuses_site_and_has_no_monthly_table(in_process):
-    hall = in_process()
+@pytest.fixture(scope="module")
+def center(tmp_path_factory):
+    """A hall that is no province (a center)."""
+    with InProcessHall(tmp_path_factory.mktemp("center"), hall_config()) as server:
+        yield server
+
+
+def test_a_hall_refuses_site_and_has_no_monthly_table(center):
+    hall = center
     boss = hall.auth.supervisor()
     for path in ("stats", "reports/tickets.csv", "reports/summary.xlsx"):
         resp = hall.get(f"{path}?site=Hạ Long", token=boss)
@@ -246,11 +259,10 @@ def test_a_hall_refuses_site_and_has_no_monthly_table(in_process):
     assert (resp.status_code, resp.json()["error"]["code"]) == (404, "not_a_province")
 
 
-def test_a_center_sends_its_service_names_and_counts_transfers(in_process):
+def test_a_center_sends_its_service_names_and_counts_transfers(center):
     """What a center's batch adds for these reports: its services (names, target waits) and each ticket's transfers."""
     from server.upstream import batch
 
-    center = in_process()
     lan, kiosk = center.auth.staff("lan"), center.device("k1")
     center.ok("POST", "tickets", 201, token=kiosk, json={"service": "TK"})
     center.ok("POST", "counters/10/call-next", token=lan)

@@ -61,6 +61,7 @@ function start() {
     });
   }
   $("rep-form").addEventListener("submit", (e) => { e.preventDefault(); load(); });
+  pickSite(params.get("site") || "");
   for (const id of ["rep-csv", "rep-xlsx", "rep-summary"]) {  // exports come in the page's language
     $(id).addEventListener("click", () => {
       if (!$(id).hasAttribute("href")) return;
@@ -70,6 +71,31 @@ function start() {
     });
   }
   load();
+}
+
+// On a province server (its stats carry `sites`): a center picker, every center or one, filled
+// from GET /sites once. A hall's stats have no `sites`, so a hall never asks for them.
+let sitesAsked = false;
+
+function pickSite(chosen) {
+  const select = $("rep-site");
+  if (chosen) select.append(el("option", { value: chosen }, chosen));
+  select.value = chosen;
+  select.addEventListener("change", () => load());
+}
+
+async function fillSites() {
+  if (sitesAsked) return;
+  sitesAsked = true;
+  const select = $("rep-site");
+  $("rep-site-box").hidden = false;
+  try {
+    for (const s of await api("sites", { lang: i18n.lang })) {
+      if (s.name !== select.value) select.append(el("option", { value: s.name }, s.name));
+    }
+  } catch (err) {
+    sitesAsked = false;  // asked again with the next report
+  }
 }
 
 function range() {
@@ -97,7 +123,10 @@ async function load() {
   }
   $("rep-body").classList.add("a-loading");
   try {
-    const answer = await api(r.from ? `stats?from=${r.from}&to=${r.to}` : "stats", { lang: i18n.lang, timeoutMs: 60000 });
+    const site = $("rep-site").value;
+    const only = site ? `site=${encodeURIComponent(site)}` : "";
+    const path = r.from ? `stats?from=${r.from}&to=${r.to}${only ? `&${only}` : ""}` : `stats${only ? `?${only}` : ""}`;
+    const answer = await api(path, { lang: i18n.lang, timeoutMs: 60000 });
     if (mine !== loads) return;  // the user asked for another range (or a wrong date) meanwhile
     report = answer;
     serverToday = report.today;
@@ -106,8 +135,8 @@ async function load() {
       $("rep-from").value = showDay(report.from);
       $("rep-to").value = showDay(report.to);
     }
-    history.replaceState(null, "", `#from=${report.from}&to=${report.to}`);
-    const q = `from=${report.from}&to=${report.to}`;
+    const q = `from=${report.from}&to=${report.to}${only ? `&${only}` : ""}`;
+    history.replaceState(null, "", `#${q}`);
     $("rep-csv").href = `/api/v1/reports/tickets.csv?${q}`;
     // One row per ticket in Excel: a quarter at most (Excel's sheets end at ~1 million rows).
     const tooLong = report.days > 92;
@@ -117,6 +146,7 @@ async function load() {
     $("rep-xlsx").title = tooLong ? i18n.t("rep.xlsx_too_long") : "";
     $("rep-summary").href = `/api/v1/reports/summary.xlsx?${q}`;
     render(report);
+    if (report.sites) fillSites();
     await ratings.load(report.from, report.to);
     if (mine !== loads) return;
     document.body.dataset.loaded = `${report.from}..${report.to}`;
@@ -149,6 +179,8 @@ function render(r) {
     { from: showDay(r.from), to: showDay(r.to), days: r.days });
   renderKpis(r.total);
   renderCharts(r);
+  $("rep-sites-box").hidden = !r.sites;  // a province's report: each center's figures
+  if (r.sites) renderTable("rep-sites", "sites", Object.entries(r.sites).map(([name, f]) => [name, name, f]), r.total);
   renderTable("rep-services", "services", Object.values(r.services).map((f) => [f.code, i18n.name(f.name), f]), r.total);
   renderTable("rep-counters", "counters", Object.values(r.counters).map((f) => [String(f.number), i18n.name(f.name), f]), r.total);
   // People by full name; the username beside it (as a service's code is), for those who have one.
