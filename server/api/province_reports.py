@@ -53,11 +53,13 @@ def _ids(site: str | None) -> list[int] | None:
 
 
 def _refreshed(ids: list[int] | None, start: date, end: date) -> list[date]:
-    """Summarize again the range's dirty days; a write transaction only when there are some."""
+    """Summarize again the range's dirty days (each at most every SETTLE_S); a write transaction only when
+    there are some."""
     h = hall()
-    if not h.db.read(lambda s: dirty(s, ids, start, end)):
+    now = h.clock()
+    if not h.db.read(lambda s: dirty(s, ids, start, end, now=now)):
         return []
-    return h.db.write(lambda s: refresh(s, h.config.center.tz, ids, start, end))
+    return h.db.write(lambda s: refresh(s, h.config.center.tz, ids, start, end, now))
 
 
 def stats(start: date, end: date, site: str | None, today: date) -> dict[str, Any]:

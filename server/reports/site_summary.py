@@ -18,19 +18,20 @@ chart by day), `site_services` (each center's service names and target waits, fr
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any, Iterable, Iterator
 
 from sqlalchemy import (BigInteger, Column, Date, ForeignKey, Index, Integer, String, Table, delete, func, insert, literal,
                         or_, select, update)
 from sqlalchemy.orm import Session
 
-from ..queueing.models import DONE, Base
+from ..queueing.models import DONE, Base, UtcDateTime
 from ..sites import Site, SiteTicket
 from .facts import _moments
 from .summary import Row, add, empty_row, summarize
 from .tables import MAXIMA, SUMMED, month_of, next_month
 
+SETTLE_S = 10  # a day a center keeps pushing to is summarized again at most this often (docs/province.md)
 DEFAULT_TARGET_S = 1800  # a service whose center never said its target (an older center): the hall's default
 DAY_TOTALS = ("tickets", "served", "no_shows", "expired", "called", "wait_sum", "within_target",
               "target_base", "service_n", "service_sum", "rating_n", "rating_sum", "rating_3", "rating_4")
@@ -55,6 +56,7 @@ def _summary(name: str, when: str) -> Table:
 
 
 site_daily_summaries = _summary("site_daily_summaries", "day")
+site_weekly_summaries = _summary("site_weekly_summaries", "week")  # the week's Monday
 site_monthly_summaries = _summary("site_monthly_summaries", "month")
 
 site_days = Table(
@@ -63,6 +65,7 @@ site_days = Table(
     Column("day", Date, primary_key=True),
     Column("version", BigInteger, nullable=False, default=1),  # bumped by every batch with a fact of this day
     Column("summarized", BigInteger),  # the version the summaries were made from (NULL: never)
+    Column("summarized_at", UtcDateTime),  # when (the province's clock)
     *(_count(n) for n in DAY_TOTALS),
     Index("ix_site_days_day", "day"),
 )
@@ -76,7 +79,7 @@ site_services = Table(
     Column("target_wait_s", Integer),
 )
 
-__all__ = ["site_daily_summaries", "site_monthly_summaries", "site_days", "site_services", "mark_days",
+__all__ = ["site_daily_summaries", "site_weekly_summaries", "site_monthly_summaries", "site_days", "site_services", "mark_days",
            "take_services", "refresh", "site_facts", "SiteFact", "DAY_TOTALS"]
 
 
@@ -199,9 +202,10 @@ class _Targets(dict):
         return super().get(key, DEFAULT_TARGET_S if default is None else default)
 
 
-def dirty(s: Session, site_ids: list[int] | None, start: date, end: date, *,
+def dirty(s: Session, site_ids: list[int] | None, start: date, end: date, *, now: datetime | None = None,
           lock: bool = False) -> list[tuple[int, date, int]]:
-    """(center, day, version) of the dirty days in start..end.
+    """(center, day, version) of the dirty days in start..end; with `now`, only those not summarized
+    in the SETTLE_S before it (a day a center is pushing to is summarized again at most that often).
 
     lock=True locks their marks (PostgreSQL): of two reports at once, the second waits and
     then sees the days the first summarized as clean; a mark a batch bumped meanwhile is
@@ -210,20 +214,25 @@ def dirty(s: Session, site_ids: list[int] | None, start: date, end: date, *,
     c = site_days.c
     query = select(c.site_id, c.day, c.version).where(
         c.day >= start, c.day <= end, or_(c.summarized.is_(None), c.summarized != c.version))
+    if now is not None:
+        query = query.where(or_(c.summarized_at.is_(None), c.summarized_at <= now - timedelta(seconds=SETTLE_S)))
     if site_ids is not None:
         query = query.where(c.site_id.in_(site_ids))
     query = query.order_by(c.site_id, c.day)
     return [tuple(r) for r in s.execute(query.with_for_update() if lock else query)]
 
 
-def refresh(s: Session, tz: Any, site_ids: list[int] | None, start: date, end: date) -> list[date]:
-    """Summarize again every dirty (center, day) of start..end, and their months; the days done."""
+def refresh(s: Session, tz: Any, site_ids: list[int] | None, start: date, end: date,
+            now: datetime | None = None) -> list[date]:
+    """Summarize again every dirty (center, day) of start..end (with `now`: not summarized in the last
+    SETTLE_S), and their weeks and months; the days done."""
     c = site_days.c
-    todo = dirty(s, site_ids, start, end, lock=True)
+    todo = dirty(s, site_ids, start, end, now=now, lock=True)
     if not todo:
         return []
     targets = targets_of(s)
     months: set[tuple[int, date]] = set()
+    weeks: set[tuple[int, date]] = set()
     for site_id, day, version in sorted(todo):
         rows = summarize(site_facts(s, [site_id], day, day), tz=tz, targets=_Targets(targets.get(site_id, {})))
         d = site_daily_summaries.c
@@ -236,23 +245,39 @@ def refresh(s: Session, tz: Any, site_ids: list[int] | None, start: date, end: d
         for row in rows.values():
             add(total, row)
         s.execute(update(site_days).where(c.site_id == site_id, c.day == day)
-                  .values(summarized=version, **{n: total[n] for n in DAY_TOTALS}))
+                  .values(summarized=version, summarized_at=now, **{n: total[n] for n in DAY_TOTALS}))
         months.add((site_id, month_of(day)))
+        weeks.add((site_id, week_of(day)))
     for site_id, month in sorted(months):
         rebuild_month(s, site_id, month)
+    for site_id, week in sorted(weeks):
+        rebuild_week(s, site_id, week)
     return sorted({day for _, day, _ in todo})
 
 
-def rebuild_month(s: Session, site_id: int, month: date) -> None:
-    """A center's month = the sums of its days' rows (one INSERT … SELECT … GROUP BY)."""
-    d, m = site_daily_summaries.c, site_monthly_summaries.c
-    s.execute(delete(site_monthly_summaries).where(m.site_id == site_id, m.month == month))
+def week_of(day: date) -> date:
+    """The Monday of the day's week."""
+    return day - timedelta(days=day.weekday())
+
+
+def _rebuild(s: Session, table: Table, key: str, site_id: int, first: date, after: date) -> None:
+    """A center's month or week = the sums of its days' rows (one INSERT … SELECT … GROUP BY)."""
+    d, r = site_daily_summaries.c, table.c
+    s.execute(delete(table).where(r.site_id == site_id, r[key] == first))
     sums = [func.sum(d[n]) for n in SUMMED] + [func.max(d[n]) for n in MAXIMA]
-    s.execute(insert(site_monthly_summaries).from_select(
-        ["site_id", "month", "service", "counter", "staff", *SUMMED, *MAXIMA],
-        select(d.site_id, literal(month, Date), d.service, d.counter, d.staff, *sums)
-        .where(d.site_id == site_id, d.day >= month, d.day < next_month(month))
+    s.execute(insert(table).from_select(
+        ["site_id", key, "service", "counter", "staff", *SUMMED, *MAXIMA],
+        select(d.site_id, literal(first, Date), d.service, d.counter, d.staff, *sums)
+        .where(d.site_id == site_id, d.day >= first, d.day < after)
         .group_by(d.site_id, d.service, d.counter, d.staff)))
+
+
+def rebuild_month(s: Session, site_id: int, month: date) -> None:
+    _rebuild(s, site_monthly_summaries, "month", site_id, month, next_month(month))
+
+
+def rebuild_week(s: Session, site_id: int, monday: date) -> None:
+    _rebuild(s, site_weekly_summaries, "week", site_id, monday, monday + timedelta(days=7))
 
 
 def day_totals(row: Any) -> Row:

@@ -1,4 +1,4 @@
-"""the province's reports: per-center summaries, the days to summarize again, each center's services
+"""the province's reports: per-center summaries (day, week, month), the days to summarize again, each center's services
 
 Revision ID: 0013
 Revises: 0012
@@ -8,6 +8,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
+import server.queueing.models
 from server.reports.site_summary import DAY_TOTALS
 from server.reports.tables import MAXIMA, SUMMED
 
@@ -26,7 +27,8 @@ def upgrade() -> None:
     # On a province (server/reports/site_summary.py): a center's count of transfers, from newer centers.
     with op.batch_alter_table("site_tickets") as batch:
         batch.add_column(sa.Column("transfers", sa.Integer(), nullable=True))
-    for table, when in (("site_daily_summaries", "day"), ("site_monthly_summaries", "month")):
+    for table, when in (("site_daily_summaries", "day"), ("site_weekly_summaries", "week"),
+                        ("site_monthly_summaries", "month")):
         op.create_table(
             table,
             sa.Column("site_id", sa.Integer(), sa.ForeignKey("sites.id"), nullable=False, autoincrement=False),
@@ -39,6 +41,7 @@ def upgrade() -> None:
         )
     op.create_index("ix_site_monthly_summaries_month", "site_monthly_summaries", ["month"])
     op.create_index("ix_site_daily_summaries_day", "site_daily_summaries", ["day"])
+    op.create_index("ix_site_weekly_summaries_week", "site_weekly_summaries", ["week"])
     # One row per (center, day) with facts: bumped by each batch, summarized at report time.
     op.create_table(
         "site_days",
@@ -46,6 +49,7 @@ def upgrade() -> None:
         sa.Column("day", sa.Date(), nullable=False),
         sa.Column("version", sa.BigInteger(), nullable=False),
         sa.Column("summarized", sa.BigInteger(), nullable=True),
+        sa.Column("summarized_at", server.queueing.models.UtcDateTime(timezone=True), nullable=True),
         *_counts(DAY_TOTALS),
         sa.PrimaryKeyConstraint("site_id", "day"),
     )
@@ -70,6 +74,8 @@ def downgrade() -> None:
     op.drop_table("site_days")
     op.drop_index("ix_site_daily_summaries_day", table_name="site_daily_summaries")
     op.drop_index("ix_site_monthly_summaries_month", table_name="site_monthly_summaries")
+    op.drop_index("ix_site_weekly_summaries_week", table_name="site_weekly_summaries")
+    op.drop_table("site_weekly_summaries")
     op.drop_table("site_monthly_summaries")
     op.drop_table("site_daily_summaries")
     with op.batch_alter_table("site_tickets") as batch:
