@@ -1,7 +1,8 @@
 """A province's reports: GET /stats over one center or all, and the monthly per-center table.
 
 Read from the per-center summaries (site_summary.py), summed in SQL as the hall's are: whole
-months from `site_monthly_summaries`, the rest from `site_daily_summaries`, the chart by day
+months from `site_monthly_summaries`, whole weeks of the other days from
+`site_weekly_summaries`, the rest from `site_daily_summaries`, in one GROUP BY; the chart by day
 from `site_days`. The caller first summarizes again the range's dirty days (`refresh`, a write
 transaction), then reads here. The answer has the hall's shape (server/reports/stats.py), so
 the reports page and its charts work unchanged, plus `site` (the center asked for, or None)

@@ -8,12 +8,14 @@ differ is dirty: the next report that covers it summarizes it again from its fac
 few thousand rows, read through one index) with the hall's own `summarize`, writes its rows
 and the month's, and marks it summarized at the version it read *before* the facts. A batch
 applied meanwhile leaves the day dirty for the next report; nothing is ever missed, at worst a
-day is summarized twice.
+day is summarized twice. A day summarized less than SETTLE_S ago waits for a later report: a
+center pushing every second would otherwise have every report redo its day.
 
 Tables (migration 0013), every column a count or a sum as in tables.py:
-`site_daily_summaries` and `site_monthly_summaries` (one row per center × day or month ×
-service × counter × staff member), `site_days` (the dirty marks, and each day's totals for the
-chart by day), `site_services` (each center's service names and target waits, from its batches).
+`site_daily_summaries`, `site_weekly_summaries` and `site_monthly_summaries` (one row per
+center × day, week or month × service × counter × staff member), `site_days` (the dirty marks,
+and each day's totals for the chart by day), `site_services` (each center's service names and
+target waits, from its batches).
 """
 from __future__ import annotations
 
