@@ -49,6 +49,7 @@ class Hall:
     setup_version: int = 0  # the version of the set-up `config` holds (server/setup.py)
     upstream: Any = None  # config.Upstream: this center reports to a province (server/upstream.py)
     stop_upstream: Callable[[], None] | None = field(default=None, repr=False)  # set while pushing
+    stop_site_summaries: Callable[[], None] | None = field(default=None, repr=False)  # a province's pass
 
     def start(self) -> None:
         """Start what runs beside the requests: database, hashing and printer threads, the live hub, the daily close."""
@@ -66,12 +67,19 @@ class Hall:
             from .upstream import start_upstream
 
             self.stop_upstream = start_upstream(self, self.upstream, self.hub.socketio)
+        if self.config.province:
+            from .reports.site_summary import start_site_summaries
+
+            self.stop_site_summaries = start_site_summaries(self, self.hub.socketio)
 
     def stop(self) -> None:
         """Stop all that start() began and wait for it to end; safe to call twice, or before start()."""
         stop_upstream, self.stop_upstream = self.stop_upstream, None
         if stop_upstream is not None:
             stop_upstream()  # a push under way ends before the database closes
+        stop_summaries, self.stop_site_summaries = self.stop_site_summaries, None
+        if stop_summaries is not None:
+            stop_summaries()
         stop_close, self.stop_close = self.stop_close, None
         if stop_close is not None:
             stop_close()  # first: a close under way still needs the database and the hub

@@ -14,6 +14,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from flask import Response, jsonify
+from sqlalchemy import select
 
 from ..context import hall
 from ..queueing.errors import Invalid, NotFound
@@ -74,8 +75,7 @@ def _service_names(s: Any, lang: str) -> dict[tuple[str, str], str]:
     names = site_names(s)
     c = site_services.c
     return {(names[i], code): (en if lang == "en" else vi) or vi
-            for i, code, vi, en in s.execute(site_services.select().with_only_columns(c.site_id, c.code, c.name_vi,
-                                                                                       c.name_en))}
+            for i, code, vi, en in s.execute(select(c.site_id, c.code, c.name_vi, c.name_en))}
 
 
 def _facts(s: Any, ids: list[int] | None, start: date, end: date) -> list[Any]:

@@ -14,7 +14,7 @@ from ..reports.ratings import rating_report
 from ..storage import offload
 from . import allow, api
 from .parse import answers, takes
-from .schemas import Export, RatingsQuery, SiteExport, SiteRange
+from .schemas import RatingsQuery, SiteExport, SiteRange
 from .schemas_answers import Dashboard, Printer, RatingReport, Stats
 from . import province_reports as province
 

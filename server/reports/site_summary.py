@@ -8,8 +8,10 @@ differ is dirty: the next report that covers it summarizes it again from its fac
 few thousand rows, read through one index) with the hall's own `summarize`, writes its rows
 and the month's, and marks it summarized at the version it read *before* the facts. A batch
 applied meanwhile leaves the day dirty for the next report; nothing is ever missed, at worst a
-day is summarized twice. A day summarized less than SETTLE_S ago waits for a later report: a
-center pushing every second would otherwise have every report redo its day.
+day is summarized twice. A background pass (`start_site_summaries`) summarizes again today's
+and yesterday's dirty days every SETTLE_S, so reports find them current; a report does a day
+itself only if it is dirty and was not summarized in the last REPORT_SETTLE_S (the pass is
+behind) or ever (a late batch for an older day).
 
 Tables (migration 0013), every column a count or a sum as in tables.py:
 `site_daily_summaries`, `site_weekly_summaries` and `site_monthly_summaries` (one row per
@@ -19,9 +21,10 @@ target waits, from its batches).
 """
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import Any, Iterable, Iterator
+from typing import Any, Callable, Iterable, Iterator
 
 from sqlalchemy import (BigInteger, Column, Date, ForeignKey, Index, Integer, String, Table, delete, func, insert, literal,
                         or_, select, update)
@@ -33,7 +36,10 @@ from .facts import _moments
 from .summary import Row, add, empty_row, summarize
 from .tables import MAXIMA, SUMMED, month_of, next_month
 
-SETTLE_S = 10  # a day a center keeps pushing to is summarized again at most this often (docs/province.md)
+log = logging.getLogger(__name__)
+
+SETTLE_S = 10  # the background pass summarizes again a day centers keep pushing to at most this often
+REPORT_SETTLE_S = 30  # a report does it itself only for a day the pass has left longer (docs/province.md)
 DEFAULT_TARGET_S = 1800  # a service whose center never said its target (an older center): the hall's default
 DAY_TOTALS = ("tickets", "served", "no_shows", "expired", "called", "wait_sum", "within_target",
               "target_base", "service_n", "service_sum", "rating_n", "rating_sum", "rating_3", "rating_4")
@@ -205,9 +211,9 @@ class _Targets(dict):
 
 
 def dirty(s: Session, site_ids: list[int] | None, start: date, end: date, *, now: datetime | None = None,
-          lock: bool = False) -> list[tuple[int, date, int]]:
+          settle_s: float = REPORT_SETTLE_S, lock: bool = False) -> list[tuple[int, date, int]]:
     """(center, day, version) of the dirty days in start..end; with `now`, only those not summarized
-    in the SETTLE_S before it (a day a center is pushing to is summarized again at most that often).
+    in the `settle_s` before it (a day a center is pushing to is summarized again at most that often).
 
     lock=True locks their marks (PostgreSQL): of two reports at once, the second waits and
     then sees the days the first summarized as clean; a mark a batch bumped meanwhile is
@@ -217,7 +223,7 @@ def dirty(s: Session, site_ids: list[int] | None, start: date, end: date, *, now
     query = select(c.site_id, c.day, c.version).where(
         c.day >= start, c.day <= end, or_(c.summarized.is_(None), c.summarized != c.version))
     if now is not None:
-        query = query.where(or_(c.summarized_at.is_(None), c.summarized_at <= now - timedelta(seconds=SETTLE_S)))
+        query = query.where(or_(c.summarized_at.is_(None), c.summarized_at <= now - timedelta(seconds=settle_s)))
     if site_ids is not None:
         query = query.where(c.site_id.in_(site_ids))
     query = query.order_by(c.site_id, c.day)
@@ -225,11 +231,11 @@ def dirty(s: Session, site_ids: list[int] | None, start: date, end: date, *, now
 
 
 def refresh(s: Session, tz: Any, site_ids: list[int] | None, start: date, end: date,
-            now: datetime | None = None) -> list[date]:
+            now: datetime | None = None, settle_s: float = REPORT_SETTLE_S) -> list[date]:
     """Summarize again every dirty (center, day) of start..end (with `now`: not summarized in the last
-    SETTLE_S), and their weeks and months; the days done."""
+    `settle_s`), and their weeks and months; the days done."""
     c = site_days.c
-    todo = dirty(s, site_ids, start, end, now=now, lock=True)
+    todo = dirty(s, site_ids, start, end, now=now, settle_s=settle_s, lock=True)
     if not todo:
         return []
     targets = targets_of(s)
@@ -287,3 +293,41 @@ def day_totals(row: Any) -> Row:
     out = empty_row()
     out.update({n: int(getattr(row, n) or 0) for n in DAY_TOTALS})
     return out
+
+
+# -- the background pass: today's days summarized again off the request path ---------------------------
+
+
+def summarize_due(hall: Any) -> list[date]:
+    """One pass: today's and yesterday's (center, day)s that are dirty and due, summarized again."""
+    now = hall.clock()
+    today = hall.config.center.business_day(now)
+    start = today - timedelta(days=1)  # a center's evening batches still reach yesterday after midnight
+    if not hall.db.read(lambda s: dirty(s, None, start, today, now=now, settle_s=SETTLE_S)):
+        return []
+    return hall.db.write(lambda s: refresh(s, hall.config.center.tz, None, start, today, now, SETTLE_S))
+
+
+def start_site_summaries(hall: Any, socketio: Any) -> Callable[[], None]:
+    """On a province: every SETTLE_S, summarize again the days centers are pushing to, so a report
+    finds them current instead of doing it itself (it still does, for any day found due). A green
+    thread under eventlet, an OS thread otherwise, as the upstream pusher; returns its stop."""
+    stopped = socketio.server.eio.create_event()
+
+    def loop() -> None:
+        while not stopped.is_set():
+            stopped.wait(SETTLE_S)
+            if stopped.is_set():
+                break
+            try:
+                summarize_due(hall)
+            except Exception:  # noqa: BLE001 - a busy database must not end the passes; reports still refresh
+                log.exception("summarizing the centers' days failed; trying again in %d s", SETTLE_S)
+
+    task = socketio.start_background_task(loop)
+
+    def stop() -> None:
+        stopped.set()
+        task.join()
+
+    return stop

@@ -3,7 +3,7 @@
 Two centers push hand-made facts for a past day (a third pushes nothing); GET /stats across
 every center and per center, the exports with their center column and the monthly per-center
 table are checked against counts worked out by hand below. A late batch makes its day dirty
-and the next report summarizes it again (once SETTLE_S have passed since it last did); a fact changed behind the province's back (no batch)
+and the next report summarizes it again (once REPORT_SETTLE_S have passed since it last was); a fact changed behind the province's back (no batch)
 changes nothing, which shows the reports read the summaries, not the facts.
 """
 from __future__ import annotations
@@ -16,7 +16,7 @@ import pytest
 from openpyxl import load_workbook
 from sqlalchemy import text
 
-from server.reports.site_summary import SETTLE_S, dirty
+from server.reports.site_summary import REPORT_SETTLE_S, dirty, summarize_due
 from server.sites import add_site
 from tests.support.app import InProcessHall
 from tests.support.hall import hall_config
@@ -147,9 +147,9 @@ def test_reports_read_the_summaries_and_a_late_batch_is_summarized_again(provinc
                             fact(4, "TK", "no_show", wait=2000, counter=1, issued=3600)])
     marks = server.hall.db.read(lambda s: dirty(s, None, DAY, DAY))
     assert [(d, v) for _, d, v in marks] == [(DAY, 2)]  # Cẩm Phả's day, at its second version
-    # summarized by the first test a moment ago: not again before SETTLE_S have passed
+    # summarized by the first test a moment ago: a report leaves it for REPORT_SETTLE_S (to the pass)
     assert get(server, path, boss).json()["total"]["tickets"] == 3
-    server.later(seconds=SETTLE_S)
+    server.later(seconds=REPORT_SETTLE_S)
     after = get(server, path, boss).json()
     t = after["total"]
     assert after["live_days"] == [str(DAY)] and server.hall.db.read(lambda s: dirty(s, None, DAY, DAY)) == []
@@ -159,6 +159,18 @@ def test_reports_read_the_summaries_and_a_late_batch_is_summarized_again(provinc
     assert after["by_hour"][9]["tickets"] == 1
     every = get(server, f"stats?from={DAY}&to={DAY}", boss).json()
     assert every["total"]["tickets"] == 9 and every["sites"]["Cẩm Phả"]["rating"]["count"] == 2
+
+
+def test_the_background_pass_summarizes_today_again(province):
+    """The province's pass (every SETTLE_S on its own thread) keeps today current, so reports need not."""
+    server, boss, _, _ = province
+    assert server.hall.stop_site_summaries is not None  # started with the province
+    today = server.hall.config.center.business_day(server.now)
+    server.push("Vân Đồn", [fact(1, "TK", "waiting", day=today)])
+    assert summarize_due(server.hall) in ([today], [])  # what the thread does (unless it just did), called here
+    assert server.hall.db.read(lambda s: dirty(s, None, today, today)) == []
+    body = get(server, f"stats?from={today}&to={today}&site=Vân Đồn", boss).json()
+    assert body["live_days"] == [] and body["total"]["tickets"] == 1  # the report had nothing to do
 
 
 def test_the_monthly_table_matches_the_hand_count(province):
