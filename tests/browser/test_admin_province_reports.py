@@ -43,13 +43,14 @@ def rows(page, table: str) -> dict[str, str]:
 @pytest.mark.parametrize("width, height", [(1440, 1000), (1024, 768)])
 def test_a_province_reads_every_center_and_picks_one(new_page, province, shots, width, height):
     page = new_page(width, height)
-    console = []
-    page.on("console", lambda msg: console.append(msg.text) if msg.type == "error" else None)
     log_in(page, f"{province.url}/admin/reports#from={DAY}&to={DAY}")
+    console = []  # from the login on (the page's first GET /me answers 401 before it, by design)
+    page.on("console", lambda msg: console.append(msg.text) if msg.type == "error" else None)
     expect(page.locator("body")).to_have_attribute("data-loaded", f"{DAY}..{DAY}")
     expect(page.locator("#rep-site-box")).to_be_visible()
     expect(page.locator("#rep-site option")).to_have_count(4)  # every center, and each one
     assert rows(page, "rep-sites") == {"Cẩm Phả": "3", "Hạ Long": "5", "Vân Đồn": "0"}
+    assert page.get_attribute("#rep-monthly", "href").endswith("/reports/sites-monthly.xlsx?month=2026-11")
     expect(page.locator("#kpi-tickets .a-kpi__value")).to_have_text("8")
     assert page.locator("#rep-counters tbody tr").count() == 3  # each center's own counters
     page.wait_for_timeout(300)

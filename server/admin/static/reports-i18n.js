@@ -13,6 +13,7 @@ export const REP = {
   "rep.csv": ["Tải CSV (từng phiếu)", "CSV (each ticket)"],
   "rep.xlsx": ["Tải Excel (từng phiếu)", "Excel (each ticket)"],
   "rep.summary": ["Tải Excel (tổng hợp)", "Excel (summary)"],
+  "rep.monthly": ["Tải bảng tháng theo trung tâm", "Monthly table by center"],
   "rep.xlsx_too_long": ["Excel từng phiếu: tối đa 92 ngày. Hãy chọn khoảng ngắn hơn hoặc tải CSV.",
                         "Excel per ticket: 92 days at most. Choose a shorter period or download the CSV."],
   "rep.range": ["Từ {from} đến {to} · {days} ngày", "{from} to {to} · {days} days"],

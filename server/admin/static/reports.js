@@ -62,7 +62,7 @@ function start() {
   }
   $("rep-form").addEventListener("submit", (e) => { e.preventDefault(); load(); });
   pickSite(params.get("site") || "");
-  for (const id of ["rep-csv", "rep-xlsx", "rep-summary"]) {  // exports come in the page's language
+  for (const id of ["rep-csv", "rep-xlsx", "rep-summary", "rep-monthly"]) {  // exports come in the page's language
     $(id).addEventListener("click", () => {
       if (!$(id).hasAttribute("href")) return;
       const url = new URL($(id).href);
@@ -145,6 +145,9 @@ async function load() {
     $("rep-xlsx").setAttribute("aria-disabled", String(tooLong));
     $("rep-xlsx").title = tooLong ? i18n.t("rep.xlsx_too_long") : "";
     $("rep-summary").href = `/api/v1/reports/summary.xlsx?${q}`;
+    // A province: the month of the range's end, one row per center (the table sent upward).
+    $("rep-monthly").hidden = !report.sites;
+    $("rep-monthly").href = `/api/v1/reports/sites-monthly.xlsx?month=${report.to.slice(0, 7)}`;
     render(report);
     if (report.sites) fillSites();
     await ratings.load(report.from, report.to);
