@@ -48,6 +48,7 @@ class Ticket(Shape):
     token: str | None = None
     status_url: str | None = None
     priority_name: Names | None = None
+    appointment: bool = Field(False, description="checked in from a booking (docs/appointments.md)")
 
 
 class PrintState(Shape):
@@ -56,9 +57,19 @@ class PrintState(Shape):
     message: str | None = None
 
 
+class CheckedIn(Shape):
+    """A booking checked in (`POST /tickets {appointment}`); `late`: past the grace, the ticket is a walk-in's."""
+
+    code: str
+    start: str
+    end: str
+    late: bool
+
+
 class TicketIssued(Shape):
     ticket: Ticket
     print: PrintState
+    checked_in: CheckedIn | None = None
 
 
 class TicketAnswer(Shape):
@@ -283,6 +294,8 @@ class QueuedTicket(Shape):
     issued_at: datetime
     waited_s: int
     sent_here: bool
+    appointment: bool = Field(False, description="checked in from a booking")
+    ahead: bool = Field(False, description="an appointment whose slot has begun: called with the priority tickets")
 
 
 class CounterQueue(Shape):
