@@ -217,8 +217,7 @@ def check_in(s: Session, engine: Engine, code: str, *, actor: str, now: datetime
             return Outcome(ticket=earlier, replayed=True), a
     if a.status != BOOKED:
         raise Conflict("appointment_used", booking=a.code, status=a.status)
-    today = engine.today(now)
-    if a.day != today:
+    if a.day != local_today(config, now):  # a booking's day is the calendar's, whatever the hall's day start
         raise Conflict("appointment_wrong_day", booking=a.code, date=a.day.isoformat(), start=a.start)
     late = now > a.starts_at + timedelta(minutes=config.appointments.grace_minutes)
     out = engine.issue(s, service=a.service, actor=actor, now=now, lang=lang, idempotency_key=idempotency_key,

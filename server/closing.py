@@ -229,7 +229,7 @@ def run_close(hall: Any, now: datetime | None = None, settings: ReportsSettings 
         if db.write(lambda s, day=day, rows=rows: store_summary(s, day, rows, now, replace=day in late)):
             result.summarized.append(day)
     # Appointments: past days' unused bookings become no-shows; names and phones past keep_days are erased.
-    result.erased = db.write(lambda s: close_days(s, config, today, now))
+    result.erased = db.write(lambda s: close_days(s, config, config.center.local(now).date(), now))
     while True:
         n = db.write(lambda s: purge_batch(s, config, today, settings.purge_batch, settings))
         result.purged += n

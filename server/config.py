@@ -371,7 +371,7 @@ class Appointments(Strict):
 
     keep_days: int = Field(default=30, ge=1, le=3650)  # a booking's name and phone are erased this long after its day
     grace_minutes: int = Field(default=15, ge=0, le=240)  # later than this after the slot began: a walk-in
-    per_minute_per_address: int = Field(default=6, ge=1, le=600)  # bookings tried from one address
+    per_minute_per_address: int = Field(default=6, ge=1, le=100000)  # bookings tried from one address
     open_per_phone: int = Field(default=3, ge=1, le=50)  # bookings not yet used that one phone number may hold
 
 

@@ -58,12 +58,12 @@ def book_slot(body: BookAppointment):
     phone = appointments.clean_phone(body.phone)
     if not h.book_limiter.allow(address) or (phone and not h.book_limiter.allow("phone:" + phone)):
         raise ApiError(429, "rate_limited")
-    now = h.clock()
+    now, base = h.clock(), base_url().rstrip("/")
 
     def op(s):
         a = appointments.book(s, h.config, service=body.service, day=body.day, start=body.start, now=now,
                               name=body.name, phone=phone, lang=body.lang or "vi")
-        return {**appointments.public(a, h.config), "token": a.token, "url": f"{base_url().rstrip('/')}/book/{a.token}"}
+        return {**appointments.public(a, h.config), "token": a.token, "url": f"{base}/book/{a.token}"}
 
     return jsonify(h.db.write(op)), 201
 
