@@ -32,7 +32,8 @@ def booking_services():
         days = [today + timedelta(days=i) for i in range(b.days_ahead + 1)]
         out.append({"code": svc.code, "name": svc.name.model_dump(), "group": svc.group.model_dump() if svc.group else None,
                     "slot_minutes": b.slot_minutes, "days_ahead": b.days_ahead, "cutoff_minutes": b.cutoff_minutes,
-                    "hours": b.hours, "days": [d.isoformat() for d in days if appointments.bookable(config, svc, d, now)]})
+                    "hours": b.hours, "grace_minutes": config.appointments.grace_minutes,
+                    "keep_days": config.appointments.keep_days, "days": [d.isoformat() for d in days if appointments.bookable(config, svc, d, now)]})
     return jsonify(out)
 
 

@@ -29,6 +29,8 @@ class BookingService(Shape):
     cutoff_minutes: int
     hours: Hours | None = Field(description="the booking hours; null: the service's")
     days: list[str] = Field(description="the days (YYYY-MM-DD) with slots, from today")
+    grace_minutes: int = Field(description="how late a booking may check in and still be called ahead (the hall's)")
+    keep_days: int = Field(description="days after which a booking's name and phone are erased (the hall's)")
 
 
 class Booking(Shape):
