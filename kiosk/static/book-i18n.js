@@ -32,7 +32,7 @@ export const BOOK = {
   "book.status.served": ["Đã được phục vụ", "Served"],
   "book.status.no_show": ["Không đến", "Did not come"],
   "book.status.cancelled": ["Đã huỷ lịch hẹn", "Cancelled"],
-  "book.howto": ["Khi đến trung tâm, chọn \"Tôi đã đặt lịch\" trên ki-ốt và nhập mã hoặc quét mã QR này. Ông/Bà được gọi trước khi đến giờ hẹn; nếu đến muộn quá {grace} phút, số sẽ được xếp như người không đặt lịch.",
+  "book.howto": ["Khi đến trung tâm, chọn \"Tôi đã đặt lịch\" trên ki-ốt và nhập mã hoặc quét mã QR này. Từ giờ hẹn, Ông/Bà được gọi trước người không đặt lịch; nếu đến muộn quá {grace} phút, số sẽ được xếp như người không đặt lịch.",
                  "At the center, choose \"I have a booking\" on the kiosk and type the code or scan this QR code. You are called first from your time on; more than {grace} minutes late, you queue like everyone else."],
   "book.keep_link": ["Hãy lưu lại trang này (đường dẫn) để xem hoặc huỷ lịch hẹn.", "Keep this page (its address) to see or cancel the booking."],
   "book.cancel": ["Huỷ lịch hẹn", "Cancel the booking"],

@@ -52,3 +52,9 @@ def people() -> Response:
 def hall() -> Response:
     """The hall's set-up: services, counters, holidays and the boards' notice (admins)."""
     return admin_page("admin/hall.html", "hall")
+
+
+@bp.get("/appointments")
+def appointments() -> Response:
+    """A day's bookings with their status (staff and up; admin/appointments.html)."""
+    return admin_page("admin/appointments.html", "appointments")
