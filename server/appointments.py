@@ -275,5 +275,36 @@ def close_days(s: Session, config: HallConfig, today: date, now: datetime) -> in
         .values(name=None, phone=None, erased_at=now).execution_options(synchronize_session=False)).rowcount
 
 
-__all__ = ["book", "cancel", "check_in", "slots", "day_list", "close_days", "public", "clean_code", "new_code",
+def figures(s: Session, config: HallConfig, start: date, end: date, now: datetime) -> dict[str, Any]:
+    """`GET /stats`'s `appointments`: bookings against walk-ins, punctuality and the no-show rate over a range."""
+    rows = s.execute(select(Appointment.status, Appointment.day, Appointment.late, Appointment.starts_at,
+                            Appointment.checked_in_at, Ticket.status)
+                     .outerjoin(Ticket, Ticket.id == Appointment.ticket_id)
+                     .where(Appointment.day >= start, Appointment.day <= end)).all()
+    today = local_today(config, now)
+    count = {"booked": 0, "cancelled": 0, "checked_in": 0, "served": 0, "no_show": 0, "on_time": 0, "late": 0}
+    early_s: list[float] = []
+    for status, day, late, starts_at, checked_in_at, ticket_status in rows:
+        count["booked"] += 1
+        if status == APPT_CANCELLED:
+            count["cancelled"] += 1
+        elif status in (CHECKED_IN, SERVED):
+            count["checked_in"] += 1
+            count["served"] += status == SERVED or ticket_status == DONE
+            count["late" if late else "on_time"] += 1
+            if not late and checked_in_at is not None:
+                early_s.append((starts_at - checked_in_at).total_seconds())
+        elif status == APPT_NO_SHOW or day < today:
+            count["no_show"] += 1
+    walk_ins = dict(s.execute(select(Ticket.appointment, func.count()).where(
+        Ticket.business_day >= start, Ticket.business_day <= end).group_by(Ticket.appointment)).all())
+    due = count["checked_in"] + count["no_show"]  # bookings whose day has come and gone, or that came
+    return {**count,
+            "tickets_appointment": int(walk_ins.get(True, 0)), "tickets_walk_in": int(walk_ins.get(False, 0)),
+            "no_show_rate": round(count["no_show"] / due, 4) if due else None,
+            "on_time_rate": round(count["on_time"] / count["checked_in"], 4) if count["checked_in"] else None,
+            "avg_early_s": round(sum(early_s) / len(early_s)) if early_s else None}
+
+
+__all__ = ["figures", "book", "cancel", "check_in", "slots", "day_list", "close_days", "public", "clean_code", "new_code",
            "TooManyBookings"]

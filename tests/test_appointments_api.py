@@ -113,6 +113,13 @@ def test_a_late_arrival_becomes_a_walk_in(hall):
     hall.later(hours=1, minutes=20)  # 08:20: past the 15-minute grace of 08:00
     body = hall.ok("POST", "tickets", 201, token=hall.device("k1"), json={"appointment": code})
     assert body["ticket"]["appointment"] is False and body["checked_in"]["late"] is True
+    book(hall, "10:00")  # not come yet
+    # (this test hall's business day starts at 11:00: the ticket is the 25th's)
+    figures = hall.ok("GET", f"stats?from=2026-11-25&to={DAY}", token=hall.person("mai", "supervisor"))["appointments"]
+    assert {k: figures[k] for k in ("booked", "checked_in", "late", "on_time", "no_show", "tickets_appointment",
+                                    "tickets_walk_in", "on_time_rate")} == {
+        "booked": 2, "checked_in": 1, "late": 1, "on_time": 0, "no_show": 0, "tickets_appointment": 0,
+        "tickets_walk_in": 1, "on_time_rate": 0.0}
 
 
 def test_the_daily_pass_marks_no_shows_and_erases_names_after_keep_days(hall):

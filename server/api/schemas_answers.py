@@ -547,6 +547,23 @@ class StatsMethod(Shape):
     quantiles: str
 
 
+class AppointmentFigures(Shape):
+    """Bookings over the range (by their day), and the tickets issued to bookings against walk-ins."""
+
+    booked: int = Field(description="every booking, cancelled ones too")
+    cancelled: int
+    checked_in: int
+    served: int
+    no_show: int = Field(description="not cancelled, never checked in, and its day is over")
+    on_time: int = Field(description="checked in by its slot's start plus the grace")
+    late: int = Field(description="checked in later: served as walk-ins")
+    tickets_appointment: int
+    tickets_walk_in: int
+    no_show_rate: float | None = Field(description="no_show / (checked_in + no_show)")
+    on_time_rate: float | None = Field(description="on_time / checked_in (punctuality)")
+    avg_early_s: int | None = Field(description="how long before its slot an on-time booking checked in, on average")
+
+
 class Stats(Shape):
     """A range's figures: overall, per service, counter, staff member, hour and day (server/reports/stats.py)."""
 
@@ -563,6 +580,7 @@ class Stats(Shape):
     today: date
     live_days: list[date] = Field(description="days summarized from their tickets, not closed yet")
     method: StatsMethod
+    appointments: AppointmentFigures | None = Field(None, description="bookings against walk-ins (docs/appointments.md)")
 
 
 class ReasonCount(Shape):
