@@ -14,6 +14,7 @@ export const KIOSK = {
   "kiosk.checkin.send": ["Lấy số", "Get my number"],
   "kiosk.checkin.clear": ["Xoá hết", "Clear"],
   "kiosk.checkin.delete": ["⌫ Xoá", "⌫ Delete"],
+  "kiosk.checkin.booked_for": ["(Lịch hẹn: {start} ngày {date}.)", "(Booked for {start} on {date}.)"],
   "kiosk.checkin.short": ["Mã lịch hẹn gồm 6 ký tự.", "A booking code has 6 characters."],
   "kiosk.checkin.ok": ["Lịch hẹn {start}–{end}: Ông/Bà được gọi ưu tiên.", "Booking {start}–{end}: you are called first."],
   "kiosk.checkin.early": ["Lịch hẹn {start}–{end}: Ông/Bà được gọi ưu tiên từ {start}.",

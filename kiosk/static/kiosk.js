@@ -393,6 +393,10 @@ async function checkInCode(code) {
   } catch (err) {
     if (err instanceof ApiError && (err.status === 401 || err.status === 403)) { showPairing("pairing.rejected"); return null; }
     if (!(err instanceof ApiError)) setHttpOnline(false);
+    if (err instanceof ApiError && err.code === "appointment_wrong_day" && err.params.date) {
+      const date = err.params.date.split("-").reverse().join("/");
+      return `${i18n.error(err)} ${i18n.t("kiosk.checkin.booked_for", { start: err.params.start, date })}`;
+    }
     return err instanceof ApiError ? i18n.error(err) : i18n.error("network");
   } finally {
     state.busy = false;
