@@ -86,6 +86,8 @@ def day_slots(config: HallConfig, svc: Service, day: date) -> list[tuple[str, st
     booking = svc.booking
     if booking is None or day in {h.date for h in config.holidays} or day in svc.closed_days:
         return []
+    if not svc.hours_on(day):  # a weekday the service is closed: booking hours given for every day do not open it
+        return []
     step = timedelta(minutes=booking.slot_minutes)
     out = []
     for begin, end in _spans(_hours(svc, day)):

@@ -104,3 +104,36 @@ def test_a_citizen_books_on_a_phone_then_checks_in_at_the_kiosk(booking, new_pag
                 and "status of 401" not in p]  # and the admin page's /me before logging in
     errors = phone.js_errors + kiosk.js_errors + admin.js_errors
     assert errors == [] and problems == [], (errors, problems)
+
+
+def test_booking_settings_are_edited_with_the_service_on_admin_hall(booking, new_page, shots):
+    admin = booking.auth.admin("root")
+    page = new_page(1280, 800)
+    page.goto(f"{booking.url}/admin/hall")
+    page.locator("#admin-username").fill("root")
+    page.locator("#admin-password").fill(PASSWORD)
+    page.locator("#admin-password").press("Enter")
+    page.locator('#services tr[data-service="HT"] [data-edit]').click()
+    expect(page.locator("#svc-booking")).to_be_checked()
+    expect(page.locator("#svc-slot")).to_have_value("30")
+    page.locator("#svc-per-slot").fill("3")
+    page.locator("#svc-booking-hours").scroll_into_view_if_needed()
+    page.screenshot(path=str(shots / "admin-hall-booking.png"))
+    page.locator("#service-save").click()
+    expect(page.locator("#dlg-service")).to_be_hidden()
+    ht = next(s for s in booking.server.get("setup", token=admin).json()["services"] if s["code"] == "HT")
+    assert ht["booking"] == {"slot_minutes": 30, "per_slot": 3, "hours": ["00:00-24:00"], "days_ahead": 3,
+                             "cutoff_minutes": 0}
+    page.locator('#services tr[data-service="TP"] [data-edit]').click()
+    expect(page.locator("#svc-booking")).not_to_be_checked()
+    expect(page.locator("#svc-booking-fields")).to_be_hidden()
+    page.locator("#svc-booking").check()
+    page.locator("#svc-booking-hours").fill("8:00-11:00, 25:00-26:00")
+    page.locator("#service-save").click()
+    expect(page.locator("#svc-booking-hours")).to_have_attribute("aria-invalid", "true")
+    page.locator("#svc-booking-hours").fill("08:00-11:00")
+    page.locator("#service-save").click()
+    expect(page.locator("#dlg-service")).to_be_hidden()
+    tp = next(s for s in booking.server.get("setup", token=admin).json()["services"] if s["code"] == "TP")
+    assert tp["booking"]["hours"] == ["08:00-11:00"] and tp["booking"]["slot_minutes"] == 15
+    assert page.js_errors == []
