@@ -53,3 +53,35 @@ def test_a_priority_ratio_counts_begun_appointments_as_priority(db, noon):
     appts = [issue(db, eng, noon + timedelta(seconds=10 + i), slot=noon) for i in range(2)]  # 2005, 2006: begun
     got = serve_all(db, eng, 4, noon, 6)
     assert got == [appts[0].number, walk[0].number, walk[1].number, appts[1].number, walk[2].number, walk[3].number]
+
+
+def test_past_a_held_head_postgresql_keeps_the_calling_rule(noon):
+    """The whole-queue query PostgreSQL falls back on, round a head another caller holds, orders as the heads do."""
+    from server.queueing import routing
+    from server.storage import Database
+    from tests.support.postgres import _connect, fresh_database
+
+    eng = engine_with()
+    with fresh_database() as url:
+        pg = Database(url)
+        try:
+            pg.migrate()
+            walk = issue(pg, eng, noon)
+            prio = issue(pg, eng, noon + timedelta(minutes=1), priority=True)
+            appt = issue(pg, eng, noon + timedelta(minutes=2), slot=noon)  # begun: at the head, after the priority
+            day, at = eng.config.center.business_day(noon), noon + timedelta(minutes=5)
+
+            def pick():
+                return pg.write(lambda s: routing.pick(s, 4, ["HT"], "oldest_first", day, now=at))
+
+            assert pick() == prio.id
+            holder = _connect(url)
+            try:
+                holder.autocommit = False
+                holder.execute("SELECT id FROM tickets WHERE id = %s FOR UPDATE", [prio.id])
+                assert pick() == appt.id != walk.id
+            finally:
+                holder.rollback()
+                holder.close()
+        finally:
+            pg.stop()
