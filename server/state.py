@@ -145,7 +145,7 @@ class HallView:
         elif place is not None:
             ahead, wait = place.ahead, place.wait_s
         else:
-            ahead = estimate.ahead_of(self.s, t)
+            ahead = estimate.ahead_of(self.s, t, self.now)
             wait = self.wait_for(t.service, ahead, t.target_counter)
         body = {
             "number": t.number, "service": t.service, "status": t.status, "priority": t.priority,

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from ..config import HallConfig
 from . import routing, statements
-from .estimate import place_of_newest
+from .estimate import place_of, place_of_newest
 from .errors import Conflict, Forbidden, Invalid, NotFound
 from .models import (
     ACTIVE, CALLED, CANCELLED, DONE, NO_SHOW, SERVING, WAITING,
@@ -128,6 +128,8 @@ class Engine(Ratings):
         self._event(s, out, "issued", ticket, actor, now, priority=ticket.priority)
         with s.no_autoflush:  # the event row waits for its seq (see stamp)
             out.place = place_of_newest(s, self.config, ticket, out.seen)
+            if ahead_at is not None and ahead_at <= now:  # a begun appointment: only the head is ahead of it
+                out.place = place_of(s, self.config, ticket, now)
         return out
 
     # -- calling ---------------------------------------------------------

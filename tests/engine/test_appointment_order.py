@@ -85,3 +85,19 @@ def test_past_a_held_head_postgresql_keeps_the_calling_rule(noon):
                 holder.close()
         finally:
             pg.stop()
+
+
+def test_a_begun_appointment_is_told_only_the_head_is_ahead_of_it(db, noon):
+    from server.queueing.estimate import ahead_of
+
+    eng = engine_with()
+    walk = [issue(db, eng, noon + timedelta(seconds=i)) for i in range(3)]
+    issue(db, eng, noon + timedelta(seconds=5), priority=True)
+    out = db.write(lambda s: eng.issue(s, service="HT", actor="k", now=noon + timedelta(seconds=9), ahead_at=noon
+                                       + timedelta(seconds=9)))
+    assert out.place.ahead == 1  # the priority ticket; not the three walk-ins
+    early = issue(db, eng, noon + timedelta(seconds=10), slot=noon + timedelta(hours=1))
+    # Before its slot it is a walk-in behind everyone; the walk-ins have both head tickets ahead of them.
+    at = noon + timedelta(seconds=20)
+    assert db.read(lambda s: ahead_of(s, early, at)) == 5
+    assert db.read(lambda s: ahead_of(s, walk[0], at)) == 2
