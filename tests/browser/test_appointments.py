@@ -59,6 +59,10 @@ def test_a_citizen_books_on_a_phone_then_checks_in_at_the_kiosk(booking, new_pag
     assert re.search(r"/book/[\w-]+$", phone.url)
     code = phone.locator("#code").inner_text()
     phone.screenshot(path=str(shots / "book-done-phone.png"), full_page=True)
+    phone.click("#lang")  # English second
+    expect(phone.locator("#b-status")).to_have_text("Booked")
+    phone.screenshot(path=str(shots / "book-done-phone-en.png"))
+    phone.click("#lang")
 
     kiosk = new_page(1080, 1920)
     kiosk.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
@@ -74,6 +78,10 @@ def test_a_citizen_books_on_a_phone_then_checks_in_at_the_kiosk(booking, new_pag
     expect(kiosk.locator("#checkin-code")).to_have_text(code)
     expect(kiosk.locator("#checkin-send")).to_be_enabled()
     kiosk.screenshot(path=str(shots / "kiosk-checkin.png"))
+    kiosk.set_viewport_size({"width": 1920, "height": 1080})  # a kiosk on its side
+    expect(kiosk.locator("#checkin-send")).to_be_in_viewport()
+    kiosk.screenshot(path=str(shots / "kiosk-checkin-landscape.png"))
+    kiosk.set_viewport_size({"width": 1080, "height": 1920})
     kiosk.click("#checkin-send")
     expect(kiosk.locator("#screen-ticket")).to_be_visible()
     expect(kiosk.locator("#t-appointment")).to_contain_text(f"Lịch hẹn {start}")
@@ -99,10 +107,21 @@ def test_a_citizen_books_on_a_phone_then_checks_in_at_the_kiosk(booking, new_pag
     expect(row).to_contain_text("Nguyễn Thị Hoa")
     expect(row).to_contain_text("Đã lấy số")
     admin.screenshot(path=str(shots / "admin-appointments.png"))
+    # The console marks the appointment's ticket in its queue (not yet its time: the slot is ahead).
+    console = new_page(1280, 800)
+    console.goto(f"{booking.url}/counter")
+    console.locator("#username").fill("lan")
+    console.locator("#password").fill(PASSWORD)
+    console.locator("#password").press("Enter")
+    console.locator("#pick-number").fill("4")
+    console.locator("#pick-number").press("Enter")
+    tag = console.locator(".c-row .c-tag--appointment")
+    expect(tag).to_have_text("Lịch hẹn · chưa đến giờ")
+    console.screenshot(path=str(shots / "counter-appointment.png"))
     # The refusals asked for above (404 unknown, 409 used) are the only failed loads.
     problems = [p for p in problems if not re.search(r"status of (404|409)", p)
                 and "status of 401" not in p]  # and the admin page's /me before logging in
-    errors = phone.js_errors + kiosk.js_errors + admin.js_errors
+    errors = phone.js_errors + kiosk.js_errors + admin.js_errors + console.js_errors
     assert errors == [] and problems == [], (errors, problems)
 
 
