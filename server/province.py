@@ -135,20 +135,126 @@ def today_figures(s: Session, site_id: int, day: date) -> dict[str, Any]:
     }
 
 
-def sites_view(s: Session, config: HallConfig, now: datetime) -> list[dict[str, Any]]:
-    """GET /sites: every center, online or when last seen, and its day so far (the province's business day)."""
-    day = config.center.business_day(now)
+SKEW_SHOWN_S = 60  # a center's clock this far from ours is shown on /admin/sites: its facts' times are its own
+LIVE_KEYS = ("day", "issued", "waiting", "longest_wait_s", "served", "no_shows", "avg_wait_s", "rating_mean",
+             "satisfaction", "counters_open")
+COUNTER_STATES = ("open", "serving", "called", "idle", "paused", "closed")
+
+
+def _number(value: Any) -> int | float | None:
+    """A figure a center sent, if it is one (live figures are kept as sent, so read them with care)."""
+    return value if isinstance(value, (int, float)) and not isinstance(value, bool) else None
+
+
+def _text(value: Any, limit: int = 80) -> str | None:
+    return value[:limit] if isinstance(value, str) else None
+
+
+def _live_summary(live: dict[str, Any]) -> dict[str, Any]:
+    out: dict[str, Any] = {key: _number(live.get(key)) for key in LIVE_KEYS if key != "day"}
+    out["day"] = _text(live.get("day"), 10)
+    counters = live.get("counters")
+    out["counters"] = ({key: _number(counters.get(key)) for key in COUNTER_STATES}
+                       if isinstance(counters, dict) else None)
+    return out
+
+
+def _live_services(live: dict[str, Any]) -> list[dict[str, Any]] | None:
+    """Per service, as the center's dashboard counts it; None from a center too old to send them."""
+    services = live.get("services")
+    if not isinstance(services, list):
+        return None
     out = []
-    for site in s.execute(select(Site).order_by(Site.name)).scalars():
-        live = site.live or {}
-        online = (site.revoked_at is None and site.last_seen_at is not None
-                  and now - site.last_seen_at <= timedelta(seconds=ONLINE_S))
+    for svc in services[:200]:
+        if not isinstance(svc, dict) or not _text(svc.get("code"), 16):
+            continue
+        name = svc.get("name") if isinstance(svc.get("name"), dict) else {}
         out.append({
-            "name": site.name, "online": online, "last_seen": config.center.iso(site.last_seen_at),
-            "today": today_figures(s, site.id, day),
-            "revoked": site.revoked_at is not None, "clock_skew_s": site.clock_skew_s, "acked_seq": site.acked_seq,
-            "live": {key: live.get(key) for key in ("waiting", "longest_wait_s", "served", "avg_wait_s",
-                                                     "satisfaction", "counters_open")} if live else None,
-            "live_at": config.center.iso(site.live_at),
+            "code": _text(svc["code"], 16), "name": {lang: _text(name.get(lang), 120) for lang in ("vi", "en")},
+            **{key: _number(svc.get(key)) for key in ("waiting", "longest_wait_s", "target_wait_s", "served",
+                                                      "wait_mean_s")},
+            "oldest_number": _text(svc.get("oldest_number"), 16),
+            "counters_open": [n for n in svc.get("counters_open") or [] if isinstance(n, int)][:100]
+            if isinstance(svc.get("counters_open"), list) else [],
         })
     return out
+
+
+def site_alerts(site: dict[str, Any], targets: dict[str, Any]) -> list[dict[str, Any]]:
+    """A center's alerts: offline more than 5 minutes (or never seen), its wait past the province's target."""
+    if site["revoked"]:
+        return []
+    alerts: list[dict[str, Any]] = []
+    if site["last_seen"] is None:
+        alerts.append({"kind": "never_seen", "level": "warn"})
+    elif not site["online"]:
+        alerts.append({"kind": "offline", "level": "danger", "last_seen": site["last_seen"],
+                       "seen_ago_s": site["seen_ago_s"]})
+    live, target = site["live"], targets["wait_s"]
+    if site["online"] and live and (live["longest_wait_s"] or 0) > target:
+        alerts.append({"kind": "wait_over_target", "level": "danger", "longest_wait_s": live["longest_wait_s"],
+                       "waiting": live["waiting"], "target_wait_s": target})
+    avg = site["today"]["avg_wait_s"]
+    if avg is not None and avg > target:
+        alerts.append({"kind": "avg_wait_over_target", "level": "warn", "avg_wait_s": avg, "target_wait_s": target})
+    return alerts
+
+
+def _site_row(s: Session, config: HallConfig, site: Site, day: date, now: datetime) -> dict[str, Any]:
+    live = site.live or {}
+    ago = round((now - site.last_seen_at).total_seconds()) if site.last_seen_at else None
+    online = site.revoked_at is None and ago is not None and ago <= ONLINE_S
+    targets = {"wait_s": config.sites.wait_target_s, "satisfaction": config.sites.satisfaction_target}
+    row = {
+        "name": site.name, "online": online, "last_seen": config.center.iso(site.last_seen_at),
+        "today": today_figures(s, site.id, day),
+        "revoked": site.revoked_at is not None, "revoked_at": config.center.iso(site.revoked_at),
+        "seen_ago_s": ago, "clock_skew_s": site.clock_skew_s,
+        "clock_skewed": site.clock_skew_s is not None and abs(site.clock_skew_s) >= SKEW_SHOWN_S,
+        "acked_seq": site.acked_seq, "live": _live_summary(live) if live else None,
+        "live_at": config.center.iso(site.live_at), "targets": targets,
+    }
+    avg, share = row["today"]["avg_wait_s"], row["today"]["satisfaction"]
+    row["misses"] = {"wait": avg is not None and avg > targets["wait_s"],
+                     "satisfaction": share is not None and share < targets["satisfaction"]}
+    row["alerts"] = site_alerts(row, targets)
+    return row
+
+
+def sites_view(s: Session, config: HallConfig, now: datetime) -> list[dict[str, Any]]:
+    """GET /sites: every center, online or when last seen, its day so far (the province's business day), its alerts."""
+    day = config.center.business_day(now)
+    return [_site_row(s, config, site, day, now) for site in s.execute(select(Site).order_by(Site.name)).scalars()]
+
+
+def by_service(s: Session, site_id: int, day: date) -> list[dict[str, Any]]:
+    """A center's day per service (as issued) from its facts: issued, served, waiting, average wait, satisfaction."""
+    rows = s.execute(select(SiteTicket.service, SiteTicket.status, SiteTicket.issued_at, SiteTicket.called_at,
+                            SiteTicket.score)
+                     .where(SiteTicket.site_id == site_id, SiteTicket.business_day == day)).all()
+    out = []
+    for code in sorted({row[0] for row in rows}):
+        mine = [row for row in rows if row[0] == code]
+        waits = [max(0.0, (called - issued).total_seconds()) for _, _, issued, called, _ in mine if called]
+        scores = [row[4] for row in mine if row[4] is not None]
+        out.append({
+            "service": code, "issued": len(mine), "served": sum(1 for row in mine if row[1] == DONE),
+            "waiting": sum(1 for row in mine if row[1] == WAITING),
+            "avg_wait_s": round(sum(waits) / len(waits)) if waits else None, "rated": len(scores),
+            "satisfaction": round(sum(1 for x in scores if x >= SATISFIED) / len(scores), 3) if scores else None,
+        })
+    return out
+
+
+def site_view(s: Session, config: HallConfig, name: str, now: datetime) -> dict[str, Any]:
+    """GET /sites/NAME: one center as GET /sites shows it, with its dashboard's figures per service and counter."""
+    site = s.execute(select(Site).where(Site.name == name)).scalar_one_or_none()
+    if site is None:
+        raise NotFound("not_found", what=name)
+    day = config.center.business_day(now)
+    row = _site_row(s, config, site, day, now)
+    live = site.live or {}
+    row["services"] = _live_services(live)
+    row["by_service"] = by_service(s, site.id, day)
+    row["day"] = day.isoformat()
+    return row
