@@ -10,7 +10,7 @@ the center's clock; its skew against ours is measured at each push and shown, ne
 """
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -212,11 +212,12 @@ def _site_row(s: Session, config: HallConfig, site: Site, day: date, now: dateti
         "seen_ago_s": ago, "clock_skew_s": site.clock_skew_s,
         "clock_skewed": site.clock_skew_s is not None and abs(site.clock_skew_s) >= SKEW_SHOWN_S,
         "acked_seq": site.acked_seq, "live": _live_summary(live) if live else None,
-        "live_at": config.center.iso(site.live_at), "targets": targets,
+        "live_at": config.center.iso(site.live_at), "targets": targets, "day": day.isoformat(),
     }
     avg, share = row["today"]["avg_wait_s"], row["today"]["satisfaction"]
-    row["misses"] = {"wait": avg is not None and avg > targets["wait_s"],
-                     "satisfaction": share is not None and share < targets["satisfaction"]}
+    judged = site.revoked_at is None  # a revoked center is shown, no longer judged
+    row["misses"] = {"wait": judged and avg is not None and avg > targets["wait_s"],
+                     "satisfaction": judged and share is not None and share < targets["satisfaction"]}
     row["alerts"] = site_alerts(row, targets)
     return row
 
@@ -256,5 +257,4 @@ def site_view(s: Session, config: HallConfig, name: str, now: datetime) -> dict[
     live = site.live or {}
     row["services"] = _live_services(live)
     row["by_service"] = by_service(s, site.id, day)
-    row["day"] = day.isoformat()
     return row

@@ -12,6 +12,7 @@ from server.config import ConfigError, parse_config
 from server.sites import add_site
 from server.upstream import batch, live_figures
 from tests.conftest import demo_config_data
+from tests.support.app import InProcessHall
 from tests.support.hall import hall_config
 
 TARGETS = {"wait_target_s": 600, "satisfaction_target": 0.8}
@@ -29,12 +30,16 @@ def deliver(center, province, token: str) -> None:
     assert province.post("upstream/live", live, token=token).status_code == 200
 
 
-@pytest.fixture
-def link(in_process):
-    center, province = in_process(), in_process(province_config())
+@pytest.fixture(scope="module")
+def link(tmp_path_factory):
+    """A center and its province, shared by the module's tests (which run in order)."""
+    center = InProcessHall(tmp_path_factory.mktemp("center"), hall_config())
+    province = InProcessHall(tmp_path_factory.mktemp("province"), province_config())
     token = province.hall.db.write(lambda s: add_site(s, "Hạ Long", province.now))
     province.hall.db.write(lambda s: add_site(s, "Vân Đồn", province.now))  # registered, never seen
-    return center, province, token
+    yield center, province, token
+    center.stop()
+    province.stop()
 
 
 def test_one_center_in_detail_with_its_figures_per_service_and_its_alerts(link):
@@ -66,7 +71,7 @@ def test_one_center_in_detail_with_its_figures_per_service_and_its_alerts(link):
     assert late["alerts"][0]["seen_ago_s"] == 360
 
 
-def test_who_may_read_one_center(link, in_process):
+def test_who_may_read_one_center(link):
     center, province, token = link
     assert province.error("GET", "sites/Hạ Long", token=token)[:2] == (403, "forbidden")  # a site token reads nothing
     assert province.error("GET", "sites/Hạ Long", token=province.person("lan", "staff"))[:2] == (403, "forbidden")
@@ -92,3 +97,11 @@ def test_the_sites_targets_are_checked():
     for bad in ({"wait_target_s": 10}, {"satisfaction_target": 1.5}, {"wait_s": 900}):
         with pytest.raises(ConfigError, match="sites"):
             parse_config({**demo_config_data(), "sites": bad})
+
+
+def test_the_page_is_linked_on_a_province_and_explains_itself_on_a_center(link):
+    center, province, _ = link
+    here = center.get("/admin/sites").text
+    assert "Trang của máy chủ cấp tỉnh" in here and "province's server" in here and "sites.js" not in here
+    assert 'href="/admin/sites"' not in center.get("/admin").text
+    assert 'href="/admin/sites"' in province.get("/admin").text and "sites.js" in province.get("/admin/sites").text
