@@ -107,10 +107,13 @@ let sites = null;  // GET /sites
 let detail = null;  // GET /sites/NAME of the open detail
 let polledAt = null;
 let inFlight = false;
+let linkUp = null;  // the last poll answered (the bar's dot), said again in the other language
 let again = false;  // asked for while a poll was under way: poll once more when it ends
 let scrollPending = false;  // a detail opened from a link: bring it into view once it is shown
 
-const shell = startShell(i18n, { role: "supervisor", onReady: start, onLang: render });
+const shell = startShell(i18n, {
+  role: "supervisor", onReady: start, onLang: () => { if (linkUp !== null) shell.setLive(linkUp); render(); },
+});
 const say = banner($("sites-error"));
 const call = pageCalls(i18n, () => {}, () => shell.loginAgain());
 
@@ -121,9 +124,11 @@ function start() {
     detail = null;
     render();
   });
-  document.addEventListener("visibilitychange", () => { if (!document.hidden) refresh(); });
+  // Not while the tab is hidden, nor while the login form is back (a poll would take the typing focus away).
+  const due = () => !document.hidden && shell.me;
+  document.addEventListener("visibilitychange", () => { if (due()) refresh(); });
   refresh();
-  setInterval(() => { if (!document.hidden) refresh(); }, POLL_MS);
+  setInterval(() => { if (due()) refresh(); }, POLL_MS);
 }
 
 /** The center whose detail is open: #Hạ%20Long in the URL. */
@@ -143,11 +148,11 @@ async function refresh() {
       throw err;
     }) : null;
     polledAt = new Date();
-    shell.setLive(true);
+    shell.setLive(linkUp = true);
     render();
   } catch (err) {
     if (!(err instanceof ApiError && err.status === 401)) {
-      shell.setLive(false);
+      shell.setLive(linkUp = false);
       say(i18n.t("sites.error"), "warn");
     }
   } finally {
@@ -392,7 +397,7 @@ function renderDetail() {
     : `${fmt.duration(svc.longest_wait_s)}${svc.oldest_number ? ` (${i18n.t("longest.number", { number: svc.oldest_number })})` : ""}`),
   el("td", { class: "num" }, fmt.duration(svc.target_wait_s)),
   el("td", { class: "num", dataset: { field: "served" } }, fmt.number(svc.served)),
-  el("td", { class: "num" }, fmt.mmss(svc.wait_mean_s)),
+  el("td", { class: "num" }, fmt.duration(svc.wait_mean_s)),
   el("td", {}, svc.counters_open.length ? svc.counters_open.join(", ") : i18n.t("none")))));
   $("site-detail-facts").tBodies[0].replaceChildren(...d.by_service.map((svc) => el("tr", { dataset: { service: svc.service } },
     el("td", {}, el("span", { class: "a-code" }, svc.service), serviceName(svc.service)),
