@@ -14,7 +14,7 @@ from datetime import date, datetime
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
-from sqlalchemy import select
+from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
 from .config import HallConfig
@@ -116,23 +116,46 @@ def take_live(s: Session, name: str, live: Live, now: datetime) -> dict[str, Any
     return {"acked_seq": site.acked_seq}
 
 
+def _wait_s(dialect: str) -> Any:
+    """A fact's wait, issue → first call, in seconds (never below 0: the center's clock may have been set back)."""
+    if dialect == "sqlite":  # naive UTC text there
+        wait = (func.julianday(SiteTicket.called_at) - func.julianday(SiteTicket.issued_at)) * 86400.0
+    else:
+        wait = func.extract("epoch", SiteTicket.called_at - SiteTicket.issued_at)
+    return case((wait < 0, 0.0), else_=wait)
+
+
+def day_figures(s: Session, day: date, by: Any, *where: Any) -> dict[Any, dict[str, Any]]:
+    """Centers' days from their facts, counted in the database, per value of `by` (a site, a service):
+    issued, served, no-shows, cancelled, waiting, average wait, ratings and the share satisfied or better."""
+    def count(condition: Any) -> Any:
+        return func.sum(case((condition, 1), else_=0))
+
+    rows = s.execute(select(
+        by, func.count(), count(SiteTicket.status == DONE), count(SiteTicket.status == NO_SHOW),
+        count(SiteTicket.status == CANCELLED), count(SiteTicket.status == WAITING),
+        func.avg(_wait_s(s.get_bind().dialect.name)), func.count(SiteTicket.score), func.avg(SiteTicket.score),
+        count(SiteTicket.score >= SATISFIED),
+    ).where(SiteTicket.business_day == day, *where).group_by(by)).all()
+    out = {}
+    for key, issued, served, no_shows, cancelled, waiting, wait, rated, mean, satisfied in rows:
+        out[key] = {
+            "issued": issued, "served": int(served or 0), "no_shows": int(no_shows or 0),
+            "cancelled": int(cancelled or 0), "waiting": int(waiting or 0),
+            "avg_wait_s": round(float(wait)) if wait is not None else None, "rated": rated,
+            "rating_mean": round(float(mean), 2) if rated else None,
+            "satisfaction": round(int(satisfied) / rated, 3) if rated else None,
+        }
+    return out
+
+
+NO_DAY = {"issued": 0, "served": 0, "no_shows": 0, "cancelled": 0, "waiting": 0, "avg_wait_s": None, "rated": 0,
+          "rating_mean": None, "satisfaction": None}
+
+
 def today_figures(s: Session, site_id: int, day: date) -> dict[str, Any]:
     """A center's day from its facts: issued, served, waiting, average wait, satisfaction (share satisfied)."""
-    rows = s.execute(select(SiteTicket.status, SiteTicket.issued_at, SiteTicket.called_at, SiteTicket.score)
-                     .where(SiteTicket.site_id == site_id, SiteTicket.business_day == day)).all()
-    waits = [(called - issued).total_seconds() for _, issued, called, _ in rows if called is not None]
-    scores = [score for *_, score in rows if score is not None]
-    return {
-        "issued": len(rows),
-        "served": sum(1 for status, *_ in rows if status == DONE),
-        "no_shows": sum(1 for status, *_ in rows if status == NO_SHOW),
-        "cancelled": sum(1 for status, *_ in rows if status == CANCELLED),
-        "waiting": sum(1 for status, *_ in rows if status == WAITING),
-        "avg_wait_s": round(sum(max(0.0, w) for w in waits) / len(waits)) if waits else None,
-        "rated": len(scores),
-        "rating_mean": round(sum(scores) / len(scores), 2) if scores else None,
-        "satisfaction": round(sum(1 for x in scores if x >= SATISFIED) / len(scores), 3) if scores else None,
-    }
+    return day_figures(s, day, SiteTicket.site_id, SiteTicket.site_id == site_id).get(site_id, dict(NO_DAY))
 
 
 SKEW_SHOWN_S = 60  # a center's clock this far from ours is shown on /admin/sites: its facts' times are its own
@@ -200,14 +223,14 @@ def site_alerts(site: dict[str, Any], targets: dict[str, Any]) -> list[dict[str,
     return alerts
 
 
-def _site_row(s: Session, config: HallConfig, site: Site, day: date, now: datetime) -> dict[str, Any]:
+def _site_row(config: HallConfig, site: Site, today: dict[str, Any], day: date, now: datetime) -> dict[str, Any]:
     live = site.live or {}
     ago = round((now - site.last_seen_at).total_seconds()) if site.last_seen_at else None
     online = site.revoked_at is None and ago is not None and ago <= ONLINE_S
     targets = {"wait_s": config.sites.wait_target_s, "satisfaction": config.sites.satisfaction_target}
     row = {
         "name": site.name, "online": online, "last_seen": config.center.iso(site.last_seen_at),
-        "today": today_figures(s, site.id, day),
+        "today": today,
         "revoked": site.revoked_at is not None, "revoked_at": config.center.iso(site.revoked_at),
         "seen_ago_s": ago, "clock_skew_s": site.clock_skew_s,
         "clock_skewed": site.clock_skew_s is not None and abs(site.clock_skew_s) >= SKEW_SHOWN_S,
@@ -225,26 +248,15 @@ def _site_row(s: Session, config: HallConfig, site: Site, day: date, now: dateti
 def sites_view(s: Session, config: HallConfig, now: datetime) -> list[dict[str, Any]]:
     """GET /sites: every center, online or when last seen, its day so far (the province's business day), its alerts."""
     day = config.center.business_day(now)
-    return [_site_row(s, config, site, day, now) for site in s.execute(select(Site).order_by(Site.name)).scalars()]
+    figures = day_figures(s, day, SiteTicket.site_id)  # one grouped query for all: polled every few seconds
+    return [_site_row(config, site, figures.get(site.id, dict(NO_DAY)), day, now)
+            for site in s.execute(select(Site).order_by(Site.name)).scalars()]
 
 
 def by_service(s: Session, site_id: int, day: date) -> list[dict[str, Any]]:
     """A center's day per service (as issued) from its facts: issued, served, waiting, average wait, satisfaction."""
-    rows = s.execute(select(SiteTicket.service, SiteTicket.status, SiteTicket.issued_at, SiteTicket.called_at,
-                            SiteTicket.score)
-                     .where(SiteTicket.site_id == site_id, SiteTicket.business_day == day)).all()
-    out = []
-    for code in sorted({row[0] for row in rows}):
-        mine = [row for row in rows if row[0] == code]
-        waits = [max(0.0, (called - issued).total_seconds()) for _, _, issued, called, _ in mine if called]
-        scores = [row[4] for row in mine if row[4] is not None]
-        out.append({
-            "service": code, "issued": len(mine), "served": sum(1 for row in mine if row[1] == DONE),
-            "waiting": sum(1 for row in mine if row[1] == WAITING),
-            "avg_wait_s": round(sum(waits) / len(waits)) if waits else None, "rated": len(scores),
-            "satisfaction": round(sum(1 for x in scores if x >= SATISFIED) / len(scores), 3) if scores else None,
-        })
-    return out
+    figures = day_figures(s, day, SiteTicket.service, SiteTicket.site_id == site_id)
+    return [{"service": code, **figures[code]} for code in sorted(figures)]
 
 
 def site_view(s: Session, config: HallConfig, name: str, now: datetime) -> dict[str, Any]:
@@ -253,7 +265,7 @@ def site_view(s: Session, config: HallConfig, name: str, now: datetime) -> dict[
     if site is None:
         raise NotFound("not_found", what=name)
     day = config.center.business_day(now)
-    row = _site_row(s, config, site, day, now)
+    row = _site_row(config, site, today_figures(s, site.id, day), day, now)
     live = site.live or {}
     row["services"] = _live_services(live)
     row["by_service"] = by_service(s, site.id, day)

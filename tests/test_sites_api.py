@@ -105,3 +105,52 @@ def test_the_page_is_linked_on_a_province_and_explains_itself_on_a_center(link):
     assert "Trang của máy chủ cấp tỉnh" in here and "province's server" in here and "sites.js" not in here
     assert 'href="/admin/sites"' not in center.get("/admin").text
     assert 'href="/admin/sites"' in province.get("/admin").text and "sites.js" in province.get("/admin/sites").text
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.slow)])
+def facts_db(request, tmp_path):
+    """An empty province database, on SQLite and on PostgreSQL (whose time arithmetic differs)."""
+    from server.storage import Database
+    from tests.support.postgres import fresh_database
+
+    if request.param == "sqlite":
+        db = Database(f"sqlite:///{tmp_path / 'p.db'}", synchronous="normal")
+        db.migrate()
+        yield db
+        return
+    with fresh_database() as url:
+        db = Database(url)
+        try:
+            db.migrate()
+            yield db
+        finally:
+            db.stop()
+
+
+def test_a_day_is_counted_in_the_database_alike_everywhere(facts_db):
+    """Waits to the second from microseconds, a clock set back counted as no wait, another day left out."""
+    from datetime import datetime, timedelta, timezone
+
+    from server.province import by_service, day_figures
+    from server.sites import Site, SiteTicket
+
+    t0 = datetime(2026, 12, 7, 1, 0, 0, 250000, tzinfo=timezone.utc)
+    day = t0.date()
+    rows = [  # (service, status, waited s, score, day)
+        ("TK", "done", 100.5, 4, day), ("TK", "done", 299.75, 2, day), ("TK", "waiting", None, None, day),
+        ("TP", "done", -30, 3, day), ("TP", "no_show", 60, None, day), ("TP", "done", 5000, 1, day - timedelta(days=1))]
+
+    def fill(s):
+        s.add(Site(id=1, name="Hạ Long", token_hash="h", created_at=t0, acked_seq=0))
+        s.flush()
+        for n, (svc, status, waited, score, on) in enumerate(rows, 1):
+            s.add(SiteTicket(site_id=1, ticket_id=n, business_day=on, number=str(n), service=svc, service_now=svc,
+                             status=status, outcome=status, issued_at=t0,
+                             called_at=None if waited is None else t0 + timedelta(seconds=waited), score=score, seq=1))
+
+    facts_db.write(fill)
+    whole = facts_db.read(lambda s: day_figures(s, day, SiteTicket.site_id))[1]
+    assert whole == {"issued": 5, "served": 3, "no_shows": 1, "cancelled": 0, "waiting": 1,
+                     "avg_wait_s": 115, "rated": 3, "rating_mean": 3.0, "satisfaction": 0.667}  # (100.5+299.75+0+60)/4
+    per = {f["service"]: f for f in facts_db.read(lambda s: by_service(s, 1, day))}
+    assert (per["TK"]["avg_wait_s"], per["TP"]["avg_wait_s"], per["TP"]["satisfaction"]) == (200, 30, 1.0)
