@@ -105,6 +105,7 @@ def test_the_page_is_linked_on_a_province_and_explains_itself_on_a_center(link):
     assert "Trang của máy chủ cấp tỉnh" in here and "province's server" in here and "sites.js" not in here
     assert 'href="/admin/sites"' not in center.get("/admin").text
     assert 'href="/admin/sites"' in province.get("/admin").text and "sites.js" in province.get("/admin/sites").text
+    assert 'href="/admin/sites"' in province.get("/").text and 'href="/admin/sites"' not in center.get("/").text
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.slow)])
