@@ -188,8 +188,6 @@ FOR_CITIZENS: dict[str, tuple[str, str]] = {
                          "This time no longer takes bookings. Please choose another."),
     "too_many_bookings": ("Số điện thoại này đã có đủ số lịch hẹn chưa sử dụng. Ông/Bà có thể huỷ bớt lịch hẹn cũ.",
                           "This phone number already holds as many unused bookings as it may. You may cancel one."),
-    "rate_limited": ("Ông/Bà thao tác quá nhanh. Vui lòng đợi một chút rồi thử lại.",
-                     "Too many tries. Please wait a moment and try again."),
 }
 # What the staff console and the admin pages say instead: a person at a page, not an API client.
 FOR_STAFF: dict[str, tuple[str, str]] = {
