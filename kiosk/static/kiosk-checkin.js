@@ -7,6 +7,7 @@
 const ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789";  // server/appointments.py: no 0/O, 1/I
 const LENGTH = 6;
 const SCAN_GAP_MS = 800;  // keys further apart start a new code
+const SCANNER_MS = 60;    // a scanner's keys come faster than this; a person's on the search field's keyboard do not
 const CODE = new RegExp(`^[${ALPHABET}]{${LENGTH}}$`);
 const $ = (id) => document.getElementById(id);
 
@@ -22,6 +23,8 @@ export class CheckIn {
     this.code = "";
     this.scanned = "";
     this.lastKey = 0;
+    this.fast = 0;         // keys in a row that came as fast as a scanner types
+    this.offered = false;  // some service takes bookings: only then is a scan looked for
     this.buildKeys();
     $("checkin-keys").addEventListener("click", (event) => this.onKey(event));
     $("checkin-back").addEventListener("click", () => this.close());
@@ -31,7 +34,10 @@ export class CheckIn {
   }
 
   /** Offer the check-in when some service takes bookings. */
-  offer(yes) { $("checkin-bar").hidden = !yes; }
+  offer(yes) {
+    this.offered = yes;
+    $("checkin-bar").hidden = !yes;
+  }
 
   buildKeys() {
     const keys = [...ALPHABET].map((ch) => {
@@ -88,12 +94,16 @@ export class CheckIn {
 
   /** A scanner's keys (or a keyboard's), on any screen. */
   onKeyboard(event) {
+    if (!this.offered) return;
     const now = Date.now();
-    if (now - this.lastKey > SCAN_GAP_MS) this.scanned = "";
+    const gap = now - this.lastKey;
+    if (gap > SCAN_GAP_MS) this.scanned = "";
+    this.fast = gap < SCANNER_MS ? this.fast + 1 : 1;
     this.lastKey = now;
     const inField = event.target instanceof HTMLInputElement;
     if (event.key === "Enter") {
-      const typed = inField ? cleanCode(event.target.value) : cleanCode(this.scanned);
+      // In the search field only a scanner's burst is a code: a word searched for may look like one.
+      const typed = inField ? (this.fast > LENGTH ? cleanCode(event.target.value) : "") : cleanCode(this.scanned);
       this.scanned = "";
       if (CODE.test(typed)) {
         event.preventDefault();
