@@ -4,9 +4,14 @@ from __future__ import annotations
 from datetime import date, datetime, timezone
 
 import pytest
+from printer_drivers.ticket import TicketView, ticket_lines
+from sqlalchemy import select
 
 from server import appointments
 from server.config import parse_config
+from server.paper import ticket_view
+from server.queueing.estimate import Place
+from server.queueing.models import Ticket
 from server.setup import document
 from tests.support.hall import hall_config
 
@@ -141,3 +146,14 @@ def test_booking_settings_live_in_the_set_up_and_its_export(hall):
     assert hall.ok("PATCH", "services/TP", token=admin, json={"booking": None}).get("booking") is None
     doc = document(parse_config(hall_config(edit=lambda d: d["services"][0].update(booking=BOOKING))))
     assert doc["services"][0]["booking"]["per_slot"] == 2  # what `hallq config export` writes
+
+
+def test_an_appointment_ticket_prints_when_it_is_called_first(hall):
+    code = book(hall, "09:00").get_json()["code"]
+    hall.later(hours=1, minutes=40)  # 08:40: early
+    number = hall.ok("POST", "tickets", 201, token=hall.device("k1"), json={"appointment": code})["ticket"]["number"]
+    ticket = hall.hall.db.read(lambda s: s.execute(select(Ticket).where(Ticket.number == number)).scalar_one())
+    view = ticket_view(hall.hall.config, ticket, Place(0, None), "http://hall")
+    assert view["appointment"] == "09:00"
+    texts = [line.text for line in ticket_lines(TicketView(**{**view, "issued_at": ticket.issued_at}))]
+    assert "LỊCH HẸN · gọi ưu tiên từ 09:00" in texts
