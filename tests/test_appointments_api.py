@@ -94,9 +94,13 @@ def test_check_in_issues_an_appointment_ticket_once_and_says_why_it_refuses(hall
     today = book(hall, "09:00", name="Trần Thị Bình", phone="0987654321").get_json()
     tomorrow = book(hall, "09:00", day="2026-11-28").get_json()
     hall.later(hours=1, minutes=50)  # 08:50: early for 09:00
-    resp = hall.call("POST", "tickets", token=kiosk, json={"appointment": today["code"].lower()[:3] + "-" + today["code"][3:]})
+    typed = today["code"].lower()[:3] + "-" + today["code"][3:]
+    resp = hall.call("POST", "tickets", token=kiosk, json={"appointment": typed, "idempotency_key": "tap-1"})
     assert resp.status_code == 201, resp.get_data(as_text=True)
     body = resp.get_json()
+    again = hall.call("POST", "tickets", token=kiosk, json={"appointment": typed, "idempotency_key": "tap-1"})
+    assert again.status_code == 201 and again.headers.get("Idempotent-Replayed") == "true"  # the kiosk's retry
+    assert again.get_json()["ticket"]["number"] == body["ticket"]["number"]
     assert body["ticket"]["appointment"] is True and body["ticket"]["service"] == "HT"
     assert body["checked_in"] == {"code": today["code"], "start": "09:00", "end": "09:30", "late": False}
     assert hall.error("POST", "tickets", token=kiosk, json={"appointment": today["code"]})[:2] == (409, "appointment_used")
