@@ -15,7 +15,7 @@ const parts = location.pathname.split("/").filter(Boolean);
 const state = {
   view: "loading", services: [], service: null, day: null, slots: [], slot: null, booking: null,
   token: parts.length > 1 ? decodeURIComponent(parts[1]) : null, error: null, busy: false,
-  keepDays: 30, graceMinutes: 15,
+  keepDays: 30, graceMinutes: 15, center: null,
 };
 
 function show(view) {
@@ -54,6 +54,7 @@ function button(label, sub, onClick, disabled = false) {
 
 function render() {
   i18n.apply();
+  $("center-name").textContent = state.center ? i18n.name(state.center) : "";
   const err = $("error");
   err.textContent = state.error || "";
   err.hidden = !state.error;
@@ -203,3 +204,5 @@ $("lang").addEventListener("click", () => i18n.toggle());
 i18n.onChange(render);
 i18n.apply();
 if (state.token) loadBooking(); else loadServices();
+// The center's name, from the public snapshot (a hall that closes it keeps the page's own title only).
+api("state", { lang: i18n.lang }).then((snap) => { state.center = snap.center ? snap.center.name : null; render(); }).catch(() => {});
