@@ -1,6 +1,7 @@
 """The last seats of a slot, booked by many phones at once against a real `hallq serve`: never overbooked.
 
-On SQLite (one writer) and on PostgreSQL (where the slot's count row decides: server/appointments.py).
+On SQLite (one process, one writer) and on PostgreSQL with two processes, eventlet and threading, the
+phones spread across both (the slot's count row decides: server/appointments.py).
 """
 from __future__ import annotations
 
@@ -33,8 +34,10 @@ def config() -> dict:
 
 @pytest.mark.parametrize("database", ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
 def test_the_last_seats_go_to_exactly_as_many_bookings(database, live_server, postgres_url):
-    server = live_server(config(), database_url=postgres_url() if database == "postgres" else None,
-                         name=f"book-{database}")
+    db_url = postgres_url() if database == "postgres" else None
+    server = live_server(config(), database_url=db_url, name=f"book-{database}")
+    servers = [server] + ([live_server(config(), database_url=db_url, async_mode="threading", name="book-postgres-b")]
+                          if database == "postgres" else [])
     day = (datetime.now(ZoneInfo("Asia/Ho_Chi_Minh")) + timedelta(days=1)).date().isoformat()
     url = f"{server.url}/api/v1/appointments"
     go = threading.Barrier(PHONES)
@@ -43,7 +46,7 @@ def test_the_last_seats_go_to_exactly_as_many_bookings(database, live_server, po
 
     def phone(i: int) -> None:
         go.wait()
-        resp = requests.post(url, json={"service": "HT", "date": day, "start": "10:00", "phone": f"09{i:08d}"},
+        resp = requests.post(f"{servers[i % len(servers)].url}/api/v1/appointments", json={"service": "HT", "date": day, "start": "10:00", "phone": f"09{i:08d}"},
                              timeout=30)
         code = (resp.json().get("error") or {}).get("code") if resp.status_code != 201 else None
         with lock:
