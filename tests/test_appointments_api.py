@@ -8,6 +8,7 @@ from printer_drivers.ticket import TicketView, ticket_lines
 from sqlalchemy import select
 
 from server import appointments
+from server.closing import run_close
 from server.config import parse_config
 from server.paper import ticket_view
 from server.queueing.estimate import Place
@@ -135,8 +136,8 @@ def test_the_daily_pass_marks_no_shows_and_erases_names_after_keep_days(hall):
     kept = book(hall, "08:30", name="Lê Văn C", phone="0911111111").get_json()
     config = hall.hall.config
     assert hall.hall.db.write(lambda s: appointments.close_days(s, config, date(2026, 11, 27), SEVEN)) == 0
-    # keep_days (30) after the day: erased
-    assert hall.hall.db.write(lambda s: appointments.close_days(s, config, date(2026, 12, 27), SEVEN)) == 1
+    # keep_days (30) after the day, the daily close erases them
+    assert run_close(hall.hall, now=datetime(2026, 12, 27, 1, 0, tzinfo=timezone.utc)).erased == 1
     row = hall.ok("GET", f"appointments?date={DAY}", token=hall.person("lan", "staff"))[0]
     assert (row["code"], row["status"], row["name"], row["phone"]) == (kept["code"], "no_show", None, None)
 
