@@ -101,6 +101,7 @@ class Ticket(Base):
         Index("ix_tickets_queue", "status", "business_day", "service", "priority", "queued_at"),
         Index("ix_tickets_business_day", "business_day"),  # made by migration 0005, for reports
         Index("ix_tickets_target", "target_counter", "status", "business_day"),  # 0008: picking transfers
+        Index("ix_tickets_ahead", "status", "business_day", "service", "ahead_at"),  # 0015: begun appointments' head
     )
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     token: Mapped[str] = mapped_column(String(32), unique=True)

@@ -61,12 +61,12 @@ def pick(s: Session, counter: int, services: list[str], picking: str, day: date,
         return None
     rank = {code: i for i, code in enumerate(services)} if picking == "preference" and len(services) > 1 else {}
 
-    def key(r):
+    def order(r):
         ahead = not r.priority and r.ahead_at is not None and r.ahead_at <= now
         return (r.target_counter != counter, not (r.priority or ahead), rank.get(r.service, 0),
                 r.ahead_at if ahead else r.queued_at, r.id)
 
-    best = min(rows, key=key)
+    best = min(rows, key=order)
     if s.get_bind().dialect.name != "postgresql":
         return best.id  # one writer at a time: nobody else can be taking it
     mine = s.execute(_LOCK_ONE, {"id": best.id}).scalar_one_or_none()
