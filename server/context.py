@@ -50,6 +50,7 @@ class Hall:
     upstream: Any = None  # config.Upstream: this center reports to a province (server/upstream.py)
     stop_upstream: Callable[[], None] | None = field(default=None, repr=False)  # set while pushing
     stop_site_summaries: Callable[[], None] | None = field(default=None, repr=False)  # a province's pass
+    book_limiter: RateLimiter = field(default_factory=lambda: RateLimiter(6))  # bookings, per address and per phone
 
     def start(self) -> None:
         """Start what runs beside the requests: database, hashing and printer threads, the live hub, the daily close."""
