@@ -34,6 +34,7 @@ It writes its section of docs/benchmarks.md.
 from __future__ import annotations
 
 import argparse
+import json
 import multiprocessing as mp
 import sys
 import tempfile
@@ -161,6 +162,7 @@ def run(args: argparse.Namespace, workdir: Path, database_url: str | None) -> di
     b = Bench(args, workdir, database_url)
     out: dict[str, Any] = {}
     t_run = time.monotonic()
+    out["load"] = [" ".join(Path("/proc/loadavg").read_text().split()[:3])]
     log(f"building {args.centers} centers × {args.days} days × {args.per_day} tickets")
     out["build_s"] = b.build(b.names, args.days)
     month_built = dict(b.built)
@@ -262,6 +264,7 @@ def run(args: argparse.Namespace, workdir: Path, database_url: str | None) -> di
         out["built"] = b.built
         out["real_time"] = realtime_shape(b.urls[b.names[0]])
         out["run_s"] = time.monotonic() - t_run
+        out["load"].append(" ".join(Path("/proc/loadavg").read_text().split()[:3]))
     finally:
         b.pushers.close()
         b.province.stop()
@@ -294,7 +297,7 @@ def _f(value: float | None, digits: int = 1) -> str:
     return "–" if value is None else f"{value:,.{digits}f}"
 
 
-def render(runs: dict[str, dict[str, Any]], args: argparse.Namespace, busy: str) -> str:
+def render(runs: dict[str, dict[str, Any]], args: argparse.Namespace) -> str:
     names = list(runs)
     mb = runs[names[0]]["month"]["built"]
     center_days = mb["center_days"]
@@ -415,13 +418,14 @@ headers); CPU is from `/proc` over the phase; facts/s are facts applied by the p
 {chr(10).join(lines)}
 
 {_findings(runs, args, month_facts)}
-{busy} Machine: {machine_line(*[runs[n].get('version', '') for n in names if runs[n].get('version')])}.
+Machine: {machine_line(*[runs[n].get('version', '') for n in names if runs[n].get('version')])}.
 """
 
 
 def _findings(runs: dict[str, dict[str, Any]], args: argparse.Namespace, month_facts: Any) -> str:
     """What the figures say, from the first run's (SQLite unless only PostgreSQL ran)."""
     from server.province import BATCH_TICKETS_MAX
+    from server.upstream import TIMEOUT
 
     lines = []
     for name, r in runs.items():
@@ -440,8 +444,10 @@ def _findings(runs: dict[str, dict[str, Any]], args: argparse.Namespace, month_f
             f"pushers' backoff (up to {BACKOFF_MAX_S:.0f} s) before the first push. Batches of {args.big_seqs} "
             f"seqs instead of {args.batch_seqs} send {per_ticket[1]:.2f} facts a ticket instead of "
             f"{per_ticket[0]:.2f} and cost the province {_f(cpu_ticket[1], 2)} ms of CPU a ticket instead of "
-            f"{_f(cpu_ticket[0], 2)}. The most facts in one batch were {most:,} (the cap is "
-            f"{BATCH_TICKETS_MAX:,}).")
+            f"{_f(cpu_ticket[0], 2)}, but their answers took up to {_f(big['max_ms'] / 1000)} s (batches of "
+            f"{args.batch_seqs}: {_f(m['max_ms'] / 1000)} s; the pusher's read timeout is {TIMEOUT[1]:.0f} s). "
+            f"The most facts in one batch were {most:,} (the cap is {BATCH_TICKETS_MAX:,}). Load average over "
+            f"the run: {r['load'][0]} at its start, {r['load'][1]} at its end.")
     lines.append(
         "- Where the province's time goes: a profile of `take_facts` in-process (cProfile, one center's day in "
         "batches of 500) puts most of it in SQLAlchemy's ORM, an UPDATE statement and 15 attribute sets for each "
@@ -452,10 +458,39 @@ def _findings(runs: dict[str, dict[str, Any]], args: argparse.Namespace, month_f
     lines.append(
         f"- Batch size: with `batch_seqs` {args.batch_seqs} a ticket goes to the province about twice in a "
         "catch-up (its issue, call and finish fall in different batches), and each batch carries a fixed cost "
-        "(its request, its transaction, the site row). Bigger batches send fewer facts and cost less a ticket, "
-        "at the price of a longer write transaction on the province (other centers' batches wait behind it on "
-        "SQLite) and a longer answer; either default catches up a day in seconds.")
+        "(its request, its transaction, the site row). Bigger batches send fewer facts and cost less a ticket. "
+        "But the province applies batches one at a time (its database writes run on one writer thread, on "
+        "SQLite and PostgreSQL alike), so when every center pushes at once a batch's answer waits for the "
+        "batches queued before it: answer time grows with the number of centers × the time of one batch. A "
+        f"batch answered after the pusher's {TIMEOUT[1]:.0f} s read timeout is not lost (the center backs off "
+        "and sends it again, a replay), but the catch-up stalls for the backoff; with 15 centers the default "
+        f"{args.batch_seqs} keeps answers well inside it, and that margin is the reason to keep it.")
     return "What it says:\n\n" + "\n".join(lines) + "\n"
+
+
+FIGURE_ARGS = ("mode", "centers", "per_day", "days", "batch_seqs", "big_seqs", "small_seqs", "small_seconds",
+               "idle_seconds", "outage_seconds", "pusher_procs")
+
+
+def measure(args: argparse.Namespace) -> dict[str, dict[str, Any]]:
+    """Every run asked for: SQLite, then PostgreSQL."""
+    runs: dict[str, dict[str, Any]] = {}
+    with tempfile.TemporaryDirectory(prefix="hallq-bench-province-", dir=args.workdir) as tmp:
+        if not args.only_postgres:
+            runs["SQLite"] = run(args, Path(tmp) / "sqlite", None)
+            import sqlite3
+
+            runs["SQLite"]["version"] = f"SQLite {sqlite3.sqlite_version}"
+        if args.postgres or args.only_postgres:
+            from tests.support.postgres import ADMIN_URL, create_database, drop_database, query
+
+            url = create_database("hallq_bench_province")
+            try:
+                runs["PostgreSQL"] = run(args, Path(tmp) / "pg", url)
+                runs["PostgreSQL"]["version"] = f"PostgreSQL {query(ADMIN_URL, 'SHOW server_version')[0][0]}"
+            finally:
+                drop_database(url)
+    return runs
 
 
 def main() -> None:
@@ -476,29 +511,22 @@ def main() -> None:
     parser.add_argument("--only-postgres", action="store_true")
     parser.add_argument("--quick", action="store_true", help="3 centers, 1 day, short windows")
     parser.add_argument("--workdir", help="make the work folder in here (default: the system's temporary folder)")
+    parser.add_argument("--save", type=Path, help="keep the figures in this JSON file")
+    parser.add_argument("--load", type=Path, help="write the section from a --save'd file (runs nothing)")
     parser.add_argument("--no-write", action="store_true", help="print only; leave docs/benchmarks.md alone")
     args = parser.parse_args()
     if args.quick:
         args.centers, args.days, args.small_seconds, args.idle_seconds, args.outage_seconds = 3, 1, 5.0, 3.0, 5.0
-    load_before = Path("/proc/loadavg").read_text().split()[:3]
-    runs: dict[str, dict[str, Any]] = {}
-    with tempfile.TemporaryDirectory(prefix="hallq-bench-province-", dir=args.workdir) as tmp:
-        if not args.only_postgres:
-            runs["SQLite"] = run(args, Path(tmp) / "sqlite", None)
-            import sqlite3
-
-            runs["SQLite"]["version"] = f"SQLite {sqlite3.sqlite_version}"
-        if args.postgres or args.only_postgres:
-            from tests.support.postgres import ADMIN_URL, create_database, drop_database, query
-
-            url = create_database("hallq_bench_province")
-            try:
-                runs["PostgreSQL"] = run(args, Path(tmp) / "pg", url)
-                runs["PostgreSQL"]["version"] = f"PostgreSQL {query(ADMIN_URL, 'SHOW server_version')[0][0]}"
-            finally:
-                drop_database(url)
-    busy = f"Load average before the run: {' '.join(load_before)}."
-    text = render(runs, args, busy)
+    if args.load:  # the figures and the settings of an earlier run
+        saved = json.loads(args.load.read_text(encoding="utf-8"))
+        runs = saved["runs"]
+        vars(args).update({k: v for k, v in saved["args"].items() if k in FIGURE_ARGS})
+    else:
+        runs = measure(args)
+    if args.save:
+        kept = {k: v for k, v in vars(args).items() if k in FIGURE_ARGS}
+        args.save.write_text(json.dumps({"args": kept, "runs": runs}, indent=1, default=str), encoding="utf-8")
+    text = render(runs, args)
     print(text)
     if not args.no_write:
         write_section(START, END, text)
