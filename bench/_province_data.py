@@ -18,7 +18,7 @@ hall's: a ticket appears in every batch whose seqs hold one of its changes.
 from __future__ import annotations
 
 import sys
-from datetime import date, datetime, time as dtime, timedelta
+from datetime import date, datetime, time as dtime
 from pathlib import Path
 from typing import Any
 
