@@ -75,6 +75,24 @@ class Holiday(Strict):
     name: Text
 
 
+class Booking(Strict):
+    """A service's appointments (đặt lịch hẹn, docs/appointments.md): a service without one takes none."""
+
+    slot_minutes: int = Field(default=15, ge=5, le=240)  # each slot's length
+    per_slot: int = Field(default=1, ge=1, le=100)  # citizens one slot takes
+    # The hours that take bookings, like a service's `hours`; unset: the service's own hours.
+    hours: list[str] | dict[Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"], list[str]] | None = None
+    days_ahead: int = Field(default=14, ge=0, le=90)  # today and this many days after take bookings
+    cutoff_minutes: int = Field(default=60, ge=0, le=10080)  # a slot takes no booking this close to its start
+
+    @field_validator("hours")
+    @classmethod
+    def _hours(cls, value: list[str] | dict[str, list[str]] | None) -> list[str] | dict[str, list[str]] | None:
+        for spans in (value.values() if isinstance(value, dict) else (value,)) if value is not None else ():
+            _check_spans(spans)
+        return value
+
+
 class Service(Strict):
     code: str = Field(pattern=r"^[A-Z][A-Z0-9_]{0,15}$")
     name: Text
@@ -92,6 +110,7 @@ class Service(Strict):
     note: Text | None = None  # what to bring, shown on the kiosk's ticket screen
     open: bool = True  # the manager's switch: closed right now, whatever the hours say
     closed_reason: Text | None = None  # what the kiosk says while it is closed
+    booking: Booking | None = None  # appointments: off unless set (server/appointments.py)
     _hours_enforced: bool = PrivateAttr(default=True)  # center.enforce_hours, set by HallConfig
     _holidays: dict[date, Text] = PrivateAttr(default_factory=dict)  # the hall's, set by HallConfig
 
@@ -347,12 +366,28 @@ class Reports(Strict):
     purge_batch: int = Field(default=2000, ge=100, le=100000)  # rows deleted per write transaction
 
 
+class Appointments(Strict):
+    """The machine's side of appointments (each service's slots are in the set-up: Service.booking)."""
+
+    keep_days: int = Field(default=30, ge=1, le=3650)  # a booking's name and phone are erased this long after its day
+    grace_minutes: int = Field(default=15, ge=0, le=240)  # later than this after the slot began: a walk-in
+    per_minute_per_address: int = Field(default=6, ge=1, le=100000)  # bookings tried from one address
+    open_per_phone: int = Field(default=3, ge=1, le=50)  # bookings not yet used that one phone number may hold
+
+
 class Upstream(Strict):
     """Where a center reports to its province (server/upstream.py): the province's address and this center's site token."""
 
     url: str = Field(pattern=r"^https?://\S+$")
     token: str = Field(min_length=1)
     batch_seqs: int = Field(default=500, ge=1, le=5000)  # hall seqs per batch sent
+
+
+class SiteTargets(Strict):
+    """On a province: the one measure every center is judged by on /admin/sites (docs/province.md)."""
+
+    wait_target_s: int = Field(default=900, ge=60, le=86400)  # average wait today, and longest wait now
+    satisfaction_target: float = Field(default=0.9, ge=0, le=1)  # share of today's ratings satisfied or better
 
 
 class HallConfig(Strict):
@@ -364,6 +399,7 @@ class HallConfig(Strict):
     rating: RatingSettings = RatingSettings()
     priority_categories: list[Choice] = DEFAULT_PRIORITY
     reports: Reports = Reports()
+    appointments: Appointments = Appointments()
     # The hall's set-up (services, counters, holidays, priority categories) seeds a new database;
     # from then on the database is the truth (server/setup.py). A hall may start with none.
     services: list[Service] = Field(default_factory=list)
@@ -373,6 +409,7 @@ class HallConfig(Strict):
     printers: dict[str, PrinterEntry] = Field(default_factory=dict)
     province: bool = False  # a provincial server: takes every center's reports (server/province.py, docs/province.md)
     upstream: Upstream | None = None  # this center reports to a province ($HALLQ_UPSTREAM_URL/_TOKEN win)
+    sites: SiteTargets = SiteTargets()  # on a province: the targets /admin/sites ranks centers by
 
     @model_validator(mode="before")
     @classmethod

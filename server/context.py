@@ -49,6 +49,7 @@ class Hall:
     setup_version: int = 0  # the version of the set-up `config` holds (server/setup.py)
     upstream: Any = None  # config.Upstream: this center reports to a province (server/upstream.py)
     stop_upstream: Callable[[], None] | None = field(default=None, repr=False)  # set while pushing
+    book_limiter: RateLimiter = field(default_factory=lambda: RateLimiter(6))  # bookings, per address and per phone
 
     def start(self) -> None:
         """Start what runs beside the requests: database, hashing and printer threads, the live hub, the daily close."""
