@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 from .config import HallConfig
 from .queueing.errors import Conflict, Forbidden, NotFound
 from .queueing.models import CANCELLED, DONE, NO_SHOW, WAITING
+from .reports.facts import EXPIRED
 from .reports.site_summary import mark_days, take_services
 from .sites import Site, SiteTicket
 
@@ -48,6 +49,7 @@ class Fact(BaseModel):
     staff: str | None = Field(default=None, max_length=80)
     score: int | None = Field(default=None, ge=1, le=4)
     transfers: int | None = Field(default=None, ge=0, le=1000)  # an older center sends none
+    expired_from: str | None = Field(default=None, max_length=12)  # expired by the close from this status
 
 
 class ServiceName(BaseModel):
@@ -114,7 +116,9 @@ def take_facts(s: Session, name: str, batch: Facts, now: datetime) -> dict[str, 
         select(SiteTicket).where(SiteTicket.site_id == site.id, SiteTicket.ticket_id.in_(list(facts)))).scalars()
     } if facts else {}
     for ticket_id, fact in facts.items():
-        values = fact.model_dump(exclude={"id"})
+        values = fact.model_dump(exclude={"id", "expired_from"})
+        if fact.outcome == EXPIRED and fact.expired_from == NO_SHOW:
+            values["outcome"] = NO_SHOW  # the hall's reports count a no-show the close expired as a no-show
         row = stored.get(ticket_id)
         if row is None:
             s.add(SiteTicket(site_id=site.id, ticket_id=ticket_id, seq=batch.to_seq, **values))

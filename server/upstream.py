@@ -25,7 +25,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from .config import HallConfig, Upstream
-from .queueing.models import DONE, NO_SHOW, Hall as HallRow, Rating, Ticket, TicketEvent
+from .queueing.models import DONE, Hall as HallRow, Rating, Ticket, TicketEvent
 from .reports.facts import EXPIRED, person
 from .sites import UpstreamCursor
 
@@ -116,9 +116,9 @@ def facts(s: Session, ids: list[int]) -> list[dict[str, Any]]:
         out.append({
             "id": t.id, "business_day": t.business_day.isoformat(), "number": t.number,
             "service": t.service_issued, "service_now": t.service, "status": t.status,
-            # as the hall's reports: a no-show the close expired stays a no-show
-            "outcome": (NO_SHOW if expired[t.id] == NO_SHOW else EXPIRED) if t.id in expired else t.status,
-            "priority": bool(t.priority), "transfers": transfers.get(t.id, 0),
+            "outcome": EXPIRED if t.id in expired else t.status,
+            # what the close expired it from: the province counts a no-show it expired as a no-show, as the hall does
+            "expired_from": expired.get(t.id), "priority": bool(t.priority), "transfers": transfers.get(t.id, 0),
             "issued_at": t.issued_at.isoformat(), "called_at": call[0].isoformat() if call else None,
             "started_at": t.started_at.isoformat() if t.started_at else None,
             "finished_at": t.finished_at.isoformat() if t.finished_at and t.id not in expired else None,

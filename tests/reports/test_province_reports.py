@@ -233,6 +233,17 @@ def test_exports_carry_the_center(province):
     assert [(r[0], r[1]) for r in centers] == [("Cẩm Phả", 4), ("Hạ Long", 5), ("Vân Đồn", 0)]
 
 
+def test_a_no_show_the_close_expired_counts_as_a_no_show(province):
+    """As in the hall's reports: a center says what the close expired a ticket from (`expired_from`)."""
+    server, boss, _, _ = province
+    day = date(2026, 9, 15)
+    gone = {**fact(1, "TK", "expired", wait=100, counter=1, day=day), "expired_from": "no_show"}
+    waited = {**fact(2, "TK", "expired", day=day), "expired_from": "waiting"}
+    server.push("Vân Đồn", [gone, waited])
+    t = get(server, f"stats?from={day}&to={day}&site=Vân Đồn", boss).json()["total"]
+    assert (t["tickets"], t["no_shows"], t["expired"]) == (2, 1, 1)
+
+
 @pytest.mark.parametrize("path", ["stats", "reports/tickets.csv", "reports/tickets.xlsx", "reports/summary.xlsx"])
 def test_an_unknown_center_is_404(province, path):
     server, boss, _, _ = province
@@ -286,6 +297,7 @@ def test_a_center_sends_its_service_names_and_counts_transfers(center):
     body = h.db.read(lambda s: batch(s, 0, h.clock(), 1000, h.config))
     (sent,) = body["facts"]
     assert (sent["service"], sent["service_now"], sent["transfers"], sent["outcome"]) == ("TK", "DD", 1, "waiting")
+    assert sent["expired_from"] is None  # not expired by a close
     names = {svc["code"]: svc for svc in body["services"]}
     tk = h.config.service("TK")
     assert names["TK"] == {"code": "TK", "name": tk.name.model_dump(), "target_wait_s": tk.target_wait_s}
