@@ -49,6 +49,7 @@ class Hall:
     setup_version: int = 0  # the version of the set-up `config` holds (server/setup.py)
     upstream: Any = None  # config.Upstream: this center reports to a province (server/upstream.py)
     stop_upstream: Callable[[], None] | None = field(default=None, repr=False)  # set while pushing
+    stop_webhooks: Callable[[], None] | None = field(default=None, repr=False)  # set while delivering
 
     def start(self) -> None:
         """Start what runs beside the requests: database, hashing and printer threads, the live hub, the daily close."""
@@ -66,9 +67,16 @@ class Hall:
             from .upstream import start_upstream
 
             self.stop_upstream = start_upstream(self, self.upstream, self.hub.socketio)
+        if self.config.webhooks:
+            from .webhooks import start_webhooks
+
+            self.stop_webhooks = start_webhooks(self)
 
     def stop(self) -> None:
         """Stop all that start() began and wait for it to end; safe to call twice, or before start()."""
+        stop_webhooks, self.stop_webhooks = self.stop_webhooks, None
+        if stop_webhooks is not None:
+            stop_webhooks()  # a delivery under way ends (or times out) before the database closes
         stop_upstream, self.stop_upstream = self.stop_upstream, None
         if stop_upstream is not None:
             stop_upstream()  # a push under way ends before the database closes
