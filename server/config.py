@@ -368,6 +368,7 @@ class Webhook(Strict):
     secret: str = Field(min_length=1, repr=False)  # never shown back: the API and the logs leave it out
     events: list[str] = Field(min_length=1)
     name: str | None = Field(default=None, pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")  # default: the URL's host
+    dead_after: int = Field(default=5, ge=1, le=100)  # 4xx answers to one event before it is a dead letter
 
     @field_validator("url")
     @classmethod

@@ -79,15 +79,22 @@ def ensure_cursor(s: Session, name: str) -> WebhookCursor:
     return row
 
 
-def take_lease(s: Session, name: str, holder: str, now: datetime, lease_s: float) -> bool:
-    """Hold (or keep) the receiver's lease until now + lease_s; False while another live process holds it."""
+def take_lease(s: Session, name: str, holder: str, now: datetime, lease_s: float, *, over: str | None = None) -> bool:
+    """Hold (or keep) the receiver's lease until now + lease_s; False while another live process holds it.
+
+    `over`: a holder known to be gone (a process of this machine that no longer runs): taken over at once."""
     ensure_cursor(s, name)
+    free = [WebhookCursor.holder.is_(None), WebhookCursor.holder == holder, WebhookCursor.lease_until < now]
+    if over:
+        free.append(WebhookCursor.holder == over)
     return s.execute(
-        update(WebhookCursor).where(
-            WebhookCursor.name == name,
-            or_(WebhookCursor.holder.is_(None), WebhookCursor.holder == holder, WebhookCursor.lease_until < now))
+        update(WebhookCursor).where(WebhookCursor.name == name, or_(*free))
         .values(holder=holder, lease_until=now + timedelta(seconds=lease_s))
         .execution_options(synchronize_session=False)).rowcount == 1
+
+
+def holder_of(s: Session, name: str) -> str | None:
+    return s.execute(select(WebhookCursor.holder).where(WebhookCursor.name == name)).scalar_one_or_none()
 
 
 def release_lease(s: Session, name: str, holder: str) -> None:

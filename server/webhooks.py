@@ -9,8 +9,8 @@ receiver drop a repeat.
 The rule for failures, per receiver and event:
 - no answer, a timeout, 5xx, 408 or 429: try the same event again after a backoff of 1 s, 2 s, 4 s …
   up to BACKOFF_MAX_S, for as long as it takes (the events after it wait: the order holds);
-- any other answer that is not 2xx (a 4xx: the receiver refuses this body): tried DEAD_AFTER times
-  (with the same backoff), then set aside as a dead letter and delivery goes on with the next
+- any other answer that is not 2xx (a 4xx: the receiver refuses this body): tried `dead_after` times
+  (with the same backoff; `dead_after`, default 5), then set aside as a dead letter and delivery goes on with the next
   event. Dead letters are listed at GET /api/v1/webhooks/dead-letters and on /admin/integration,
   and sent again on request (out of order, by nature).
 
@@ -44,7 +44,6 @@ log = logging.getLogger(__name__)
 
 CONNECT_TIMEOUT_S, READ_TIMEOUT_S = 5.0, 10.0
 BACKOFF_FIRST_S, BACKOFF_MAX_S = 1.0, 300.0
-DEAD_AFTER = 5  # tries of one event refused with a 4xx (not 408/429) before it is a dead letter
 RETRY_STATUSES = frozenset({408, 429})
 IDLE_S = 1.0  # nothing new: look again this soon
 LEASE_S = 30.0  # a process that stopped renewing its lease hands the receiver over after this
@@ -77,7 +76,7 @@ class Answer:
 
     @property
     def refused(self) -> bool:
-        """The receiver answered that this body will not do (tried DEAD_AFTER times, then set aside)."""
+        """The receiver answered that this body will not do (tried `dead_after` times, then set aside)."""
         return self.status is not None and not self.ok and self.status < 500 and self.status not in RETRY_STATUSES
 
     def line(self) -> str:
@@ -164,6 +163,26 @@ def sample(hook: Webhook, center: Any, now: datetime) -> dict[str, Any]:
 # -- delivering, on one real thread per receiver ---------------------------------------------------
 
 
+def holder_name() -> str:
+    """This process, as a lease holder: host:pid:random."""
+    return f"{socket.gethostname()[:40]}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+
+
+def gone(holder: str) -> bool:
+    """A holder that was a process of this machine which no longer runs (a stop or a crash left its lease)."""
+    host, _, rest = holder.partition(":")
+    pid = rest.partition(":")[0]
+    if host != socket.gethostname()[:40] or not pid.isdigit():
+        return False
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return True
+    except OSError:
+        return False
+    return False
+
+
 class Receiver:
     """Delivers one receiver's events in order until stopped."""
 
@@ -174,10 +193,13 @@ class Receiver:
         self.lease_until = 0.0  # monotonic: renew before this
 
     def _lease(self) -> bool:
-        h = self.hall
+        """Hold the receiver's lease (renewed every LEASE_S / 3): one process alone delivers to it."""
+        h, name = self.hall, self.hook.name
         if time.monotonic() < self.lease_until:
             return True
-        if h.db.write(lambda s: store.take_lease(s, self.hook.name, self.holder, h.clock(), LEASE_S)):
+        other = h.db.read(lambda s: store.holder_of(s, name))
+        over = other if other and other != self.holder and gone(other) else None
+        if h.db.write(lambda s: store.take_lease(s, name, self.holder, h.clock(), LEASE_S, over=over)):
             self.lease_until = time.monotonic() + LEASE_S / 3
             return True
         self.lease_until = 0.0
@@ -252,7 +274,7 @@ class Receiver:
                 self._ok()
                 continue
             tries = h.db.write(lambda s, a=answer: store.failed(s, hook.name, self.holder, a.status, a.line(), now))
-            if answer.refused and tries >= DEAD_AFTER:
+            if answer.refused and tries >= hook.dead_after:
                 h.db.write(lambda s, ev=ev, a=answer, n=tries: store.bury(
                     s, hook.name, self.holder, ev, body["ticket"]["number"], n, a.status, a.line(), now))
                 log.error("webhook %s: %s refused %d times (%s); set aside as a dead letter, going on",
@@ -282,7 +304,7 @@ class Receiver:
 def start_webhooks(hall: Any) -> Callable[[], None]:
     """Deliver to every configured receiver on its own real thread; returns the function that stops them."""
     stopped = osthreads.Event()
-    holder = f"{socket.gethostname()[:40]}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+    holder = holder_name()
     threads = [osthreads.start(Receiver(hall, hook, holder, stopped).run, name=f"hallq-webhook-{hook.name}")
                for hook in hall.config.webhooks]
 
