@@ -52,3 +52,9 @@ def people() -> Response:
 def hall() -> Response:
     """The hall's set-up: services, counters, holidays and the boards' notice (admins)."""
     return admin_page("admin/hall.html", "hall")
+
+
+@bp.get("/integration")
+def integration() -> Response:
+    """For the one-stop software: find a ticket by case-file code; the webhooks' deliveries (supervisors)."""
+    return admin_page("admin/integration.html", "integration")

@@ -20,6 +20,7 @@ export const ADMIN = {
   "nav.hall": ["Thiết lập sảnh", "Hall set-up"],
   "nav.people": ["Nhân sự & thiết bị", "People & devices"],
   "nav.media": ["Hình ảnh & video", "Images & videos"],
+  "nav.integration": ["Tích hợp một cửa", "One-stop integration"],
   "nav.logout": ["Đăng xuất", "Log out"],
   "nav.user": ["{name} · {role}", "{name} · {role}"],
   "role.staff": ["cán bộ", "staff"],
