@@ -50,6 +50,7 @@ class Hall:
     upstream: Any = None  # config.Upstream: this center reports to a province (server/upstream.py)
     stop_upstream: Callable[[], None] | None = field(default=None, repr=False)  # set while pushing
     stop_webhooks: Callable[[], None] | None = field(default=None, repr=False)  # set while delivering
+    poke_webhooks: Callable[[], None] | None = field(default=None, repr=False)  # after each change (server/unit.py)
 
     def start(self) -> None:
         """Start what runs beside the requests: database, hashing and printer threads, the live hub, the daily close."""
@@ -70,11 +71,11 @@ class Hall:
         if self.config.webhooks:
             from .webhooks import start_webhooks
 
-            self.stop_webhooks = start_webhooks(self)
+            self.stop_webhooks, self.poke_webhooks = start_webhooks(self)
 
     def stop(self) -> None:
         """Stop all that start() began and wait for it to end; safe to call twice, or before start()."""
-        stop_webhooks, self.stop_webhooks = self.stop_webhooks, None
+        stop_webhooks, self.stop_webhooks, self.poke_webhooks = self.stop_webhooks, None, None
         if stop_webhooks is not None:
             stop_webhooks()  # a delivery under way ends (or times out) before the database closes
         stop_upstream, self.stop_upstream = self.stop_upstream, None

@@ -148,7 +148,9 @@ def sample(hook: Webhook, center: Any, now: datetime) -> dict[str, Any]:
     ticket = {"number": "0000", "service": "TEST", "status": store.STATUS_AFTER[kind], "priority": False,
               "issued_at": center.iso(now), "called_at": center.iso(now) if kind != "issued" else None,
               "counter": 1 if kind in ("called", "finished", "rated") else None,
-              "waiting_ahead": None, "estimated_wait_s": None}
+              "waiting_ahead": None, "estimated_wait_s": None, "priority_category": None, "service_issued": "TEST",
+              "business_day": center.business_day(now).isoformat(),
+              "finished_at": center.iso(now) if kind in ("finished", "rated") else None}
     body: dict[str, Any] = {"id": str(uuid.uuid4()), "event": event, "seq": 0, "at": center.iso(now),
                             "ticket": ticket, "test": True}
     if ticket["counter"] is not None:
@@ -156,7 +158,7 @@ def sample(hook: Webhook, center: Any, now: datetime) -> dict[str, Any]:
     if kind == "rated":
         body["score"] = 4
     if kind == "finished":
-        body["case_code"] = "000.00.00.H00-000000-0000"
+        body["case_code"], body["case_outcome"] = "000.00.00.H00-000000-0000", "received"
     return body
 
 
@@ -188,6 +190,7 @@ class Receiver:
 
     def __init__(self, hall: Any, hook: Webhook, holder: str, stopped: Any) -> None:
         self.hall, self.hook, self.holder, self.stopped = hall, hook, holder, stopped
+        self.wake = osthreads.Event()  # set by this process's changes: no need to wait IDLE_S for them
         self.backoff = 0.0
         self.down = False  # logged once when it goes down, once when it is back
         self.lease_until = 0.0  # monotonic: renew before this
@@ -293,7 +296,10 @@ class Receiver:
             except Exception:  # noqa: BLE001 - a bad round (the database busy, say) must not end deliveries
                 log.exception("webhook %s: a delivery round failed; trying again in %.0f s", self.hook.name, 5.0)
                 wait = 5.0
-            if wait:
+            if wait == IDLE_S:  # idle: a change here wakes it at once, another process's within IDLE_S
+                self.wake.wait(wait)
+                self.wake.clear()
+            elif wait:  # a backoff, or another process holds the lease: only stopping cuts it short
                 self.stopped.wait(wait)
         try:
             self.hall.db.write(lambda s: store.release_lease(s, self.hook.name, self.holder))
@@ -301,16 +307,25 @@ class Receiver:
             pass
 
 
-def start_webhooks(hall: Any) -> Callable[[], None]:
-    """Deliver to every configured receiver on its own real thread; returns the function that stops them."""
+def start_webhooks(hall: Any) -> tuple[Callable[[], None], Callable[[], None]]:
+    """Deliver to every configured receiver on its own real thread; returns (stop, poke): stop ends them
+    (and waits), poke wakes the idle ones after a change of this process."""
+    # Every receiver's cursor exists before the first request: a new receiver misses nothing from now on.
+    for hook in hall.config.webhooks:
+        hall.db.write(lambda s, name=hook.name: store.ensure_cursor(s, name))
     stopped = osthreads.Event()
     holder = holder_name()
-    threads = [osthreads.start(Receiver(hall, hook, holder, stopped).run, name=f"hallq-webhook-{hook.name}")
-               for hook in hall.config.webhooks]
+    receivers = [Receiver(hall, hook, holder, stopped) for hook in hall.config.webhooks]
+    threads = [osthreads.start(r.run, name=f"hallq-webhook-{r.hook.name}") for r in receivers]
 
     def stop() -> None:
         stopped.set()
+        poke()
         for thread in threads:
             thread.join(CONNECT_TIMEOUT_S + READ_TIMEOUT_S + 5)
 
-    return stop
+    def poke() -> None:
+        for r in receivers:
+            r.wake.set()
+
+    return stop, poke
