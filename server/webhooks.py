@@ -90,12 +90,20 @@ def _real_socket_module() -> Any:
     return osthreads.real("socket")
 
 
-def _real_ssl() -> Any:
-    if osthreads.green("socket"):
-        return sys.modules["eventlet.patcher"].original("ssl")
-    import ssl
+_ssl: Any = None
 
-    return ssl
+
+def _real_ssl() -> Any:
+    """The unpatched ssl module (eventlet's original under monkey patching), looked up once."""
+    global _ssl
+    if _ssl is None:
+        if osthreads.green("socket"):
+            _ssl = sys.modules["eventlet.patcher"].original("ssl")
+        else:
+            import ssl
+
+            _ssl = ssl
+    return _ssl
 
 
 def post(url: str, raw: bytes, headers: dict[str, str], *, connect_timeout: float = CONNECT_TIMEOUT_S,

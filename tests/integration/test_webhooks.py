@@ -189,9 +189,8 @@ def test_a_refused_event_is_set_aside_and_sent_again_on_request(hall):
     server, desk, picky, people = hall
     sup, boss = people["supervisor"]["sup"], people["admin"]["boss"]
     issue(server, people, 2)
+    picky.refuse = lambda body: body.get("case_code") == "BAD-1"  # the receiver will not take this one
     refused = serve_one(server, people, case_code="BAD-1")
-    picky.refuse = lambda body: body.get("case_code") == "BAD-1"
-    # (the refusal is set before the delivery can happen: the receiver decides per body, when it arrives)
     after = serve_one(server, people, case_code="GOOD-2")
     picky.wait_for(lambda r: "GOOD-2" in [b.get("case_code") for b in r.accepted()], "the next finish goes on")
     assert sum(1 for b in picky.got if b.get("case_code") == "BAD-1") == 2  # dead_after: 2 tries
