@@ -3,7 +3,8 @@
 The docs' Python block is saved and started as its own process; an in-process hall delivers a
 ticket's life to it (issued, called, finished with a case code, rated) and the receiver's own
 database ends up with the case code and the score. A body with a wrong signature is refused.
-Also here: the lease that lets one process alone deliver to a receiver.
+Also here: the lease that lets one process alone deliver to a receiver, and two halls on one
+database (as two processes would be) delivering each event once between them.
 """
 from __future__ import annotations
 
@@ -28,6 +29,7 @@ from server import commands, webhook_store as store
 from tests.support.app import InProcessHall
 from tests.support.hall import hall_config
 from tests.support.server import free_port
+from tests.support.webhooks import Receiver
 
 DOC = Path(__file__).resolve().parent.parent / "docs" / "integration.md"
 SECRET = "s3cret-of-the-docs"
@@ -122,3 +124,24 @@ def test_one_process_at_a_time_holds_a_receivers_lease(db, noon):
     assert not take("pc1:100:a", noon + timedelta(seconds=21))
     assert take("pc1:100:a", noon + timedelta(seconds=60))  # a lease not renewed runs out
     assert not db.write(lambda s: store.advance(s, "motcua", "pc2:200:b", (5, 5), noon))  # only the holder moves it
+
+
+@pytest.mark.slow  # two halls and a receiver: ~4 s
+def test_two_halls_on_one_database_deliver_each_event_once(tmp_path):
+    receiver = Receiver("shared").up()
+    try:
+        config = hall_config(edit=lambda d: d.update(webhooks=[
+            {"name": "one", "url": receiver.url, "secret": "shared", "events": ["ticket.issued"]}]))
+        folder = tmp_path / "hall"
+        with InProcessHall(folder, config) as a, InProcessHall(folder, config) as b:
+            token = a.person("lan", "staff")  # one database: the token works at both
+            numbers = [(a if i % 2 else b).ok("POST", "tickets", 201, token=token, json={"service": "HT"})["ticket"]["number"]
+                       for i in range(8)]
+            receiver.wait_for(lambda r: len(r.accepted()) >= 8, "eight tickets reach the receiver")
+            holders = a.hall.db.read(lambda s: store.holder_of(s, "one"))
+        bodies = receiver.accepted()
+        assert [b["ticket"]["number"] for b in bodies] == numbers and len({b["id"] for b in bodies}) == 8
+        assert [b["seq"] for b in bodies] == sorted(b["seq"] for b in bodies)
+        assert holders is not None
+    finally:
+        receiver.down()
