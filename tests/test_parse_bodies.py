@@ -63,7 +63,7 @@ def routes(app, ticket, admin) -> list[tuple[str, str, dict[str, str]]]:
     """Every API route that takes a body, with its placeholders pointing at things that exist,
     and the credentials of someone it lets through (an admin; the rating tablet or a center's site token
     where only it may)."""
-    args = {"<int:n>": "1", "<token>": ticket, "<username>": "clerk", "<name>": "kiosk-a", "<int:letter_id>": "1"}
+    args = {"<int:n>": "1", "<token>": ticket, "<username>": "clerk", "<name>": "kiosk-a"}
     tablet = {"Authorization": f"Bearer {app.config['rating-token']}"}
     found = []
     for rule in app.url_map.iter_rules():

@@ -120,18 +120,18 @@ def dead_letters():
     return jsonify(h.db.read(lambda s: store.dead_letters(s, h.config)))
 
 
-@api.post("/webhooks/dead-letters/<int:letter_id>/resend")
+@api.post("/webhooks/dead-letters/<int:n>/resend")
 @allow(role="admin")
 @answers(Resent, 202)
-def resend_dead_letter(letter_id: int):
-    """Send a dead letter again: its receiver's delivery thread takes it before its next event."""
+def resend_dead_letter(n: int):
+    """Send dead letter n again (its id): its receiver's delivery thread takes it before its next event."""
     h, p = hall(), g.principal
     now = h.clock()
 
     def work(s) -> dict[str, Any]:
-        row = s.get(store.DeadLetter, letter_id)
+        row = s.get(store.DeadLetter, n)
         if row is None:
-            raise NotFound("not_found", what=f"dead letter {letter_id}")
+            raise NotFound("not_found", what=f"dead letter {n}")
         row.resend = True
         audit(s, p.actor, "webhook_resend", row.receiver, now, None, event=row.event, seq=row.seq)
         return {"id": row.id, "receiver": row.receiver, "event": row.event, "seq": row.seq, "number": row.number,
