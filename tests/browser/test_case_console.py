@@ -52,6 +52,8 @@ def test_a_scanned_case_code_is_finished_with_and_found_by_a_supervisor(start_ha
     page.get_by_role("radio", name="Trả kết quả").click()
     page.locator("#case-note").fill("Đã trả bản chính")
     page.screenshot(path=str(shots / "console-case-640.png"))
+    page.set_viewport_size({"width": 800, "height": 860})
+    page.screenshot(path=str(shots / "console-case-800.png"))
     page.locator("#view-console").focus()
     page.keyboard.press("f")
     expect(page.locator("#message")).to_have_text(f"Đã xong số {first['number']} — hồ sơ {CODE}")
