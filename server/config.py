@@ -356,6 +356,13 @@ class Upstream(Strict):
     batch_seqs: int = Field(default=500, ge=1, le=5000)  # hall seqs per batch sent
 
 
+class SiteTargets(Strict):
+    """On a province: the one measure every center is judged by on /admin/sites (docs/province.md)."""
+
+    wait_target_s: int = Field(default=900, ge=60, le=86400)  # average wait today, and longest wait now
+    satisfaction_target: float = Field(default=0.9, ge=0, le=1)  # share of today's ratings satisfied or better
+
+
 # -- webhooks (server/webhooks.py, docs/integration.md) ---------------------------------------
 
 WEBHOOK_EVENTS = ("ticket.issued", "ticket.called", "ticket.finished", "ticket.no_show", "ticket.rated")
@@ -431,6 +438,7 @@ class HallConfig(Strict):
     printers: dict[str, PrinterEntry] = Field(default_factory=dict)
     province: bool = False  # a provincial server: takes every center's reports (server/province.py, docs/province.md)
     upstream: Upstream | None = None  # this center reports to a province ($HALLQ_UPSTREAM_URL/_TOKEN win)
+    sites: SiteTargets = SiteTargets()  # on a province: the targets /admin/sites ranks centers by
     webhooks: list[Webhook] = Field(default_factory=list)  # receivers of the hall's events (server/webhooks.py)
 
     @model_validator(mode="before")

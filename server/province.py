@@ -10,11 +10,11 @@ the center's clock; its skew against ours is measured at each push and shown, ne
 """
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
-from sqlalchemy import select
+from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
 from .config import HallConfig
@@ -116,39 +116,157 @@ def take_live(s: Session, name: str, live: Live, now: datetime) -> dict[str, Any
     return {"acked_seq": site.acked_seq}
 
 
+def _wait_s(dialect: str) -> Any:
+    """A fact's wait, issue → first call, in seconds (never below 0: the center's clock may have been set back)."""
+    if dialect == "sqlite":  # naive UTC text there
+        wait = (func.julianday(SiteTicket.called_at) - func.julianday(SiteTicket.issued_at)) * 86400.0
+    else:
+        wait = func.extract("epoch", SiteTicket.called_at - SiteTicket.issued_at)
+    return case((wait < 0, 0.0), else_=wait)
+
+
+def day_figures(s: Session, day: date, by: Any, *where: Any) -> dict[Any, dict[str, Any]]:
+    """Centers' days from their facts, counted in the database, per value of `by` (a site, a service):
+    issued, served, no-shows, cancelled, waiting, average wait, ratings and the share satisfied or better."""
+    def count(condition: Any) -> Any:
+        return func.sum(case((condition, 1), else_=0))
+
+    rows = s.execute(select(
+        by, func.count(), count(SiteTicket.status == DONE), count(SiteTicket.status == NO_SHOW),
+        count(SiteTicket.status == CANCELLED), count(SiteTicket.status == WAITING),
+        func.avg(_wait_s(s.get_bind().dialect.name)), func.count(SiteTicket.score), func.avg(SiteTicket.score),
+        count(SiteTicket.score >= SATISFIED),
+    ).where(SiteTicket.business_day == day, *where).group_by(by)).all()
+    out = {}
+    for key, issued, served, no_shows, cancelled, waiting, wait, rated, mean, satisfied in rows:
+        out[key] = {
+            "issued": issued, "served": int(served or 0), "no_shows": int(no_shows or 0),
+            "cancelled": int(cancelled or 0), "waiting": int(waiting or 0),
+            "avg_wait_s": round(float(wait)) if wait is not None else None, "rated": rated,
+            "rating_mean": round(float(mean), 2) if rated else None,
+            "satisfaction": round(int(satisfied) / rated, 3) if rated else None,
+        }
+    return out
+
+
+NO_DAY = {"issued": 0, "served": 0, "no_shows": 0, "cancelled": 0, "waiting": 0, "avg_wait_s": None, "rated": 0,
+          "rating_mean": None, "satisfaction": None}
+
+
 def today_figures(s: Session, site_id: int, day: date) -> dict[str, Any]:
     """A center's day from its facts: issued, served, waiting, average wait, satisfaction (share satisfied)."""
-    rows = s.execute(select(SiteTicket.status, SiteTicket.issued_at, SiteTicket.called_at, SiteTicket.score)
-                     .where(SiteTicket.site_id == site_id, SiteTicket.business_day == day)).all()
-    waits = [(called - issued).total_seconds() for _, issued, called, _ in rows if called is not None]
-    scores = [score for *_, score in rows if score is not None]
-    return {
-        "issued": len(rows),
-        "served": sum(1 for status, *_ in rows if status == DONE),
-        "no_shows": sum(1 for status, *_ in rows if status == NO_SHOW),
-        "cancelled": sum(1 for status, *_ in rows if status == CANCELLED),
-        "waiting": sum(1 for status, *_ in rows if status == WAITING),
-        "avg_wait_s": round(sum(max(0.0, w) for w in waits) / len(waits)) if waits else None,
-        "rated": len(scores),
-        "rating_mean": round(sum(scores) / len(scores), 2) if scores else None,
-        "satisfaction": round(sum(1 for x in scores if x >= SATISFIED) / len(scores), 3) if scores else None,
+    return day_figures(s, day, SiteTicket.site_id, SiteTicket.site_id == site_id).get(site_id, dict(NO_DAY))
+
+
+SKEW_SHOWN_S = 60  # a center's clock this far from ours is shown on /admin/sites: its facts' times are its own
+LIVE_KEYS = ("day", "issued", "waiting", "longest_wait_s", "served", "no_shows", "avg_wait_s", "rating_mean",
+             "satisfaction", "counters_open")
+COUNTER_STATES = ("open", "serving", "called", "idle", "paused", "closed")
+
+
+def _number(value: Any) -> int | float | None:
+    """A figure a center sent, if it is one (live figures are kept as sent, so read them with care)."""
+    return value if isinstance(value, (int, float)) and not isinstance(value, bool) else None
+
+
+def _text(value: Any, limit: int = 80) -> str | None:
+    return value[:limit] if isinstance(value, str) else None
+
+
+def _live_summary(live: dict[str, Any]) -> dict[str, Any]:
+    out: dict[str, Any] = {key: _number(live.get(key)) for key in LIVE_KEYS if key != "day"}
+    out["day"] = _text(live.get("day"), 10)
+    counters = live.get("counters")
+    out["counters"] = ({key: _number(counters.get(key)) for key in COUNTER_STATES}
+                       if isinstance(counters, dict) else None)
+    return out
+
+
+def _live_services(live: dict[str, Any]) -> list[dict[str, Any]] | None:
+    """Per service, as the center's dashboard counts it; None from a center too old to send them."""
+    services = live.get("services")
+    if not isinstance(services, list):
+        return None
+    out = []
+    for svc in services[:200]:
+        if not isinstance(svc, dict) or not _text(svc.get("code"), 16):
+            continue
+        name = svc.get("name") if isinstance(svc.get("name"), dict) else {}
+        out.append({
+            "code": _text(svc["code"], 16), "name": {lang: _text(name.get(lang), 120) for lang in ("vi", "en")},
+            **{key: _number(svc.get(key)) for key in ("waiting", "longest_wait_s", "target_wait_s", "served",
+                                                      "wait_mean_s")},
+            "oldest_number": _text(svc.get("oldest_number"), 16),
+            "counters_open": [n for n in svc.get("counters_open") or [] if isinstance(n, int)][:100]
+            if isinstance(svc.get("counters_open"), list) else [],
+        })
+    return out
+
+
+def site_alerts(site: dict[str, Any], targets: dict[str, Any]) -> list[dict[str, Any]]:
+    """A center's alerts: offline more than 5 minutes (or never seen), its wait past the province's target."""
+    if site["revoked"]:
+        return []
+    alerts: list[dict[str, Any]] = []
+    if site["last_seen"] is None:
+        alerts.append({"kind": "never_seen", "level": "warn"})
+    elif not site["online"]:
+        alerts.append({"kind": "offline", "level": "danger", "last_seen": site["last_seen"],
+                       "seen_ago_s": site["seen_ago_s"]})
+    live, target = site["live"], targets["wait_s"]
+    if site["online"] and live and (live["longest_wait_s"] or 0) > target:
+        alerts.append({"kind": "wait_over_target", "level": "danger", "longest_wait_s": live["longest_wait_s"],
+                       "waiting": live["waiting"], "target_wait_s": target})
+    avg = site["today"]["avg_wait_s"]
+    if avg is not None and avg > target:
+        alerts.append({"kind": "avg_wait_over_target", "level": "warn", "avg_wait_s": avg, "target_wait_s": target})
+    return alerts
+
+
+def _site_row(config: HallConfig, site: Site, today: dict[str, Any], day: date, now: datetime) -> dict[str, Any]:
+    live = site.live or {}
+    ago = round((now - site.last_seen_at).total_seconds()) if site.last_seen_at else None
+    online = site.revoked_at is None and ago is not None and ago <= ONLINE_S
+    targets = {"wait_s": config.sites.wait_target_s, "satisfaction": config.sites.satisfaction_target}
+    row = {
+        "name": site.name, "online": online, "last_seen": config.center.iso(site.last_seen_at),
+        "today": today,
+        "revoked": site.revoked_at is not None, "revoked_at": config.center.iso(site.revoked_at),
+        "seen_ago_s": ago, "clock_skew_s": site.clock_skew_s,
+        "clock_skewed": site.clock_skew_s is not None and abs(site.clock_skew_s) >= SKEW_SHOWN_S,
+        "acked_seq": site.acked_seq, "live": _live_summary(live) if live else None,
+        "live_at": config.center.iso(site.live_at), "targets": targets, "day": day.isoformat(),
     }
+    avg, share = row["today"]["avg_wait_s"], row["today"]["satisfaction"]
+    judged = site.revoked_at is None  # a revoked center is shown, no longer judged
+    row["misses"] = {"wait": judged and avg is not None and avg > targets["wait_s"],
+                     "satisfaction": judged and share is not None and share < targets["satisfaction"]}
+    row["alerts"] = site_alerts(row, targets)
+    return row
 
 
 def sites_view(s: Session, config: HallConfig, now: datetime) -> list[dict[str, Any]]:
-    """GET /sites: every center, online or when last seen, and its day so far (the province's business day)."""
+    """GET /sites: every center, online or when last seen, its day so far (the province's business day), its alerts."""
     day = config.center.business_day(now)
-    out = []
-    for site in s.execute(select(Site).order_by(Site.name)).scalars():
-        live = site.live or {}
-        online = (site.revoked_at is None and site.last_seen_at is not None
-                  and now - site.last_seen_at <= timedelta(seconds=ONLINE_S))
-        out.append({
-            "name": site.name, "online": online, "last_seen": config.center.iso(site.last_seen_at),
-            "today": today_figures(s, site.id, day),
-            "revoked": site.revoked_at is not None, "clock_skew_s": site.clock_skew_s, "acked_seq": site.acked_seq,
-            "live": {key: live.get(key) for key in ("waiting", "longest_wait_s", "served", "avg_wait_s",
-                                                     "satisfaction", "counters_open")} if live else None,
-            "live_at": config.center.iso(site.live_at),
-        })
-    return out
+    figures = day_figures(s, day, SiteTicket.site_id)  # one grouped query for all: polled every few seconds
+    return [_site_row(config, site, figures.get(site.id, dict(NO_DAY)), day, now)
+            for site in s.execute(select(Site).order_by(Site.name)).scalars()]
+
+
+def by_service(s: Session, site_id: int, day: date) -> list[dict[str, Any]]:
+    """A center's day per service (as issued) from its facts: issued, served, waiting, average wait, satisfaction."""
+    figures = day_figures(s, day, SiteTicket.service, SiteTicket.site_id == site_id)
+    return [{"service": code, **figures[code]} for code in sorted(figures)]
+
+
+def site_view(s: Session, config: HallConfig, name: str, now: datetime) -> dict[str, Any]:
+    """GET /sites/NAME: one center as GET /sites shows it, with its dashboard's figures per service and counter."""
+    site = s.execute(select(Site).where(Site.name == name)).scalar_one_or_none()
+    if site is None:
+        raise NotFound("not_found", what=name)
+    day = config.center.business_day(now)
+    row = _site_row(config, site, today_figures(s, site.id, day), day, now)
+    live = site.live or {}
+    row["services"] = _live_services(live)
+    row["by_service"] = by_service(s, site.id, day)
+    return row

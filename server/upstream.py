@@ -127,7 +127,25 @@ def live_figures(s: Session, config: HallConfig, now: datetime) -> dict[str, Any
         "satisfaction": round(sum(1 for x in scores if x >= 3) / len(scores), 3) if scores else None,
         "counters_open": sum(1 for c in body["counters"] if c["status"] == "open"),
         "alerts": len(body["alerts"]),
+        # For the province's drill-down (optional: a province reads figures without them from older centers).
+        "no_shows": today["no_shows"],
+        "counters": counter_states(body["counters"]),
+        "services": [{key: svc[key] for key in ("code", "name", "waiting", "longest_wait_s", "oldest_number",
+                                                "target_wait_s", "served", "wait_mean_s", "counters_open")}
+                     for svc in body["services"]],
     }
+
+
+def counter_states(counters: list[dict[str, Any]]) -> dict[str, int]:
+    """How many counters are open (of which serving, called, idle), paused, closed."""
+    out = {"open": 0, "serving": 0, "called": 0, "idle": 0, "paused": 0, "closed": 0}
+    for c in counters:
+        out[c["status"]] = out.get(c["status"], 0) + 1
+        if c["status"] == "open":
+            current = c.get("current")
+            state = "idle" if current is None else "serving" if current.get("status") == "serving" else "called"
+            out[state] += 1
+    return out
 
 
 # -- the pusher ----------------------------------------------------------------------------------

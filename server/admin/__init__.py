@@ -17,7 +17,8 @@ bp = Blueprint("admin", __name__, url_prefix="/admin", static_folder="static", s
 def admin_page(template: str, active: str) -> Response:
     """An admin page, with its navigation's active tab and the center's name."""
     hall = current_app.extensions["hallq"]
-    return page(template, referrer="same-origin", active=active, center=hall.config.center)
+    return page(template, referrer="same-origin", active=active, center=hall.config.center,
+                province=hall.config.province)
 
 
 @bp.get("")
@@ -52,6 +53,15 @@ def people() -> Response:
 def hall() -> Response:
     """The hall's set-up: services, counters, holidays and the boards' notice (admins)."""
     return admin_page("admin/hall.html", "hall")
+
+
+@bp.get("/sites")
+def sites() -> Response:
+    """The province's centers live: figures, rankings against the province's targets, alerts (admin/sites.html).
+
+    On a center (no `province: true`) the page only says it belongs to a province server.
+    """
+    return admin_page("admin/sites.html", "sites")
 
 
 @bp.get("/integration")

@@ -9,7 +9,7 @@ from __future__ import annotations
 from flask import g, jsonify
 
 from ..context import hall
-from ..province import Facts, Live, sites_view, take_facts, take_live
+from ..province import Facts, Live, site_view, sites_view, take_facts, take_live
 from ..queueing.errors import NotFound
 from . import allow, api, upload
 from .parse import answers, takes
@@ -80,3 +80,20 @@ def sites():
     h = hall()
     now = h.clock()
     return jsonify(h.db.read(lambda s: sites_view(s, h.config, now)))
+
+
+class SiteDetail(SiteAnswer):
+    """One center (GET /sites/NAME): as in GET /sites, with its figures per service."""
+
+    day: str
+
+
+@api.get("/sites/<path:name>")
+@allow(role="supervisor")
+@answers(SiteDetail)
+def site(name: str):
+    """One center: as GET /sites shows it, with its dashboard's figures per service and counter (the drill-down)."""
+    _province()
+    h = hall()
+    now = h.clock()
+    return jsonify(h.db.read(lambda s: site_view(s, h.config, name, now)))

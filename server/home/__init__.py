@@ -17,4 +17,4 @@ def home() -> Response:
     base = (config.server.public_url or request.host_url).rstrip("/")
     loopback = request.host.split(":")[0] in ("127.0.0.1", "localhost", "[::1]")
     return page("home/home.html", referrer="same-origin", center=config.center, base=base,
-                counters=[c.number for c in config.counters], loopback=loopback)
+                counters=[c.number for c in config.counters], loopback=loopback, province=config.province)

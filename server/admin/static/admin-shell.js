@@ -17,6 +17,7 @@ export const ADMIN = {
   "nav.label": ["Trang quản trị", "Admin pages"],
   "nav.dashboard": ["Bảng điều khiển", "Dashboard"],
   "nav.reports": ["Báo cáo", "Reports"],
+  "nav.sites": ["Các trung tâm", "Centers"],
   "nav.hall": ["Thiết lập sảnh", "Hall set-up"],
   "nav.people": ["Nhân sự & thiết bị", "People & devices"],
   "nav.media": ["Hình ảnh & video", "Images & videos"],
