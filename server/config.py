@@ -376,12 +376,20 @@ class Webhook(Strict):
     events: list[str] = Field(min_length=1)
     name: str | None = Field(default=None, pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")  # default: the URL's host
     dead_after: int = Field(default=5, ge=1, le=100)  # 4xx answers to one event before it is a dead letter
+    ca_file: str | None = None  # https: a CA bundle (PEM) to trust besides the system's, e.g. the LAN's own CA
 
     @field_validator("url")
     @classmethod
     def _url(cls, value: str) -> str:
         if not re.match(r"^https?://[^\s/?#]+\S*$", value):
             raise ValueError(f"{value!r} is not an http:// or https:// URL")
+        return value
+
+    @field_validator("ca_file")
+    @classmethod
+    def _ca_file(cls, value: str | None) -> str | None:
+        if value is not None and not Path(value).is_file():
+            raise ValueError(f"{value!r}: no such file (a PEM bundle of the CA that signed the receiver's certificate)")
         return value
 
     @field_validator("secret")

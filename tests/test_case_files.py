@@ -135,6 +135,7 @@ def test_webhook_receivers_are_checked_and_named():
         ({"url": "https://x/y", "secret": "s", "events": ["ticket.printed"]}, "unknown event 'ticket.printed'"),
         ({"url": "https://x/y", "secret": "s", "events": []}, "events"),
         ({"url": "https://x/y", "events": ["ticket.issued"]}, "secret"),
+        ({"url": "https://x/y", "ca_file": "/nowhere/ca.pem", **ok}, "'/nowhere/ca.pem': no such file"),
     ]:
         with pytest.raises(ConfigError, match="webhooks.0"):
             try:
