@@ -232,16 +232,14 @@ def status(s: Session, config: HallConfig) -> list[dict[str, Any]]:
 
 
 def public_url(url: str) -> str:
-    """The URL without a user:password part (a receiver may take credentials in its URL)."""
+    """The URL as shown and logged: without a user:password part or a query (either may hold a receiver's key)."""
     from urllib.parse import urlsplit, urlunsplit
 
     parts = urlsplit(url)
-    if parts.username is None and parts.password is None:
-        return url
     host = parts.hostname or ""
     if parts.port:
         host += f":{parts.port}"
-    return urlunsplit((parts.scheme, host, parts.path, parts.query, parts.fragment))
+    return urlunsplit((parts.scheme, host, parts.path, "…" if parts.query else "", ""))
 
 
 def dead_letters(s: Session, config: HallConfig, receiver: str | None = None, limit: int = 200) -> list[dict[str, Any]]:

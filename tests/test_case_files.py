@@ -129,6 +129,10 @@ def test_webhook_receivers_are_checked_and_named():
                                  {"url": "http://10.0.0.5/x", "name": "one-stop", **ok}))
     assert [h.name for h in config.webhooks] == ["mc.example.vn", "mc.example.vn-2", "one-stop"]
     assert "s3cret" not in repr(config.webhooks[0])
+    from server.webhook_store import public_url
+
+    assert public_url("https://bot:pw@mc.example.vn:8443/hooks?key=k1#x") == "https://mc.example.vn:8443/hooks?…"
+    assert public_url("http://10.0.0.5/x") == "http://10.0.0.5/x"
     for hook, words in [
         ({"url": "ftp://x/y", **ok}, "not an http:// or https:// URL"),
         ({"url": "https://x/y", "secret": "  ", "events": ["ticket.issued"]}, "secret is blank"),
