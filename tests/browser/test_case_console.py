@@ -96,7 +96,11 @@ def test_a_scanned_case_code_is_finished_with_and_found_by_a_supervisor(start_ha
     expect(admin.locator("#hooks-empty")).to_be_visible()
     admin.screenshot(path=str(shots / "admin-integration-1366.png"), full_page=True)
     admin.keyboard.press("Control+a")
-    admin.keyboard.type("zz9")
+    admin.keyboard.type("zz")
+    admin.keyboard.press("Enter")
+    expect(admin.locator("#int-message")).to_have_text("Hãy nhập ít nhất 3 ký tự của mã hồ sơ.")
+    expect(admin.locator("#case-query")).to_have_attribute("aria-invalid", "true")
+    admin.keyboard.type("9")
     admin.keyboard.press("Enter")
     expect(admin.locator("#case-empty")).to_have_text("Không có số thứ tự nào mang mã hồ sơ chứa “zz9”.")
 

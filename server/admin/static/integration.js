@@ -11,6 +11,7 @@ export const INTEGRATION = {
   "int.find": ["Tìm", "Find"],
   "int.rule": ["Ít nhất 3 ký tự, không phân biệt hoa thường; tối đa 50 kết quả, mới nhất trước.",
     "At least 3 characters, any case; up to 50 results, newest first."],
+  "int.too_short": ["Hãy nhập ít nhất 3 ký tự của mã hồ sơ.", "Type at least 3 characters of the case-file code."],
   "int.found_none": ["Không có số thứ tự nào mang mã hồ sơ chứa “{query}”.", "No ticket has a case-file code containing “{query}”."],
   "int.col.code": ["Mã hồ sơ", "Case-file code"],
   "int.col.number": ["Số thứ tự", "Ticket"],
@@ -136,6 +137,11 @@ $("case-search").addEventListener("submit", async (event) => {
   const input = $("case-query");
   state.query = input.value.trim();
   input.removeAttribute("aria-invalid");
+  if (state.query.length < 3) {  // said in words here; the API would name its field
+    input.setAttribute("aria-invalid", "true");
+    say(i18n.t("int.too_short"), "warn");
+    return;
+  }
   try {
     state.found = await call(`tickets?case_code=${encodeURIComponent(state.query)}`);
     renderFound();
