@@ -17,3 +17,15 @@ def kiosk() -> str:
 def ticket_status(token: str) -> str:
     """A citizen's live ticket status on a phone, opened from the ticket's QR code."""
     return render_template("kiosk/status.html")
+
+
+@bp.get("/book")
+def book() -> str:
+    """A citizen books an appointment on a phone: a service, a day, a free slot; then the booking's code."""
+    return render_template("kiosk/book.html")
+
+
+@bp.get("/book/<token>")
+def booking(token: str) -> str:
+    """A booking's own page (its link): the code, its QR code for the kiosk, and cancelling."""
+    return render_template("kiosk/book.html")

@@ -30,6 +30,7 @@ class TicketView:
     lang: Literal["vi", "en"] = "vi"
     priority: bool = False
     priority_name: str = ""  # the category's name in the ticket's language ("" for priority without one)
+    appointment: str = ""  # a booking's ticket: HH:MM from which it is called ahead of walk-ins ("" otherwise)
 
 
 @dataclass(frozen=True)
@@ -66,6 +67,8 @@ def ticket_lines(view: TicketView) -> list[Line]:
     lines.append(Line("text", nfc(view.service_name), "service"))
     if view.priority:  # a band the citizen and the staff cannot miss, in every rendering
         lines.append(Line("band", band_text(view), "band"))
+    if view.appointment:  # checked in from a booking (docs/appointments.md)
+        lines.append(Line("text", label(lang, "appointment", t=nfc(view.appointment)), "body"))
     lines.append(Line("gap", dots=8))
     lines.append(Line("text", view.issued_at.strftime("%d/%m/%Y %H:%M"), "date"))
     lines.append(Line("text", label(lang, "ahead", n=max(0, view.people_ahead or 0)), "body"))

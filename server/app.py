@@ -72,7 +72,8 @@ def create_app(config_file: str | Path | None = None, overrides: dict[str, Any] 
                 login_limiter=limiter("login", config.server.login_attempts_per_minute),
                 login_total=limiter("login-total", config.server.login_total_per_minute),
                 hasher=Hasher(config.server.hash_threads), clock=clock, setup_version=setup_version,
-                upstream=upstream(config))
+                upstream=upstream(config),
+                book_limiter=limiter("book", config.appointments.per_minute_per_address))
     hall.hub = Hub(socketio, hall)
     if feed is not None:
         from .feed import SharedCache

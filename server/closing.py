@@ -20,6 +20,7 @@ from typing import Any, Callable
 from sqlalchemy import Date, and_, delete, func, insert, literal, or_, select, update
 from sqlalchemy.orm import Session
 
+from .appointments import close_days
 from .config import HallConfig
 from .unit import change
 from .queueing.clock import utcnow
@@ -53,6 +54,7 @@ class CloseResult:
     summarized: list[date] = field(default_factory=list)
     purged: int = 0
     audit_purged: int = 0
+    erased: int = 0  # bookings whose name and phone were erased (server/appointments.py)
 
 
 def day_start(day: date, config: HallConfig) -> datetime:
@@ -227,6 +229,8 @@ def run_close(hall: Any, now: datetime | None = None, settings: ReportsSettings 
         rows = db.read(lambda s, day=day: summarize(ticket_facts(s, day, day), config))
         if db.write(lambda s, day=day, rows=rows: store_summary(s, day, rows, now, replace=day in late)):
             result.summarized.append(day)
+    # Appointments: past days' unused bookings become no-shows; names and phones past keep_days are erased.
+    result.erased = db.write(lambda s: close_days(s, config, config.center.local(now).date(), now))
     while True:
         n = db.write(lambda s: purge_batch(s, config, today, settings.purge_batch, settings))
         result.purged += n

@@ -76,6 +76,24 @@ class Holiday(Strict):
     name: Text
 
 
+class Booking(Strict):
+    """A service's appointments (đặt lịch hẹn, docs/appointments.md): a service without one takes none."""
+
+    slot_minutes: int = Field(default=15, ge=5, le=240)  # each slot's length
+    per_slot: int = Field(default=1, ge=1, le=100)  # citizens one slot takes
+    # The hours that take bookings, like a service's `hours`; unset: the service's own hours.
+    hours: list[str] | dict[Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"], list[str]] | None = None
+    days_ahead: int = Field(default=14, ge=0, le=90)  # today and this many days after take bookings
+    cutoff_minutes: int = Field(default=60, ge=0, le=10080)  # a slot takes no booking this close to its start
+
+    @field_validator("hours")
+    @classmethod
+    def _hours(cls, value: list[str] | dict[str, list[str]] | None) -> list[str] | dict[str, list[str]] | None:
+        for spans in (value.values() if isinstance(value, dict) else (value,)) if value is not None else ():
+            _check_spans(spans)
+        return value
+
+
 class Service(Strict):
     code: str = Field(pattern=r"^[A-Z][A-Z0-9_]{0,15}$")
     name: Text
@@ -93,6 +111,7 @@ class Service(Strict):
     note: Text | None = None  # what to bring, shown on the kiosk's ticket screen
     open: bool = True  # the manager's switch: closed right now, whatever the hours say
     closed_reason: Text | None = None  # what the kiosk says while it is closed
+    booking: Booking | None = None  # appointments: off unless set (server/appointments.py)
     _hours_enforced: bool = PrivateAttr(default=True)  # center.enforce_hours, set by HallConfig
     _holidays: dict[date, Text] = PrivateAttr(default_factory=dict)  # the hall's, set by HallConfig
 
@@ -348,6 +367,15 @@ class Reports(Strict):
     purge_batch: int = Field(default=2000, ge=100, le=100000)  # rows deleted per write transaction
 
 
+class Appointments(Strict):
+    """The machine's side of appointments (each service's slots are in the set-up: Service.booking)."""
+
+    keep_days: int = Field(default=30, ge=1, le=3650)  # a booking's name and phone are erased this long after its day
+    grace_minutes: int = Field(default=15, ge=0, le=240)  # later than this after the slot began: a walk-in
+    per_minute_per_address: int = Field(default=6, ge=1, le=100000)  # bookings tried from one address
+    open_per_phone: int = Field(default=3, ge=1, le=50)  # bookings not yet used that one phone number may hold
+
+
 class Upstream(Strict):
     """Where a center reports to its province (server/upstream.py): the province's address and this center's site token."""
 
@@ -437,6 +465,7 @@ class HallConfig(Strict):
     rating: RatingSettings = RatingSettings()
     priority_categories: list[Choice] = DEFAULT_PRIORITY
     reports: Reports = Reports()
+    appointments: Appointments = Appointments()
     # The hall's set-up (services, counters, holidays, priority categories) seeds a new database;
     # from then on the database is the truth (server/setup.py). A hall may start with none.
     services: list[Service] = Field(default_factory=list)

@@ -51,6 +51,7 @@ class Hall:
     stop_upstream: Callable[[], None] | None = field(default=None, repr=False)  # set while pushing
     stop_webhooks: Callable[[], None] | None = field(default=None, repr=False)  # set while delivering
     poke_webhooks: Callable[[], None] | None = field(default=None, repr=False)  # after each change (server/unit.py)
+    book_limiter: RateLimiter = field(default_factory=lambda: RateLimiter(6))  # bookings, per address and per phone
 
     def start(self) -> None:
         """Start what runs beside the requests: database, hashing and printer threads, the live hub, the daily close."""

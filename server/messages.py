@@ -67,6 +67,18 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "already_rated": ("Số {number} đã được đánh giá.", "Ticket {number} has already been rated."),
     "already_exists": ("{name} đã tồn tại.", "{name} already exists."),
     "wrong_password": ("Mật khẩu hiện tại không đúng.", "The current password is wrong."),
+    # appointments (server/appointments.py, docs/appointments.md)
+    "booking_not_offered": ("Lĩnh vực {service} không nhận đặt lịch hẹn.", "Service {service} takes no appointments."),
+    "slot_unavailable": ("Khung giờ {start} ngày {date} của lĩnh vực {service} không nhận đặt lịch.",
+                         "The {start} slot on {date} of service {service} takes no booking."),
+    "slot_full": ("Khung giờ {start} ngày {date} đã kín chỗ; vui lòng chọn giờ khác.",
+                  "The {start} slot on {date} is full; please choose another time."),
+    "too_many_bookings": ("Số điện thoại này đã có {limit} lịch hẹn chưa sử dụng.",
+                          "This phone number already holds {limit} unused bookings."),
+    "appointment_not_found": ("Không tìm thấy lịch hẹn {booking}.", "No appointment {booking}."),
+    "appointment_used": ("Lịch hẹn {booking} đã được sử dụng hoặc đã hủy.", "Appointment {booking} has already been used or cancelled."),
+    "appointment_wrong_day": ("Lịch hẹn {booking} là ngày {date} lúc {start}, không phải hôm nay.",
+                              "Appointment {booking} is on {date} at {start}, not today."),
     # the province (server/province.py, docs/province.md)
     "not_a_province": ("Máy chủ này không phải máy chủ cấp tỉnh (province: true).",
                        "This server is not a province server (province: true)."),
@@ -171,6 +183,16 @@ FOR_CITIZENS: dict[str, tuple[str, str]] = {
                          "The time to add to this rating is over; your score is recorded all the same."),
     "generic": ("Đã có lỗi xảy ra. Vui lòng thử lại hoặc hỏi cán bộ hướng dẫn.",
                 "Something went wrong. Please try again or ask a staff member."),
+    "appointment_not_found": ("Không tìm thấy mã lịch hẹn này. Ông/Bà vui lòng kiểm tra lại mã, hoặc lấy số thường.",
+                              "This booking code was not found. Please check the code, or take an ordinary ticket."),
+    "appointment_used": ("Mã lịch hẹn này đã được sử dụng hoặc đã hủy.", "This booking code has already been used or cancelled."),
+    "appointment_wrong_day": ("Lịch hẹn này không phải hôm nay. Xin mời Ông/Bà đến vào đúng ngày đã hẹn, hoặc lấy số thường.",
+                              "This booking is not for today. Please come on the booked day, or take an ordinary ticket."),
+    "slot_full": ("Khung giờ này vừa kín chỗ. Vui lòng chọn giờ khác.", "This time has just filled up. Please choose another."),
+    "slot_unavailable": ("Khung giờ này không còn nhận đặt lịch. Vui lòng chọn giờ khác.",
+                         "This time no longer takes bookings. Please choose another."),
+    "too_many_bookings": ("Số điện thoại này đã có đủ số lịch hẹn chưa sử dụng. Ông/Bà có thể huỷ bớt lịch hẹn cũ.",
+                          "This phone number already holds as many unused bookings as it may. You may cancel one."),
 }
 # What the staff console and the admin pages say instead: a person at a page, not an API client.
 FOR_STAFF: dict[str, tuple[str, str]] = {

@@ -49,6 +49,7 @@ def ticket_view(config: HallConfig, ticket: Ticket, place: Place, base_url: str)
         "estimated_wait_s": place.wait_s, "counters": [c.number for c in config.counters if ticket.service in c.services],
         "qr_url": f"{base_url.rstrip('/')}/t/{ticket.token}", "footer": footer, "lang": lang,
         "priority": ticket.priority, "priority_name": priority_name(config, ticket.priority_category, lang),
+        **({"appointment": ticket.ahead_at.astimezone(config.center.tz).strftime("%H:%M")} if ticket.ahead_at else {}),
     }
 
 

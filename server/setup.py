@@ -80,6 +80,7 @@ ALLOWED = {
     "closed_days": "YYYY-MM-DD", "date": "YYYY-MM-DD", "last_ticket_at": "HH:MM", "note": "≤ 300",
     "closed_reason": "≤ 300", "priority_ratio": "1:2", "picking": "oldest_first, preference",
     "default_service_time_s": "10–14400", "target_wait_s": "≥ 60", "number": "1–999", "services": "≥ 1",
+    "booking": "slot_minutes 5–240, per_slot 1–100, days_ahead 0–90, cutoff_minutes 0–10080, hours as a service's",
 }
 
 

@@ -145,7 +145,7 @@ class HallView:
         elif place is not None:
             ahead, wait = place.ahead, place.wait_s
         else:
-            ahead = estimate.ahead_of(self.s, t)
+            ahead = estimate.ahead_of(self.s, t, self.now)
             wait = self.wait_for(t.service, ahead, t.target_counter)
         body = {
             "number": t.number, "service": t.service, "status": t.status, "priority": t.priority,
@@ -160,6 +160,7 @@ class HallView:
             "target_counter": t.target_counter,
             "target_counter_status": self.counter_status(t.target_counter) if t.target_counter else None,
             "counters_open": self.counters_open(t) if t.status == WAITING else None,
+            "appointment": bool(t.appointment),
         }
         if with_token:
             body["token"] = t.token
@@ -343,7 +344,7 @@ def counter_queue(s: Session, config: HallConfig, counter: int, now: datetime) -
     mine = routing.for_counter(counter, conf.services)
     waiting = s.execute(
         select(Ticket).where(Ticket.status == WAITING, Ticket.business_day == day, mine)
-        .order_by(*routing.queue_order(counter, conf.services, conf.picking)).limit(200)
+        .order_by(*routing.queue_order(counter, conf.services, conf.picking)).limit(200), {"now": now}
     ).scalars().all()
     no_shows = s.execute(
         select(Ticket).where(Ticket.status == NO_SHOW, Ticket.business_day == day, mine)
@@ -353,7 +354,8 @@ def counter_queue(s: Session, config: HallConfig, counter: int, now: datetime) -
     def row(t: Ticket) -> dict[str, Any]:
         return {"number": t.number, "service": t.service, "priority": t.priority,
                 "priority_category": t.priority_category, "issued_at": config.center.iso(t.issued_at),
-                "waited_s": int((now - t.queued_at).total_seconds()), "sent_here": t.target_counter == counter}
+                "waited_s": int((now - t.queued_at).total_seconds()), "sent_here": t.target_counter == counter,
+                "appointment": t.appointment, "ahead": bool(t.ahead_at and t.ahead_at <= now)}
 
     counts = {code: 0 for code in conf.services}
     for t in waiting:

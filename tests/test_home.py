@@ -13,7 +13,7 @@ from server.config import load_config
 from server.queueing.engine import Engine
 from tests.conftest import ROOT, demo_config_data
 
-STATIONS = ["/kiosk", "/display", "/counter", "/admin", "/admin/reports", "/admin/people", "/api/v1/openapi.json"]
+STATIONS = ["/kiosk", "/display", "/counter", "/admin", "/admin/reports", "/admin/people", "/book", "/api/v1/openapi.json"]
 
 
 @pytest.fixture(scope="module")

@@ -43,7 +43,7 @@ def test_citizens_are_addressed_ong_ba():
 
 
 #: What citizens read: the kiosk (and the phone page it shares words with), the rating tablet, the boards.
-CITIZEN_SCRIPTS = [ROOT / "kiosk" / "static" / "kiosk-i18n.js", ROOT / "counter" / "static" / "rating-i18n.js",
+CITIZEN_SCRIPTS = [ROOT / "kiosk" / "static" / "kiosk-i18n.js", ROOT / "kiosk" / "static" / "book-i18n.js", ROOT / "counter" / "static" / "rating-i18n.js",
                    ROOT / "display" / "static" / "display-i18n.js"]
 
 

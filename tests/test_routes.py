@@ -109,8 +109,8 @@ def test_transfer_reads_a_service_or_a_counter(doc):
 
 def test_request_bodies_and_queries_come_from_the_models(doc):
     issue = schema_of(doc, doc["paths"]["/tickets"]["post"]["requestBody"]["content"]["application/json"]["schema"])
-    assert issue["required"] == ["service"]
-    assert set(issue["properties"]) == {"service", "priority", "lang", "idempotency_key"}
+    assert "required" not in issue  # a service, or an appointment's code to check in (one of the two)
+    assert set(issue["properties"]) == {"service", "appointment", "priority", "lang", "idempotency_key"}
     rating = schema_of(doc, doc["paths"]["/tickets/{token}/rating"]["post"]["requestBody"]["content"][
         "application/json"]["schema"])
     assert rating["properties"]["score"]["minimum"] == 1 and rating["properties"]["score"]["maximum"] == 4

@@ -39,6 +39,9 @@ TOKENLESS = {
     ("GET", "/api/v1/openapi.json"), ("GET", "/api/v1/display-settings"), ("GET", "/api/v1/kiosk-settings"),
     ("POST", "/api/v1/login"), ("GET", "/api/v1/tickets/<token>"), ("POST", "/api/v1/tickets/<token>/cancel"),
     ("POST", "/api/v1/tickets/<token>/rating"), ("PATCH", "/api/v1/tickets/<token>/rating"),
+    # appointments (docs/appointments.md): booking is public and rate limited; a booking's link is its holder's
+    ("GET", "/api/v1/appointments/services"), ("GET", "/api/v1/appointments/slots"), ("POST", "/api/v1/appointments"),
+    ("GET", "/api/v1/appointments/<token>"), ("POST", "/api/v1/appointments/<token>/cancel"),
 }
 
 

@@ -93,6 +93,7 @@ export function renderDesk(state, i18n) {
   $("current-service").textContent = t ? serviceName(state, i18n, t.service) : "";
   const badges = [];
   if (t && t.priority) badges.push(priorityText(i18n, t.priority_category));
+  if (t && t.appointment) badges.push(i18n.t("queue.appointment"));
   if (t && t.service_issued && t.service_issued !== t.service) {
     badges.push(i18n.t("current.transferred", { service: serviceName(state, i18n, t.service_issued) }));
   }
@@ -166,6 +167,7 @@ function queueRow(state, i18n, row, { call, label, sentHere = false, noShow = fa
   info.append(service);
   const tags = [];
   if (row.priority) tags.push(["priority", priorityText(i18n, row.priority_category)]);
+  if (row.appointment) tags.push(["appointment", i18n.t(row.ahead ? "queue.appointment" : "queue.appointment_early")]);
   if (sentHere) tags.push(["sent", i18n.t("queue.sent_here")]);
   for (const [kind, text] of tags) {
     const tag = document.createElement("span");

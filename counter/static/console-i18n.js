@@ -71,6 +71,8 @@ export const CONSOLE = {
   "queue.empty": ["Không có ai đang chờ.", "Nobody is waiting."],
   "queue.sent_here": ["Chuyển đến quầy này", "Sent to this counter"],
   "queue.priority": ["Ưu tiên", "Priority"],
+  "queue.appointment": ["Lịch hẹn", "Appointment"],
+  "queue.appointment_early": ["Lịch hẹn · chưa đến giờ", "Appointment · not yet its time"],
   "queue.no_shows": ["Vắng mặt hôm nay ({count})", "No-shows today ({count})"],
   "queue.no_shows_empty": ["Chưa có ai vắng mặt.", "No no-shows today."],
   "queue.waited": ["chờ {time}", "waited {time}"],

@@ -3,6 +3,7 @@
 import { api, ApiError, Backoff, NetworkError, pairedToken, randomId, sleep } from "/static/api.js";
 import { COMMON, clockText, createI18n } from "/static/i18n.js";
 import { HALL_EVENTS, connectHall } from "/static/live.js";
+import { CheckIn, checkInNote } from "./kiosk-checkin.js";
 import { KIOSK } from "./kiosk-i18n.js";
 import { PriorityCategories } from "./kiosk-priority.js";
 import { searchServices } from "./kiosk-search.js";
@@ -42,6 +43,8 @@ const ticketScreen = new TicketScreen({
   returnS: config.returnS, returnFailedS: config.returnFailedS,
   onDone: () => { goHome(); },
 });
+
+const checkIn = new CheckIn({ i18n, show: (name) => show(name), submit: (code) => checkInCode(code), busy: () => state.busy });
 
 // -- pairing ------------------------------------------------------------------------------
 
@@ -172,6 +175,7 @@ function goHome() {
   state.page = 0;
   $("search").blur();
   hideMessage();
+  showAppointment(null);
   i18n.setLang("vi");
   renderHome();
   show(state.paired ? "home" : "pairing");
@@ -260,7 +264,7 @@ function connectLive() {
     onEvent(name, payload) {
       if (name === "ticket_printed") { ticketScreen.printed(payload); return; }
       if (name === "printer_status") { showPrinter(payload); return; }
-      if (name === "setup_changed") { loadSettings(); return; }  // the priority categories may have changed too
+      if (name === "setup_changed") { loadSettings(); loadBookingOffer(); return; }  // the priority categories may have changed too
       // A counter that opens, pauses or closes carries its services' new estimates.
       const queues = name === "queue_changed" ? [payload] : name === "counter_changed" ? payload.queues || [] : [];
       for (const queue of queues) {
@@ -271,7 +275,9 @@ function connectLive() {
         refreshTile($("services"), state.services, service, i18n, { priority: state.priority, fullUntil: state.fullUntil });
       }
     },
-    onOnline() { state.socketOnline = true; body.dataset.live = "on"; updateOffline(); loadServices(); loadSettings(); },
+    onOnline() {
+      state.socketOnline = true; body.dataset.live = "on"; updateOffline(); loadServices(); loadSettings(); loadBookingOffer();
+    },
     onOffline() { state.socketOnline = false; body.dataset.live = "off"; updateOffline(); },
   });
 }
@@ -304,6 +310,7 @@ async function issue(service) {
         const data = await api("tickets", { method: "POST", body: request, token: state.token, lang: i18n.lang });
         state.intent = null;
         setHttpOnline(true);
+        showAppointment(null);
         show("ticket");
         ticketScreen.show(data.ticket, data.print, service);
         return;
@@ -343,6 +350,60 @@ function handleIssueError(err, service) {
   showMessage(i18n.error("network"));
 }
 
+// -- checking a booking in ------------------------------------------------------------------
+
+/** Offer "Tôi đã đặt lịch" when some service takes bookings. */
+async function loadBookingOffer() {
+  try {
+    const list = await api("appointments/services", { token: state.token });
+    checkIn.offer(Array.isArray(list) && list.length > 0);
+  } catch { /* asked again on the next set-up change or reconnect */ }
+}
+
+function showAppointment(note) {
+  const box = $("t-appointment");
+  box.hidden = !note;
+  box.textContent = note ? note.text : "";
+  box.className = `hq-banner k-ticket__appointment${note ? ` is-${note.kind}` : ""}`;
+}
+
+/** POST /tickets {appointment}: the ticket screen as for any ticket; else the words for why not (a string). */
+async function checkInCode(code) {
+  state.busy = true;
+  body.classList.add("is-busy");
+  const request = { appointment: code, lang: i18n.lang, idempotency_key: randomId() };
+  const backoff = new Backoff({ minMs: 500, maxMs: 4000 });
+  const until = Date.now() + ISSUE_RETRY_FOR_MS;
+  try {
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        const data = await api("tickets", { method: "POST", body: request, token: state.token, lang: i18n.lang });
+        setHttpOnline(true);
+        const service = state.services.find((s) => s.code === data.ticket.service);
+        show("ticket");
+        ticketScreen.show(data.ticket, data.print, service);
+        showAppointment(checkInNote(i18n, data.checked_in, new Date(Date.now() + state.clockOffsetMs), state.timezone));
+        return null;
+      } catch (err) {
+        const again = err instanceof NetworkError || (err instanceof ApiError && err.status >= 500);
+        if (again && attempt < ISSUE_ATTEMPTS && Date.now() < until) { await sleep(backoff.next()); continue; }
+        throw err;
+      }
+    }
+  } catch (err) {
+    if (err instanceof ApiError && (err.status === 401 || err.status === 403)) { showPairing("pairing.rejected"); return null; }
+    if (!(err instanceof ApiError)) setHttpOnline(false);
+    if (err instanceof ApiError && err.code === "appointment_wrong_day" && err.params.date) {
+      const date = err.params.date.split("-").reverse().join("/");
+      return `${i18n.error(err)} ${i18n.t("kiosk.checkin.booked_for", { start: err.params.start, date })}`;
+    }
+    return err instanceof ApiError ? i18n.error(err) : i18n.error("network");
+  } finally {
+    state.busy = false;
+    body.classList.remove("is-busy");
+  }
+}
+
 // -- touch handling ------------------------------------------------------------------------
 
 function onTileTap(event) {
@@ -373,8 +434,8 @@ function touched() {
   idleTimer = setTimeout(() => {
     const screen = body.dataset.screen;
     const changed = i18n.lang !== "vi" || state.priority || state.page || state.group !== null || state.query
-      || screen === "priority";
-    if ((screen === "home" || screen === "priority") && changed && !state.busy) goHome();
+      || screen === "priority" || screen === "checkin";
+    if ((screen === "home" || screen === "priority" || screen === "checkin") && changed && !state.busy) goHome();
   }, config.idleS * 1000);
 }
 

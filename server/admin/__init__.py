@@ -55,6 +55,12 @@ def hall() -> Response:
     return admin_page("admin/hall.html", "hall")
 
 
+@bp.get("/appointments")
+def appointments() -> Response:
+    """A day's bookings with their status (staff and up; admin/appointments.html)."""
+    return admin_page("admin/appointments.html", "appointments")
+
+
 @bp.get("/sites")
 def sites() -> Response:
     """The province's centers live: figures, rankings against the province's targets, alerts (admin/sites.html).

@@ -6,6 +6,7 @@ import logging
 from flask import Response, jsonify, request
 from werkzeug.exceptions import HTTPException
 
+from ..appointments import TooManyBookings
 from ..hashing import HashersBusy
 from ..messages import message
 from ..queueing.errors import Conflict, Forbidden, Invalid, NotFound, QueueError
@@ -21,7 +22,7 @@ _HTTP_CODES = {400: "malformed_request", 401: "unauthenticated", 403: "forbidden
 # Each kind of error, once, as an HTTP status (the most specific class wins).
 STATUS: dict[type[QueueError], int] = {
     NotFound: 404, Conflict: 409, Invalid: 422, Forbidden: 403,
-    Malformed: 400, HashersBusy: 429, DatabaseBusy: 503,
+    Malformed: 400, HashersBusy: 429, DatabaseBusy: 503, TooManyBookings: 429,
 }
 
 

@@ -8,6 +8,7 @@ from flask import Response, jsonify
 from ..context import hall
 from ..queueing.errors import Invalid
 from ..reports import dashboard as dashboard_body
+from .. import appointments
 from ..reports import stats, summary_xlsx, tickets_csv, tickets_xlsx
 from ..reports.facts import ticket_facts
 from ..reports.ratings import rating_report
@@ -75,8 +76,12 @@ def statistics(query: Range):
     """Counts, waiting and service times, ratings, per service, counter, staff member, hour and day."""
     h = hall()
     start, end = _range(query)
-    today = h.config.center.business_day(h.clock())
-    return jsonify(h.db.read(lambda s: stats(s, h.config, start, end, today=today)))
+    today, now = h.config.center.business_day(h.clock()), h.clock()
+
+    def read(s):  # the appointments' figures beside the hall's (docs/appointments.md)
+        return {**stats(s, h.config, start, end, today=today), "appointments": appointments.figures(s, h.config, start, end, now)}
+
+    return jsonify(h.db.read(read))
 
 
 @api.get("/reports/ratings")

@@ -87,11 +87,20 @@ def _priority_allowed(config: Any) -> str:
 
 
 class IssueTicket(Body):
-    service: text(16, required=True) = Field(description="the service's code")
+    """A ticket of `service`, or (`appointment`) the check-in of a booking: one of the two."""
+
+    service: text(16) | None = Field(None, description="the service's code (required without `appointment`)")
+    appointment: text(40) | None = Field(None, description="a booking's code: checks it in (docs/appointments.md)")
     priority: Annotated[bool | str, Refuse(allowed=_priority_allowed)] = Field(
         False, description="true/false, or a priority category code from config (meaning true)")
     lang: Lang = Field(None, description="the printed ticket's language (default vi)")
     idempotency_key: text(100) | None = Field(None, description="the same key again returns the same ticket")
+
+    @model_validator(mode="after")
+    def _one(self) -> IssueTicket:
+        if not self.service and not self.appointment:
+            raise PydanticCustomError("missing_field", "service", {"field": "service"})
+        return self
 
 
 class RateTicket(Body):
@@ -239,3 +248,28 @@ class RatingsQuery(Range):
 class AuditQuery(Query):
     limit: Annotated[int, BeforeValidator(_int_or_default), _between(1, 1000)] = Field(
         200, description="1..1000 (clamped)")
+
+
+# -- appointments (server/api/appointments.py) ----------------------------------------------------
+
+_HHMM = r"^([01]\d|2[0-3]):[0-5]\d$"
+
+
+class SlotsQuery(Query):
+    service: Annotated[str, BeforeValidator(_present), Refuse(allowed="a service's code")]
+    day: Annotated[date, BeforeValidator(_present), BeforeValidator(_day), Refuse(allowed="YYYY-MM-DD")] = Field(
+        alias="date")
+
+
+class DayQuery(Query):
+    day: Day = Field(None, alias="date", description="YYYY-MM-DD; default today")
+
+
+class BookAppointment(Body):
+    service: text(16, required=True)
+    day: Annotated[date, BeforeValidator(_present), BeforeValidator(_day), Refuse(allowed="YYYY-MM-DD")] = Field(
+        alias="date")
+    start: Annotated[str, BeforeValidator(_present), StringConstraints(pattern=_HHMM), Refuse(allowed="HH:MM")]
+    name: text(100) | None = None
+    phone: text(30) | None = Field(None, description="8–15 digits; at most `appointments.open_per_phone` open bookings")
+    lang: Lang = Field(None, description="the booking page's language (default vi)")

@@ -29,6 +29,16 @@ class NamesBody(Body):
     en: text(200) = ""
 
 
+class BookingBody(Body):
+    """A service's appointments; null (or left out of a new service): it takes none."""
+
+    slot_minutes: int = Field(15, description="each slot's length, 5–240")
+    per_slot: int = Field(1, description="citizens one slot takes, 1–100")
+    hours: Hours | None = Field(None, description="the hours that take bookings, as a service's hours; null: the service's")
+    days_ahead: int = Field(14, description="bookings from today to this many days ahead, 0–90")
+    cutoff_minutes: int = Field(60, description="no booking of a slot this close to its start, 0–10080")
+
+
 class ServiceFields(Body):
     name: NamesBody = UNCHANGED
     group: NamesBody | None = Field(None, description="kiosks show services under this heading (a field, lĩnh vực)")
@@ -43,6 +53,7 @@ class ServiceFields(Body):
     target_wait_s: int = UNCHANGED
     open: bool = unchanged("false: closed now, whatever its hours (kiosks say closed_reason)")
     closed_reason: NamesBody | None = None
+    booking: BookingBody | None = Field(None, description="appointments (docs/appointments.md); null: none")
 
 
 class NewService(ServiceFields):
@@ -108,6 +119,14 @@ class SetPriorityCategories(Body):
 # -- answers ---------------------------------------------------------------------------------
 
 
+class BookingSpec(Shape):
+    slot_minutes: int
+    per_slot: int
+    hours: Hours | None
+    days_ahead: int
+    cutoff_minutes: int
+
+
 class ServiceSpec(Shape):
     """A service as the hall is set up with it."""
 
@@ -125,6 +144,7 @@ class ServiceSpec(Shape):
     note: Names | None
     open: bool
     closed_reason: Names | None
+    booking: BookingSpec | None = None
 
 
 class CounterSpec(Shape):

@@ -4,6 +4,7 @@ from __future__ import annotations
 from flask import g, jsonify
 from sqlalchemy import select
 
+from .. import appointments
 from ..context import hall
 from ..queueing.engine import scoped_key
 from ..queueing.estimate import place_of
@@ -48,10 +49,10 @@ def _seen_key(actor: str, key: str | None) -> bool:
 @takes(IssueTicket)
 @answers(TicketIssued, 201)
 def issue(body: IssueTicket):
-    """Hand out a number; never waits for a printer."""
+    """Hand out a number, or check a booking in (`appointment`); never waits for a printer."""
     h, p = hall(), g.principal
-    service = body.service
-    priority, category = _priority(body.priority)
+    service, code = body.service, body.appointment
+    priority, category = _priority(body.priority) if not code else (False, None)
     lang = body.lang or "vi"
     key = body.idempotency_key
     if p.kind == "device" and not h.issue_limiter.allow(p.actor) and not _seen_key(p.actor, key):
@@ -59,6 +60,16 @@ def issue(body: IssueTicket):
     now = h.clock()
 
     base = base_url()
+
+    checked: dict = {}
+
+    def work(s):
+        if not code:
+            return h.engine.issue(s, service=service, actor=p.actor, now=now, priority=priority, category=category,
+                                  lang=lang, idempotency_key=key)
+        out, booking = appointments.check_in(s, h.engine, code, actor=p.actor, now=now, lang=lang, idempotency_key=key)
+        checked.update(code=booking.code, start=booking.start, end=booking.end, late=bool(booking.late))
+        return out
 
     def answer(view, out):
         ticket = view.ticket(out.ticket, with_token=True, place=out.place)
@@ -70,13 +81,10 @@ def issue(body: IssueTicket):
             job = add_job(view.s, out.ticket, p.printer, paper, now).id
         return ticket, False, job, {"status": "queued" if job else "none"}
 
-    ticket, replayed, job, printing = h.change(
-        lambda s: h.engine.issue(s, service=service, actor=p.actor, now=now, priority=priority, category=category,
-                                 lang=lang, idempotency_key=key),
-        answer, now=now, base_url=base)
+    ticket, replayed, job, printing = h.change(work, answer, now=now, base_url=base)
     if job is not None:
         h.printers.submit(job, p.printer)
-    resp = jsonify({"ticket": ticket, "print": printing})
+    resp = jsonify({"ticket": ticket, "print": printing, **({"checked_in": checked} if checked else {})})
     resp.status_code = 201
     if replayed:
         resp.headers["Idempotent-Replayed"] = "true"

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from ..config import HallConfig
 from . import routing, statements
 from .cases import Case, TicketCase
-from .estimate import place_of_newest
+from .estimate import place_of, place_of_newest
 from .errors import Conflict, Forbidden, Invalid, NotFound
 from .models import (
     ACTIVE, CALLED, CANCELLED, DONE, NO_SHOW, SERVING, WAITING,
@@ -91,8 +91,9 @@ class Engine(Ratings):
     # -- issuing ---------------------------------------------------------
 
     def issue(self, s: Session, *, service: str, actor: str, now: datetime, priority: bool = False,
-              category: str | None = None, lang: str = "vi", idempotency_key: str | None = None) -> Outcome:
-        """Hand out the next number of a service."""
+              category: str | None = None, lang: str = "vi", idempotency_key: str | None = None,
+              ahead_at: datetime | None = None) -> Outcome:
+        """Hand out the next number of a service; `ahead_at`: an appointment's, called ahead of walk-ins from then on."""
         if idempotency_key:
             key = scoped_key(actor, idempotency_key)
             earlier = s.execute(select(Ticket).where(Ticket.idempotency_key == key)).scalar_one_or_none()
@@ -118,6 +119,7 @@ class Engine(Ratings):
             priority=bool(priority), priority_category=category if priority else None, lang=lang,
             issued_at=now, queued_at=now, issued_by=actor, call_count=0,
             idempotency_key=scoped_key(actor, idempotency_key) if idempotency_key else None,
+            appointment=ahead_at is not None, ahead_at=ahead_at,
         )
         # One Core INSERT (the busiest path of the hall); the Ticket answered with is not in the
         # session: nothing in this transaction changes it further.
@@ -127,6 +129,8 @@ class Engine(Ratings):
         self._event(s, out, "issued", ticket, actor, now, priority=ticket.priority)
         with s.no_autoflush:  # the event row waits for its seq (see stamp)
             out.place = place_of_newest(s, self.config, ticket, out.seen)
+            if ahead_at is not None and ahead_at <= now:  # a begun appointment: only the head is ahead of it
+                out.place = place_of(s, self.config, ticket, now)
         return out
 
     # -- calling ---------------------------------------------------------
@@ -140,7 +144,7 @@ class Engine(Ratings):
             raise Conflict("counter_busy", counter=counter)
         conf = self.config.counter(counter)
         for _ in range(5):  # another process may take our candidate between pick and update
-            ticket_id = self._pick(s, state, conf, self.today(now))
+            ticket_id = self._pick(s, state, conf, self.today(now), now)
             if ticket_id is None:
                 raise NotFound("queue_empty", counter=counter)
             taken = s.execute(
@@ -155,17 +159,18 @@ class Engine(Ratings):
         ticket = s.get(Ticket, ticket_id, populate_existing=True)
         return self._called(s, state, ticket, actor, now)
 
-    def _pick(self, s: Session, state: CounterState, conf, day) -> int | None:
-        """By the counter's rule; with a priority ratio, in its cycle while both kinds wait."""
+    def _pick(self, s: Session, state: CounterState, conf, day, now: datetime) -> int | None:
+        """By the counter's rule; with a priority ratio, in its cycle while both kinds wait
+        (begun appointments count as priority: routing.py's calling rule)."""
         ratio = conf.ratio()
         if ratio is None:
-            return routing.pick(s, conf.number, conf.services, conf.picking, day)
+            return routing.pick(s, conf.number, conf.services, conf.picking, day, now=now)
         want_priority = state.cycle_pos < ratio[0]
-        ticket_id = routing.pick(s, conf.number, conf.services, conf.picking, day, priority=want_priority)
+        ticket_id = routing.pick(s, conf.number, conf.services, conf.picking, day, now=now, priority=want_priority)
         if ticket_id is not None:
             state.cycle_pos = (state.cycle_pos + 1) % sum(ratio)  # the cycle moves only when it is kept
             return ticket_id
-        return routing.pick(s, conf.number, conf.services, conf.picking, day, priority=not want_priority)
+        return routing.pick(s, conf.number, conf.services, conf.picking, day, now=now, priority=not want_priority)
 
     def call_ticket(self, s: Session, counter: int, *, number: str, actor: str, now: datetime,
                     service: str | None = None) -> Outcome:

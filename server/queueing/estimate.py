@@ -3,11 +3,11 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, timezone
 
 from typing import Any
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import and_, case, func, not_, or_, select
 from sqlalchemy.orm import Session
 
 from ..config import HallConfig
@@ -62,12 +62,18 @@ def waiting_counts(s: Session, day: date, service: str | None = None) -> dict[tu
     return {(svc, bool(priority)): n for svc, priority, n in s.execute(query).all()}
 
 
-def ahead_of(s: Session, ticket: Ticket) -> int:
-    """Waiting tickets of the same service that will be called before this one."""
+def ahead_of(s: Session, ticket: Ticket, now: datetime | None = None) -> int:
+    """Waiting tickets of the same service that will be called before this one (routing.py's calling rule)."""
     t = Ticket
-    earlier = or_(t.queued_at < ticket.queued_at, and_(t.queued_at == ticket.queued_at, t.id < ticket.id))
-    # Priority tickets go first: a normal ticket has every priority ticket ahead of it.
-    before = and_(t.priority.is_(True), earlier) if ticket.priority else or_(t.priority.is_(True), earlier)
+    now = now or datetime.now(timezone.utc)
+    begun = and_(t.priority.is_(False), t.ahead_at.is_not(None), t.ahead_at <= now)
+    head = or_(t.priority.is_(True), begun)
+    mine_begun = not ticket.priority and ticket.ahead_at is not None and ticket.ahead_at <= now
+    # The head (priority tickets, begun appointments) in the order each joined it; then the others by waiting time.
+    joined = case((begun, t.ahead_at), else_=t.queued_at)
+    me = ticket.ahead_at if mine_begun else ticket.queued_at
+    earlier = or_(joined < me, and_(joined == me, t.id < ticket.id))
+    before = and_(head, earlier) if (ticket.priority or mine_begun) else or_(head, and_(not_(head), earlier))
     return s.execute(
         select(func.count()).where(
             t.status == WAITING, t.business_day == ticket.business_day, t.service == ticket.service, before,
@@ -100,11 +106,11 @@ def place_of_newest(s: Session, config: HallConfig, ticket: Ticket, seen: dict[s
     return Place(ahead, wait_s(ahead, avg, open_counters(config, states, ticket.service)))
 
 
-def place_of(s: Session, config: HallConfig, ticket: Ticket) -> Place:
-    """The place of a ticket now (a reprint): none ahead and no estimate once it has left the queue."""
+def place_of(s: Session, config: HallConfig, ticket: Ticket, now: datetime | None = None) -> Place:
+    """The place of a ticket now (a reprint, a check-in): none ahead and no estimate once it has left the queue."""
     if ticket.status != WAITING:
         return Place(0, None)
-    ahead = ahead_of(s, ticket)
+    ahead = ahead_of(s, ticket, now)
     states = statements.counter_states(s)
     avg = average_service_s(s, config, ticket.service, ticket.business_day)
     return Place(ahead, wait_s(ahead, avg, open_counters(config, states, ticket.service, ticket.target_counter)))

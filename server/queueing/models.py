@@ -101,6 +101,7 @@ class Ticket(Base):
         Index("ix_tickets_queue", "status", "business_day", "service", "priority", "queued_at"),
         Index("ix_tickets_business_day", "business_day"),  # made by migration 0005, for reports
         Index("ix_tickets_target", "target_counter", "status", "business_day"),  # 0008: picking transfers
+        Index("ix_tickets_ahead", "status", "business_day", "service", "ahead_at"),  # 0015: begun appointments' head
     )
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     token: Mapped[str] = mapped_column(String(32), unique=True)
@@ -123,6 +124,10 @@ class Ticket(Base):
     issued_by: Mapped[str] = mapped_column(String(80))
     target_counter: Mapped[int | None] = mapped_column(Integer)  # sent straight to one counter
     idempotency_key: Mapped[str | None] = mapped_column(String(200), unique=True)
+    # An appointment's check-in (migration 0015): from `ahead_at` (its slot's start, or the check-in
+    # if later) it is called with the priority tickets, ahead of walk-ins (docs/appointments.md).
+    appointment: Mapped[bool] = mapped_column(Boolean, default=False)
+    ahead_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
 
 
 class TicketEvent(Base):
@@ -161,3 +166,44 @@ class Rating(Base):
     staff: Mapped[str | None] = mapped_column(String(80))  # who served: reports by staff member
     at: Mapped[datetime] = mapped_column(UtcDateTime)
     by: Mapped[str] = mapped_column(String(80))
+
+
+BOOKED, CHECKED_IN, SERVED, APPT_NO_SHOW, APPT_CANCELLED = "booked", "checked_in", "served", "no_show", "cancelled"
+
+
+class Appointment(Base):
+    """A booked slot (server/appointments.py). `name` and `phone` are erased `appointments.keep_days` after `day`."""
+
+    __tablename__ = "appointments"
+    __table_args__ = (
+        Index("ix_appointments_day", "day", "service", "start"),
+        Index("ix_appointments_phone", "phone", "status"),
+    )
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    code: Mapped[str] = mapped_column(String(8), unique=True)  # typed at the kiosk: no 0/O/1/I
+    token: Mapped[str] = mapped_column(String(32), unique=True)  # the booking's link: view, cancel
+    service: Mapped[str] = mapped_column(String(16))
+    day: Mapped[date] = mapped_column(Date)
+    start: Mapped[str] = mapped_column(String(5))  # HH:MM on the center's clock
+    end: Mapped[str] = mapped_column(String(5))
+    starts_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    name: Mapped[str | None] = mapped_column(String(100))
+    phone: Mapped[str | None] = mapped_column(String(20))
+    lang: Mapped[str] = mapped_column(String(2), default="vi")
+    status: Mapped[str] = mapped_column(String(12), default=BOOKED)
+    ticket_id: Mapped[int | None] = mapped_column(ForeignKey("tickets.id"))
+    late: Mapped[bool | None] = mapped_column(Boolean)  # checked in past the grace: a walk-in
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    checked_in_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    cancelled_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    erased_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+
+
+class AppointmentSlot(Base):
+    """How many bookings hold a slot: taken by one conditional UPDATE (`booked < per_slot`), so never overbooked."""
+
+    __tablename__ = "appointment_slots"
+    service: Mapped[str] = mapped_column(String(16), primary_key=True)
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    start: Mapped[str] = mapped_column(String(5), primary_key=True)
+    booked: Mapped[int] = mapped_column(Integer, default=0)

@@ -39,16 +39,27 @@ def template_db() -> Path:
     return _TEMPLATE
 
 
-def expected_next(rows: list[Ticket], counter: int) -> Ticket | None:
-    """The model of routing: priority first, then the counter's rule, then waiting time."""
+def expected_next(rows: list[Ticket], counter: int, now: datetime) -> Ticket | None:
+    """The model of routing (docs/appointments.md): sent here first; then the head, priority tickets and
+    appointments whose slot has begun, by the time each joined it; then the counter's rule; then waiting time."""
     conf = CONFIG.counter(counter)
+
+    def begun(t):
+        return not t.priority and t.ahead_at is not None and t.ahead_at <= now
+
+    def head(t):
+        return t.priority or begun(t)
+
+    def joined(t):
+        return t.ahead_at if begun(t) else t.queued_at
+
     if conf.picking == "preference":
         def key(t):
             rank = conf.services.index(t.service) if t.service in conf.services else -1
-            return (t.target_counter != counter, not t.priority, rank, t.queued_at, t.id)
+            return (t.target_counter != counter, not head(t), rank, joined(t), t.id)
     else:
         def key(t):
-            return (t.target_counter != counter, not t.priority, t.queued_at, t.id)
+            return (t.target_counter != counter, not head(t), joined(t), t.id)
     mine = [t for t in rows
             if t.target_counter == counter or (t.target_counter is None and t.service in conf.services)]
     candidates = sorted(mine, key=key)
@@ -99,6 +110,15 @@ class HallDay(RuleBasedStateMachine):
         assert err is None, err.code
         self.issued += 1
 
+    @rule(service=st.sampled_from(SERVICES), slot_in=st.sampled_from([-1800, -60, 0, 60, 600, 3600]))
+    def check_in_appointment(self, service, slot_in):
+        """A booking checked in: its slot began before now, or begins later (an early arrival)."""
+        now = self.tick()
+        err = self.run(lambda s: self.engine.issue(s, service=service, actor="k", now=now,
+                                                   ahead_at=max(now, now + timedelta(seconds=slot_in))))
+        assert err is None, err.code
+        self.issued += 1
+
     @rule(counter=st.sampled_from(COUNTERS))
     def call_next(self, counter):
         now = self.tick()
@@ -106,7 +126,7 @@ class HallDay(RuleBasedStateMachine):
         waiting = self.db.read(lambda s: s.execute(
             select(Ticket).where(Ticket.status == WAITING, Ticket.business_day == day)).scalars().all())
         state = self.db.read(lambda s: s.get(CounterState, counter))
-        want = expected_next(waiting, counter)
+        want = expected_next(waiting, counter, now)
         err = self.run(lambda s: self.engine.call_next(s, counter, actor="u", now=now))
         if state.status == "paused":
             assert err is not None and err.code == "counter_paused"

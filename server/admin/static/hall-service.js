@@ -105,6 +105,43 @@ export function setupServiceEditor({ i18n, today, state, say, onLoggedOut }) {
 
   // -- the form ----------------------------------------------------------------------------------
 
+  // -- appointments ------------------------------------------------------------------------------
+
+  let bookingHoursText = "";  // as filled in: hours given per weekday are kept unless this text changes
+
+  function showBooking() {
+    $("svc-booking-fields").hidden = !$("svc-booking").checked;
+  }
+  $("svc-booking").addEventListener("change", showBooking);
+
+  function fillBooking(b) {
+    $("svc-booking").checked = Boolean(b);
+    const v = b || { slot_minutes: 15, per_slot: 1, days_ahead: 14, cutoff_minutes: 60, hours: null };
+    $("svc-slot").value = v.slot_minutes;
+    $("svc-per-slot").value = v.per_slot;
+    $("svc-days-ahead").value = v.days_ahead;
+    $("svc-cutoff").value = v.cutoff_minutes;
+    const byDay = v.hours && !Array.isArray(v.hours);
+    bookingHoursText = byDay ? "" : spansText(v.hours || []);
+    $("svc-booking-hours").value = bookingHoursText;
+    $("svc-booking-hours").placeholder = byDay ? i18n.t("f.booking_by_day") : spansText(WORKDAY);
+    showBooking();
+  }
+
+  /** The booking settings the API's way (null: none), or undefined after saying what is wrong. */
+  function readBooking() {
+    if (!$("svc-booking").checked) return null;
+    const text = $("svc-booking-hours").value;
+    let hours = editing && editing.booking ? editing.booking.hours : null;
+    if (text !== bookingHoursText) {
+      const { spans, bad } = parseSpans(text);
+      if (bad) { fieldError(form, "booking.hours", i18n.t("f.bad_span", { span: bad })); return undefined; }
+      hours = spans.length ? spans : null;
+    }
+    return { slot_minutes: number("svc-slot"), per_slot: number("svc-per-slot"), hours,  // the API's order: unchanged is equal
+      days_ahead: number("svc-days-ahead"), cutoff_minutes: number("svc-cutoff") };
+  }
+
   function showReason() {
     $("svc-reason").hidden = $("svc-open").checked;
   }
@@ -144,6 +181,7 @@ export function setupServiceEditor({ i18n, today, state, say, onLoggedOut }) {
     $("svc-target").value = s.target_wait_s == null ? "" : Math.round(s.target_wait_s / MINUTE);
     $("svc-priority").checked = Boolean(s.priority_allowed);
     $("svc-open").checked = s.open !== false;
+    fillBooking(s.booking || null);
     showReason();
     fillGroups();
     i18n.apply(dialog);
@@ -158,6 +196,8 @@ export function setupServiceEditor({ i18n, today, state, say, onLoggedOut }) {
   function read() {
     const hours = readHours();
     if (hours === null) return null;
+    const booking = readBooking();
+    if (booking === undefined) return null;
     const open = $("svc-open").checked;
     return {
       name: pair("svc-name-vi", "svc-name-en", { required: true }),
@@ -173,6 +213,7 @@ export function setupServiceEditor({ i18n, today, state, say, onLoggedOut }) {
       target_wait_s: seconds("svc-target"),
       open,
       closed_reason: open ? null : pair("svc-reason-vi", "svc-reason-en"),
+      booking,
     };
   }
 

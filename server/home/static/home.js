@@ -12,6 +12,8 @@ const HOME = {
   "home.board": ["Bảng gọi số trong sảnh", "Hall board"],
   "home.board.text": ["TV treo tường: số đang gọi, quầy, lời mời bằng giọng nói. Xem công khai hoặc ghép với mã màn hình.", "Wall TV: numbers called, counters, voice announcements. Public, or paired with a display token."],
   "home.phone": ["Theo dõi trên điện thoại", "Follow on a phone"],
+  "home.book": ["Đặt lịch hẹn", "Book an appointment"],
+  "home.book.text": ["Công dân đặt trước giờ đến trên điện thoại, rồi nhập mã tại ki-ốt (lĩnh vực có nhận đặt lịch).", "Citizens book a time on their phone, then enter the code at the kiosk (services that take bookings)."],
   "home.phone.text": ["Công dân quét mã QR trên phiếu để xem lượt của mình và đánh giá sau khi được phục vụ.", "Citizens scan the QR code on their ticket to follow their turn and rate the service."],
   "home.counters": ["Tại quầy", "At the counters"],
   "home.console": ["Bàn làm việc của cán bộ", "Staff console"],

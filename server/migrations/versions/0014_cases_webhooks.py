@@ -1,7 +1,7 @@
 """case files kept with finished tickets; webhook receivers' cursors and dead letters
 
 Revision ID: 0014
-Revises: 0012
+Revises: 0015
 """
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from alembic import op
 import server.queueing.models
 
 revision = "0014"
-down_revision = "0012"
+down_revision = "0015"  # was "0012"; chained after appointments (0015) once main had it
 branch_labels = None
 depends_on = None
 
