@@ -182,7 +182,7 @@ def bodies(s: Session, config: HallConfig, evs: list[TicketEvent]) -> list[tuple
             "counter": ev.counter if ev.kind in ("called", "finished", "rated") else None,
             "waiting_ahead": None, "estimated_wait_s": None,
             "priority_category": t.priority_category, "service_issued": t.service_issued,
-            "business_day": t.business_day.isoformat(),
+            "business_day": t.business_day.isoformat(), "appointment": bool(getattr(t, "appointment", False)),
             "finished_at": center.iso(ev.at) if ev.kind == "finished" else (
                 center.iso(t.finished_at) if ev.kind == "rated" else None),
         }

@@ -164,7 +164,7 @@ def sample(hook: Webhook, center: Any, now: datetime) -> dict[str, Any]:
               "issued_at": center.iso(now), "called_at": center.iso(now) if kind != "issued" else None,
               "counter": 1 if kind in ("called", "finished", "rated") else None,
               "waiting_ahead": None, "estimated_wait_s": None, "priority_category": None, "service_issued": "TEST",
-              "business_day": center.business_day(now).isoformat(),
+              "business_day": center.business_day(now).isoformat(), "appointment": False,
               "finished_at": center.iso(now) if kind in ("finished", "rated") else None}
     body: dict[str, Any] = {"id": str(uuid.uuid4()), "event": event, "seq": 0, "at": center.iso(now),
                             "ticket": ticket, "test": True}
