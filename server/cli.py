@@ -129,6 +129,13 @@ def _parser() -> argparse.ArgumentParser:
     load.add_argument("--confirm", action="store_true",
                       help="apply it even if waiting tickets would be left with no counter to call them")
     load.add_argument("--config")
+    hooks = sub.add_parser("webhooks", help="the receivers of the hall's events (config.yaml's webhooks:)")
+    hooks_sub = hooks.add_subparsers(dest="action", required=True, metavar="ACTION")
+    htest = hooks_sub.add_parser("test", help="send a signed sample event to a receiver; print its answer")
+    htest.add_argument("name", help="the receiver's name (its `name:`, else its URL's host; see `hallq webhooks list`)")
+    htest.add_argument("--config")
+    hlist = hooks_sub.add_parser("list", help="list the receivers and where their deliveries stand")
+    hlist.add_argument("--config")
     init = sub.add_parser("init", help="write a starter config.yaml (the demo center) into a folder")
     init.add_argument("dir", nargs="?", metavar="DIR", help="where (default: the current folder; made if missing)")
     init.add_argument("--empty", action="store_true",

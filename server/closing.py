@@ -26,6 +26,7 @@ from .unit import change
 from .queueing.clock import utcnow
 from .queueing.engine import CounterChanged, Outcome, QueueChanged
 from .queueing.models import CALLED, CANCELLED, NO_SHOW, SERVING, WAITING, CounterState, Rating, ServiceDay, Ticket, TicketEvent
+from .queueing.cases import TicketCase
 from .records import AuditEntry, PrintJob
 from .reports.facts import CLOSE_ACTOR, EXPIRED, ticket_facts
 from .reports.settings import ReportsSettings, reports_settings
@@ -170,7 +171,7 @@ def purge_batch(s: Session, config: HallConfig, today: date, limit: int,
     ids = list(s.execute(select(Ticket.id).where(Ticket.business_day < cutoff).limit(limit)).scalars())
     if ids:
         s.execute(update(CounterState).where(CounterState.current_ticket_id.in_(ids)).values(current_ticket_id=None))
-        for table in (PrintJob, Rating, TicketEvent):
+        for table in (PrintJob, Rating, TicketCase, TicketEvent):
             s.execute(delete(table).where(table.ticket_id.in_(ids)))
         s.execute(delete(Ticket).where(Ticket.id.in_(ids)))
         return len(ids)

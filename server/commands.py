@@ -256,9 +256,41 @@ def _setup(args: argparse.Namespace) -> None:
     print("a running server takes it within 2 seconds")
 
 
+def _webhooks(args: argparse.Namespace) -> None:
+    """`hallq webhooks test NAME | list`: the receivers in config.yaml (server/webhooks.py)."""
+    from .config import load_config
+
+    if args.action == "test":
+        from .webhooks import deliver, sample
+
+        try:
+            config = load_config(config_path(args.config))
+        except ConfigError as err:
+            fail(f"config: {err}")
+        hook = next((h for h in config.webhooks if h.name == args.name), None)
+        if hook is None:
+            known = ", ".join(h.name for h in config.webhooks) or "none in config.yaml"
+            fail(f"no webhook receiver named {args.name!r} (known: {known})")
+        answer = deliver(hook, sample(hook, config.center, utcnow()))
+        line = f"{hook.name}: {answer.line()} ({answer.ms:.0f} ms)"
+        if not answer.ok:
+            fail(line)
+        print(line)
+        return
+    from . import webhook_store as store
+
+    config, _path, db = _open(args)
+    for row in db.read(lambda s: store.status(s, config)):
+        seen = f"delivered up to seq {row['delivered_seq']}" if row["delivered_seq"] is not None else "not started"
+        trouble = f"\tfailing: {row['last_error']}" if row["failures"] else ""
+        print(f"{row['name']}\t{row['url']}\t{seen}\t{row['pending']} pending\t"
+              f"{row['dead_letters']} dead letters{trouble}")
+
+
 def run(args: argparse.Namespace) -> None:
     """Dispatch a non-serving command; every failure is one line on stderr and exit 1."""
-    handlers = {"user": _user, "device": _device, "site": _site, "print-test": _print_test, "config": _setup}
+    handlers = {"user": _user, "device": _device, "site": _site, "print-test": _print_test, "config": _setup,
+                "webhooks": _webhooks}
     logging.getLogger().setLevel(logging.ERROR)  # the CLI speaks in one line, below
     try:
         handlers[args.command](args)

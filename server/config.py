@@ -6,6 +6,7 @@ import os
 import re
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 from typing import Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -390,6 +391,71 @@ class SiteTargets(Strict):
     satisfaction_target: float = Field(default=0.9, ge=0, le=1)  # share of today's ratings satisfied or better
 
 
+# -- webhooks (server/webhooks.py, docs/integration.md) ---------------------------------------
+
+WEBHOOK_EVENTS = ("ticket.issued", "ticket.called", "ticket.finished", "ticket.no_show", "ticket.rated")
+
+
+class Webhook(Strict):
+    """A receiver of the hall's events: signed POSTs, at least once, in seq order (docs/integration.md)."""
+
+    url: str
+    secret: str = Field(min_length=1, repr=False)  # never shown back: the API and the logs leave it out
+    events: list[str] = Field(min_length=1)
+    name: str | None = Field(default=None, pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")  # default: the URL's host
+    dead_after: int = Field(default=5, ge=1, le=100)  # 4xx answers to one event before it is a dead letter
+    ca_file: str | None = None  # https: a CA bundle (PEM) to trust besides the system's, e.g. the LAN's own CA
+
+    @field_validator("url")
+    @classmethod
+    def _url(cls, value: str) -> str:
+        if not re.match(r"^https?://[^\s/?#]+\S*$", value):
+            raise ValueError(f"{value!r} is not an http:// or https:// URL")
+        return value
+
+    @field_validator("ca_file")
+    @classmethod
+    def _ca_file(cls, value: str | None) -> str | None:
+        if value is not None and not Path(value).is_file():
+            raise ValueError(f"{value!r}: no such file (a PEM bundle of the CA that signed the receiver's certificate)")
+        return value
+
+    @field_validator("secret")
+    @classmethod
+    def _secret(cls, value: str) -> str:
+        if not value.strip():
+            raise ValueError("the secret is blank")
+        return value
+
+    @field_validator("events")
+    @classmethod
+    def _events(cls, value: list[str]) -> list[str]:
+        for event in value:
+            if event not in WEBHOOK_EVENTS:
+                raise ValueError(f"unknown event {event!r} (known: {', '.join(WEBHOOK_EVENTS)})")
+        return list(dict.fromkeys(value))
+
+
+def _webhook_names(hooks: list[Webhook]) -> list[Webhook]:
+    """Every receiver named: its own name, else its URL's host (a second on one host: host-2, …)."""
+    taken = [h.name for h in hooks if h.name]
+    dupes = {n for n in taken if taken.count(n) > 1}
+    if dupes:
+        raise ValueError(f"webhooks: the name {sorted(dupes)[0]!r} is used twice")
+    used, named = set(taken), []
+    for hook in hooks:
+        if not hook.name:
+            host = (urlsplit(hook.url).hostname or "webhook").lower()
+            name, n = host, 1
+            while name in used:
+                n += 1
+                name = f"{host}-{n}"
+            hook = hook.model_copy(update={"name": name})
+            used.add(name)
+        named.append(hook)
+    return named
+
+
 class HallConfig(Strict):
     center: Center
     server: ServerSettings = ServerSettings()
@@ -410,6 +476,7 @@ class HallConfig(Strict):
     province: bool = False  # a provincial server: takes every center's reports (server/province.py, docs/province.md)
     upstream: Upstream | None = None  # this center reports to a province ($HALLQ_UPSTREAM_URL/_TOKEN win)
     sites: SiteTargets = SiteTargets()  # on a province: the targets /admin/sites ranks centers by
+    webhooks: list[Webhook] = Field(default_factory=list)  # receivers of the hall's events (server/webhooks.py)
 
     @model_validator(mode="before")
     @classmethod
@@ -432,6 +499,11 @@ class HallConfig(Strict):
         boards = {name: {key: board[key] for key in ("services", "counters") if board.get(key) is not None}
                   for name, board in given.items() if isinstance(board, dict)}
         return {**data, "boards": boards}
+
+    @field_validator("webhooks")
+    @classmethod
+    def _webhooks(cls, value: list[Webhook]) -> list[Webhook]:
+        return _webhook_names(value)
 
     @model_validator(mode="after")
     def _references(self) -> "HallConfig":

@@ -50,6 +50,8 @@ class Hall:
     upstream: Any = None  # config.Upstream: this center reports to a province (server/upstream.py)
     stop_upstream: Callable[[], None] | None = field(default=None, repr=False)  # set while pushing
     stop_site_summaries: Callable[[], None] | None = field(default=None, repr=False)  # a province's pass
+    stop_webhooks: Callable[[], None] | None = field(default=None, repr=False)  # set while delivering
+    poke_webhooks: Callable[[], None] | None = field(default=None, repr=False)  # after each change (server/unit.py)
     book_limiter: RateLimiter = field(default_factory=lambda: RateLimiter(6))  # bookings, per address and per phone
 
     def start(self) -> None:
@@ -72,9 +74,16 @@ class Hall:
             from .reports.site_summary import start_site_summaries
 
             self.stop_site_summaries = start_site_summaries(self, self.hub.socketio)
+        if self.config.webhooks:
+            from .webhooks import start_webhooks
+
+            self.stop_webhooks, self.poke_webhooks = start_webhooks(self)
 
     def stop(self) -> None:
         """Stop all that start() began and wait for it to end; safe to call twice, or before start()."""
+        stop_webhooks, self.stop_webhooks, self.poke_webhooks = self.stop_webhooks, None, None
+        if stop_webhooks is not None:
+            stop_webhooks()  # a delivery under way ends (or times out) before the database closes
         stop_upstream, self.stop_upstream = self.stop_upstream, None
         if stop_upstream is not None:
             stop_upstream()  # a push under way ends before the database closes

@@ -132,6 +132,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
                          "put the full name in the Full name field."),
     "invalid_full_name": ("Họ và tên: từ 1 đến {maximum} ký tự, không có ký tự điều khiển (ví dụ: Nguyễn Văn Bảo).",
                           "Full name: 1 to {maximum} characters, no control characters (e.g. Nguyễn Văn Bảo)."),
+    # Case files at finish (server/queueing/cases.py)
+    "invalid_case_code": ("Mã hồ sơ không hợp lệ: tối đa {maximum} ký tự, chỉ gồm chữ không dấu, chữ số và . - _ / "
+                          "(ví dụ: 000.00.12.H41-261201-0001).",
+                          "Invalid case-file code: up to {maximum} characters, only letters without accents, "
+                          "digits and . - _ / (e.g. 000.00.12.H41-261201-0001)."),
     "nothing_to_amend": ("Không còn sửa được đánh giá của số {number} (chỉ người đã đánh giá, trong {seconds} giây).",
                          "The rating of ticket {number} can no longer be changed (only by who gave it, "
                          "within {seconds} s)."),
@@ -291,6 +296,15 @@ LABELS: dict[str, tuple[str, str]] = {
     "col.outcome_code": ("Mã kết quả", "Outcome code"),
     "col.reason_code": ("Mã lý do", "Reason code"),
     "col.priority_category_code": ("Mã đối tượng ưu tiên", "Priority group code"),
+    # Case files (server/queueing/cases.py): the ticket export's last columns, and what came of a visit.
+    "col.case_code": ("Mã hồ sơ", "Case-file code"),
+    "col.case_outcome": ("Kết quả hồ sơ", "Case outcome"),
+    "col.case_note": ("Ghi chú hồ sơ", "Case note"),
+    "col.case_outcome_code": ("Mã kết quả hồ sơ", "Case outcome code"),
+    "case_outcome.received": ("Tiếp nhận hồ sơ", "Application received"),
+    "case_outcome.returned": ("Trả kết quả", "Result returned"),
+    "case_outcome.guidance": ("Hướng dẫn thủ tục", "Guidance only"),
+    "case_outcome.incomplete": ("Hồ sơ chưa đầy đủ", "Incomplete documents"),
     # The summary workbook: its sheets, its figures, its other columns.
     "sheet.tickets": ("Số thứ tự", "Tickets"),
     "sheet.total": ("Tổng hợp", "Summary"),

@@ -40,4 +40,6 @@ def change(hall: Any, work: Callable[[Session], Outcome], answer: Callable[[Hall
 
     result, events = hall.db.write(op)
     hall.hub.publish(events)
+    if poke := getattr(hall, "poke_webhooks", None):  # the webhooks' threads, idle, send it now
+        poke()
     return result

@@ -112,6 +112,17 @@ export const CONSOLE = {
   "call.go": ["Gọi", "Call"],
   "call.forbidden_note": ["Trung tâm không cho phép gọi số theo ý muốn.", "This center does not allow calling a chosen number."],
 
+  "case.code": ["Mã hồ sơ (nếu có)", "Case-file code (if any)"],
+  "case.code_hint": ["Quét mã vạch trên giấy biên nhận hoặc gõ mã; gửi kèm khi nhấn Kết thúc.",
+                     "Scan the receipt's barcode or type the code; it is sent with Finish."],
+  "case.outcome": ["Kết quả", "Outcome"],
+  "case.note": ["Ghi chú", "Note"],
+  "case.saved": ["Đã xong số {number} — hồ sơ {code}", "Finished {number} — case {code}"],
+  "case_outcome.received": ["Tiếp nhận hồ sơ", "Application received"],
+  "case_outcome.returned": ["Trả kết quả", "Result returned"],
+  "case_outcome.guidance": ["Hướng dẫn thủ tục", "Guidance only"],
+  "case_outcome.incomplete": ["Hồ sơ chưa đầy đủ", "Incomplete documents"],
+
   "leave.busy": ["Hãy kết thúc hoặc chuyển số đang phục vụ trước khi rời quầy.",
                  "Finish or transfer the current ticket before leaving the counter."],
   "taken.other": ["{staff} vừa nhận quầy này.", "{staff} has just taken this counter."],

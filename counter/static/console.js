@@ -9,6 +9,7 @@ import {
   applicable, currentTicket, renderBar, renderDesk, renderPick, renderQueue, renderTaken, tickDesk,
 } from "./console-desk.js";
 import { setupDialogs } from "./console-dialogs.js";
+import { setupCase } from "./console-case.js";
 import { PASSWORD, setupPassword } from "/static/password.js";
 
 const COUNTER_KEY = "hallq.console.counter";
@@ -33,6 +34,7 @@ const state = {
 };
 let hall = null;
 const dialogs = setupDialogs({ state, i18n, act, afterClose: focusDesk });
+const caseForm = setupCase({ focusDesk });
 const passwordDialog = setupPassword(i18n, { onEnded: () => sessionEnded(new ApiError(401, "unauthenticated")) });
 $("dlg-own-password").addEventListener("close", focusDesk);
 
@@ -51,6 +53,7 @@ function render() {
   renderBar(state, i18n);
   if (body.dataset.view === "console") {
     renderDesk(state, i18n);
+    caseForm.render(currentTicket(state.counters.get(state.counterNo)));
     renderQueue(state, i18n);
     renderTaken(state, i18n);
   }
@@ -251,6 +254,7 @@ async function act(action, payload = {}) {
     const out = await api(`counters/${state.counterNo}/${action}`, { method: "POST", body: payload, lang: i18n.lang });
     if (out.counter) state.counters.set(state.counterNo, out.counter);
     const ticket = out.ticket || before;
+    if (action === "finish") caseForm.finished();
     say(() => doneText(action, payload, ticket));
     loadQueue();
   } catch (err) {
@@ -258,6 +262,7 @@ async function act(action, payload = {}) {
     if (sessionEnded(err)) return;
     if (err instanceof ApiError && err.code === "call_specific_forbidden") state.settings.allow_call_specific = false;
     say(() => errorText(err), "danger");
+    caseForm.refused(err);
     if (err instanceof ApiError && err.status === 409) refreshCounter();
   } finally {
     state.busy = false;
@@ -276,6 +281,7 @@ function doneText(action, payload, ticket) {
       ? i18n.t("done.transferred_counter", { number, target: i18n.t("counter", { counter: payload.counter }) })
       : i18n.t("done.transferred_service", { number, target: i18n.name(state.services.get(payload.service)?.name) || payload.service });
   }
+  if (action === "finish" && payload.case_code) return i18n.t("case.saved", { number, code: payload.case_code });
   return DONE[action] ? i18n.t(DONE[action], { number }) : "";
 }
 
@@ -294,7 +300,7 @@ function trigger(action) {
     return;
   }
   if (action === "transfer" || action === "pause" || action === "call") dialogs.open(action);
-  else act(action);
+  else act(action, action === "finish" ? caseForm.payload() : {});
 }
 
 document.querySelector(".c-actions").addEventListener("click", (event) => {
@@ -311,6 +317,7 @@ document.addEventListener("keydown", (event) => {
   if (event.ctrlKey || event.altKey || event.metaKey || event.repeat) return;
   const target = event.target instanceof Element ? event.target : body;
   if (target.closest("input, textarea, select")) return;
+  if (caseForm.capture(event)) return;  // a digit: a scanned (or typed) case-file code begins
   let action = KEYS[event.code] || null;
   // Space and Enter call the next ticket, unless they are pressing a focused button.
   if (!action && (event.key === " " || event.key === "Enter") && !target.closest("button, a, summary")) action = "call-next";

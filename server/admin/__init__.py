@@ -68,3 +68,9 @@ def sites() -> Response:
     On a center (no `province: true`) the page only says it belongs to a province server.
     """
     return admin_page("admin/sites.html", "sites")
+
+
+@bp.get("/integration")
+def integration() -> Response:
+    """For the one-stop software: find a ticket by case-file code; the webhooks' deliveries (supervisors)."""
+    return admin_page("admin/integration.html", "integration")

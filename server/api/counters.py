@@ -7,11 +7,13 @@ from flask import g, jsonify
 from sqlalchemy.orm import Session
 
 from ..context import hall
+from ..queueing.cases import check_case
 from ..queueing.engine import Outcome
 from ..queueing.errors import Invalid, NotFound
 from ..queueing.models import Rating, Ticket
 from ..state import HallView, counter_queue
 from . import ApiError, allow, api, base_url
+from .integration import FinishCase
 from .parse import answers, takes
 from .schemas import AmendCounterRating, AmendRating, CallTicket, Pause, RateAtCounter, Transfer
 from .schemas_answers import ConsoleSettings, CounterAction, CounterQueue, RatingAnswer, RatingTarget
@@ -77,10 +79,12 @@ def start(n: int):
 
 @api.post("/counters/<int:n>/finish")
 @allow(role="staff")
+@takes(FinishCase)
 @answers(CounterAction)
-def finish(n: int):
-    """Service is over."""
-    return act(n, hall().engine.finish)
+def finish(n: int, body: FinishCase):
+    """Service is over; optionally what it became: the case-file code, the case's outcome, a note."""
+    case = check_case(body.case_code, body.outcome, body.note)  # refused before anything changes
+    return act(n, hall().engine.finish, case=case or None)
 
 
 @api.post("/counters/<int:n>/no-show")

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from . import api
 from . import admin, appointments, counters, errors, hall_views, kiosk_settings, media, notice, people, reports, setup, tickets  # noqa: F401  (register routes)
+from . import integration  # noqa: F401  (case-file search, webhooks' state)
 from . import province  # noqa: F401  (a province server's routes: 404 elsewhere)
 
 __all__ = ["api"]

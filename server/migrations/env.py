@@ -7,6 +7,8 @@ from sqlalchemy import create_engine
 import server.records  # noqa: F401  (people, devices, tokens, audit, print jobs, for autogenerate)
 import server.reports.tables  # noqa: F401  (the summary tables, for autogenerate)
 import server.sites  # noqa: F401  (the province's centers and their tickets, a center's cursor)
+import server.queueing.cases  # noqa: F401  (case files, 0014)
+import server.webhook_store  # noqa: F401  (webhook cursors and dead letters, 0014)
 from server.queueing.models import Base
 
 config = context.config

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from ..config import HallConfig
 from . import routing, statements
+from .cases import Case, TicketCase
 from .estimate import place_of, place_of_newest
 from .errors import Conflict, Forbidden, Invalid, NotFound
 from .models import (
@@ -230,15 +231,18 @@ class Engine(Ratings):
         self._event(s, out, "started", ticket, actor, now, counter=counter)
         return out
 
-    def finish(self, s: Session, counter: int, *, actor: str, now: datetime) -> Outcome:
-        """Service is over."""
+    def finish(self, s: Session, counter: int, *, actor: str, now: datetime, case: Case | None = None) -> Outcome:
+        """Service is over; `case`: the case file it became, if staff gave one (queueing/cases.py)."""
         state = self._counter(s, counter)
         ticket = self._current(s, state, ACTIVE)
         started = {} if ticket.started_at else {"started_at": now}
         self._move(s, ticket, ACTIVE, status=DONE, finished_at=now, **started)
         self._release(s, state, now)
         out = Outcome(ticket=ticket, changes=[CounterChanged(counter), TicketFinished(ticket.id, counter)])
-        self._event(s, out, "finished", ticket, actor, now, counter=counter)
+        if case:
+            s.add(TicketCase(ticket_id=ticket.id, case_code=case.code, case_outcome=case.outcome, note=case.note,
+                             at=now, actor=actor))
+        self._event(s, out, "finished", ticket, actor, now, counter=counter, **(case.data() if case else {}))
         return out
 
     def no_show(self, s: Session, counter: int, *, actor: str, now: datetime) -> Outcome:

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from ..config import HallConfig
 from ..messages import label
+from ..queueing.cases import CASE_OUTCOMES
 from ..queueing.models import STATUSES
 from .facts import EXPIRED, TicketFacts, ticket_facts
 from .xlsx import write_sheet
@@ -26,9 +27,12 @@ COLUMNS = ("day", "number", "service", "service_name", "service_now", "status", 
            "priority_category", "counter", "staff", "issued_at", "called_at", "started_at", "finished_at", "wait_s",
            "service_s", "transfers", "score", "reason", "comment",
            # The codes behind the labels, last, so integrations reading the columns above keep working.
-           "status_code", "outcome_code", "reason_code", "priority_category_code")
+           "status_code", "outcome_code", "reason_code", "priority_category_code",
+           # Case files (issue 15), after everything that was there before.
+           "case_code", "case_outcome", "case_note", "case_outcome_code")
 MOMENTS = (11, 12, 13, 14)  # issued, called, started, finished
-TICKET_WIDTHS = [11, 9, 8, 26, 10, 14, 18, 7, 16, 6, 12, 19, 19, 19, 19, 9, 9, 7, 8, 18, 30, 10, 10, 10, 14]
+TICKET_WIDTHS = [11, 9, 8, 26, 10, 14, 18, 7, 16, 6, 12, 19, 19, 19, 19, 9, 9, 7, 8, 18, 30, 10, 10, 10, 14,
+                 28, 18, 30, 12]
 DATE_FORMAT = "dd/mm/yyyy"
 LANGS = ("vi", "en")
 # A spreadsheet reads a cell starting with one of these as a formula (OWASP "CSV injection").
@@ -65,6 +69,7 @@ class Names:
         self.reasons = {r.code: r.name.get(lang) for r in config.rating.reasons}
         self.statuses = {code: label(f"status.{code}", lang) for code in STATUSES}
         self.outcomes = {code: label(f"outcome.{code}", lang) for code in (*STATUSES, EXPIRED)}
+        self.case_outcomes = {code: label(f"case_outcome.{code}", lang) for code in CASE_OUTCOMES}
 
 
 def _local(moment: datetime | None, tz: ZoneInfo) -> datetime | None:
@@ -90,6 +95,7 @@ def _values(f: TicketFacts, names: Names) -> list[Any]:
         None if f.wait_s is None else round(f.wait_s), None if f.service_s is None else round(f.service_s),
         f.transfers or "", f.score or "", names.reasons.get(reason, reason), f.comment or "",
         f.status, f.outcome, reason, category,
+        f.case_code or "", names.case_outcomes.get(f.case_outcome or "", ""), f.case_note or "", f.case_outcome or "",
     ]
 
 

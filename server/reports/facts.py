@@ -18,6 +18,7 @@ from typing import Iterator
 from sqlalchemy import String, select, type_coerce
 from sqlalchemy.orm import Session
 
+from ..queueing.cases import TicketCase
 from ..queueing.models import CANCELLED, DONE, NO_SHOW, Rating, Ticket, TicketEvent
 
 EXPIRED = "expired"  # an outcome and an event kind; the ticket's status becomes cancelled
@@ -47,6 +48,10 @@ class TicketFacts:
     score: int | None
     reason: str | None
     comment: str | None
+    # What the visit became in the one-stop software, given at finish (server/queueing/cases.py).
+    case_code: str | None = None
+    case_outcome: str | None = None
+    case_note: str | None = None
 
     @property
     def wait_s(self) -> float | None:
@@ -113,13 +118,15 @@ def ticket_facts(s: Session, start: date, end: date) -> Iterator[TicketFacts]:
         select(Ticket.id, Ticket.business_day, Ticket.number, Ticket.service_issued, Ticket.service,
                Ticket.status, Ticket.priority, Ticket.priority_category, Ticket.lang, raw(Ticket.issued_at),
                raw(Ticket.started_at), raw(Ticket.finished_at), Ticket.counter,
-               Rating.score, Rating.reason, Rating.comment)
+               Rating.score, Rating.reason, Rating.comment,
+               TicketCase.case_code, TicketCase.case_outcome, TicketCase.note)
         .outerjoin(Rating, Rating.ticket_id == Ticket.id)
+        .outerjoin(TicketCase, TicketCase.ticket_id == Ticket.id)
         .where(*in_range)
         .order_by(Ticket.business_day, Ticket.id)  # ids follow issue order; no sort of a month
     )
     for (tid, day, number, issued_service, service, status, priority, category, lang, issued_at, started_at,
-         finished_at, counter, score, reason, comment) in rows:
+         finished_at, counter, score, reason, comment, case_code, case_outcome, case_note) in rows:
         call = calls.get(tid)
         if tid in expired_from:
             outcome = NO_SHOW if expired_from[tid] == NO_SHOW else EXPIRED
@@ -134,6 +141,7 @@ def ticket_facts(s: Session, start: date, end: date) -> Iterator[TicketFacts]:
             staff=person(finisher.get(tid) or (call[2] if call else None)),
             transfers=transfers.get(tid, 0), calls=call[3] if call else 0,
             score=score, reason=reason, comment=comment,
+            case_code=case_code, case_outcome=case_outcome, case_note=case_note,
         )
 
 

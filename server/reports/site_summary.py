@@ -118,6 +118,9 @@ class SiteFact:
     comment: str | None = None
     calls: int = 0
     lang: str = ""
+    case_code: str | None = None
+    case_outcome: str | None = None
+    case_note: str | None = None
 
     @property
     def wait_s(self) -> float | None:

@@ -62,7 +62,7 @@ def test_ticket_workbook_has_real_dates(db, config, engine):
     assert first[col["Chờ (giây)"]] == 30 and first[col["Đánh giá"]] == 4
     assert ws.cell(row=2, column=1).number_format == "dd/mm/yyyy"
     assert ws.cell(row=2, column=col["Lấy số"] + 1).number_format == "dd/mm/yyyy hh:mm:ss"
-    assert ws.freeze_panes == "C2" and ws.auto_filter.ref == "A1:Y15"
+    assert ws.freeze_panes == "C2" and ws.auto_filter.ref == "A1:AC15"
 
 
 def test_summary_workbook(db, config, engine):

@@ -55,7 +55,8 @@ def test_labels_not_codes_in_the_csv(db, config, engine):
     # The codes stay, in their own columns at the end, for integrations.
     assert (row["Mã trạng thái"], row["Mã kết quả"], row["Mã lý do"], row["Mã đối tượng ưu tiên"]) == (
         "done", "done", "long_wait", "elderly")
-    assert list(row)[-4:] == ["Mã trạng thái", "Mã kết quả", "Mã lý do", "Mã đối tượng ưu tiên"]
+    assert list(row)[-8:-4] == ["Mã trạng thái", "Mã kết quả", "Mã lý do", "Mã đối tượng ưu tiên"]
+    assert list(row)[-4:] == ["Mã hồ sơ", "Kết quả hồ sơ", "Ghi chú hồ sơ", "Mã kết quả hồ sơ"]  # case files, last
     assert (rows[waiting]["Trạng thái"], rows[waiting]["Mã trạng thái"]) == ("Đang chờ", "waiting")
 
 
@@ -69,7 +70,7 @@ def test_english_export(db, config, engine):
     wb = load_workbook(io.BytesIO(tickets_xlsx(facts, config, "en")))
     assert wb.sheetnames == ["Tickets"]
     head = [c.value for c in wb["Tickets"][1]]
-    assert head[:2] == ["Day", "Number"] and head[-1] == "Priority group code"
+    assert head[:2] == ["Day", "Number"] and head[-5] == "Priority group code" and head[-1] == "Case outcome code"
     report = db.read(lambda s: stats(s, config, DAY, DAY, today=DAY))
     wb = load_workbook(io.BytesIO(summary_xlsx(report, config.center.name.en, "en")))
     assert wb.sheetnames == ["Summary", "Services", "Counters", "Staff", "By hour", "By day"]

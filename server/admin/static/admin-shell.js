@@ -22,6 +22,7 @@ export const ADMIN = {
   "nav.appointments": ["Lịch hẹn", "Appointments"],
   "nav.people": ["Nhân sự & thiết bị", "People & devices"],
   "nav.media": ["Hình ảnh & video", "Images & videos"],
+  "nav.integration": ["Tích hợp một cửa", "One-stop integration"],
   "nav.logout": ["Đăng xuất", "Log out"],
   "nav.user": ["{name} · {role}", "{name} · {role}"],
   "role.staff": ["cán bộ", "staff"],

@@ -1,7 +1,7 @@
 """the province's reports: per-center summaries (day, week, month), the days to summarize again, each center's services
 
 Revision ID: 0013
-Revises: 0015
+Revises: 0014
 """
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from server.reports.site_summary import DAY_TOTALS
 from server.reports.tables import MAXIMA, SUMMED
 
 revision = "0013"
-down_revision = "0015"  # re-chained after 0015 (appointments) at the merge of main; written on 0012
+down_revision = "0014"  # written on 0012; chained after 0015 (appointments) and 0014 (cases, webhooks) once main had them
 branch_labels = None
 depends_on = None
 
