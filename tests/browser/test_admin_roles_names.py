@@ -32,13 +32,13 @@ def test_a_supervisor_sees_only_their_pages_and_is_told_who_the_others_are_for(n
     log_in(page, f"{office.url}/admin", "giamsat")
     expect(page.locator("#admin-main")).to_be_visible()
     expect(page.locator(".a-nav__link:visible")).to_have_text(
-        ["Bảng điều khiển", "Báo cáo", "Tích hợp một cửa"])  # no people page
+        ["Bảng điều khiển", "Báo cáo", "Lịch hẹn", "Tích hợp một cửa"])  # no people page
     page.goto(f"{office.url}/admin/people")
     why = page.locator("#admin-login-why")
     expect(why).to_have_text("Trang này dành cho quản trị viên (admin). Tài khoản giamsat là giám sát viên "
                              "(supervisor). Hãy đăng nhập bằng tài khoản có quyền này.")
     expect(page.locator("#admin-main")).to_be_hidden()
-    expect(page.locator(".a-nav__link:visible")).to_have_text(["Bảng điều khiển", "Báo cáo", "Tích hợp một cửa"])
+    expect(page.locator(".a-nav__link:visible")).to_have_text(["Bảng điều khiển", "Báo cáo", "Lịch hẹn", "Tích hợp một cửa"])
     page.click("#admin-lang")
     expect(why).to_contain_text("This page is for administrators (admin).")
     page.click("#admin-lang")
@@ -49,7 +49,7 @@ def test_a_supervisor_sees_only_their_pages_and_is_told_who_the_others_are_for(n
     admin = new_page(1440, 900)
     log_in(admin, f"{office.url}/admin", "quantri")
     expect(admin.locator(".a-nav__link:visible")).to_have_text(
-        ["Bảng điều khiển", "Báo cáo", "Thiết lập sảnh", "Nhân sự & thiết bị", "Hình ảnh & video", "Tích hợp một cửa"])
+        ["Bảng điều khiển", "Báo cáo", "Lịch hẹn", "Thiết lập sảnh", "Nhân sự & thiết bị", "Hình ảnh & video", "Tích hợp một cửa"])
     assert page.js_errors == [] and admin.js_errors == []
 
 

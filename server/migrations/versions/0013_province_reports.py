@@ -13,7 +13,7 @@ from server.reports.site_summary import DAY_TOTALS
 from server.reports.tables import MAXIMA, SUMMED
 
 revision = "0013"
-down_revision = "0014"  # written on 0012; chained after 0015 (appointments) and 0014 (cases, webhooks) once main had them
+down_revision = "0012"
 branch_labels = None
 depends_on = None
 

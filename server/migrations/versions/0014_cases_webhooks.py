@@ -11,7 +11,7 @@ from alembic import op
 import server.queueing.models
 
 revision = "0014"
-down_revision = "0015"  # was "0012"; chained after appointments (0015) once main had it
+down_revision = "0013"
 branch_labels = None
 depends_on = None
 

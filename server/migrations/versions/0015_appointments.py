@@ -11,7 +11,7 @@ from alembic import op
 import server.queueing.models
 
 revision = "0015"
-down_revision = "0012"
+down_revision = "0014"
 branch_labels = None
 depends_on = None
 
