@@ -25,7 +25,7 @@ from .reports.site_summary import mark_days, take_services
 from .sites import Site, SiteTicket
 
 ONLINE_S = 300  # a center seen within 5 minutes is online; longer is the "offline" alert
-BATCH_TICKETS_MAX = 5000  # a daily close expires every open ticket at one seq: a batch can be that big
+BATCH_TICKETS_MAX = 20000  # a daily close expires every open ticket at one seq, and a seq is never split
 SATISFIED = 3  # a score of 3 (satisfied) or 4 (very satisfied) counts as satisfied or better
 
 

@@ -21,7 +21,7 @@ from datetime import datetime
 from typing import Any, Callable
 
 import requests
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from .config import HallConfig, Upstream
@@ -36,6 +36,7 @@ LIVE_EVERY_S = 5.0
 BACKOFF_FIRST_S, BACKOFF_MAX_S = 1.0, 60.0
 REVOKED_RETRY_S = 600.0
 TIMEOUT = (5.0, 15.0)  # connect, read: a stopping server waits at most this for a push under way
+BATCH_TICKETS = 2000  # a batch's seq range is narrowed to about this many tickets (a daily close is one seq)
 
 
 class Revoked(Exception):
@@ -63,15 +64,28 @@ def save_cursor(s: Session, acked: int, now: datetime) -> None:
 
 
 def batch(s: Session, after: int, now: datetime, size: int,
-          config: HallConfig | None = None) -> dict[str, Any] | None:
+          config: HallConfig | None = None, tickets: int = BATCH_TICKETS) -> dict[str, Any] | None:
     """The next batch after seq `after`: its seq range and the facts of the tickets changed in it (None: nothing new).
 
     With `config`, the batch also names the hall's services (code, names, target wait), so the
-    province's reports can name them and count waits within each center's own targets."""
+    province's reports can name them and count waits within each center's own targets.
+
+    The range is narrowed so that it holds at most about `tickets` tickets (at least one seq):
+    the daily close expires every open ticket at one seq, and a batch of `size` seqs holding it
+    could be more than the province takes in one request (province.BATCH_TICKETS_MAX), refused
+    at every try, and delivery would stop there."""
     last = s.execute(select(HallRow.seq).where(HallRow.id == 1)).scalar_one()
     if last <= after:
         return None
     to_seq = min(last, after + size)
+    counted = 0
+    for seq, n in s.execute(select(TicketEvent.seq, func.count(TicketEvent.ticket_id.distinct())).where(
+            TicketEvent.seq > after, TicketEvent.seq <= to_seq, TicketEvent.ticket_id.is_not(None))
+            .group_by(TicketEvent.seq).order_by(TicketEvent.seq)):
+        counted += n  # an upper bound of the distinct tickets up to this seq
+        if counted > tickets and counted > n:  # past the cap, with earlier seqs to send first
+            to_seq = seq - 1
+            break
     ids = sorted(s.execute(select(TicketEvent.ticket_id).distinct().where(
         TicketEvent.seq > after, TicketEvent.seq <= to_seq, TicketEvent.ticket_id.is_not(None))).scalars())
     body = {"from_seq": after + 1, "to_seq": to_seq, "sent_at": now.isoformat(), "facts": facts(s, ids)}

@@ -15,7 +15,7 @@ from . import allow, api, upload
 from .parse import answers, takes
 from .schemas_answers import Shape
 
-FACTS_MAX_BYTES = 4 * 1024 * 1024  # a daily close's batch (thousands of expired tickets) fits
+FACTS_MAX_BYTES = 16 * 1024 * 1024  # BATCH_TICKETS_MAX facts of ~400 bytes: a huge daily close at one seq fits
 
 
 class Today(Shape):
