@@ -356,7 +356,10 @@ function handleIssueError(err, service) {
 async function loadBookingOffer() {
   try {
     const list = await api("appointments/services", { token: state.token });
-    checkIn.offer(Array.isArray(list) && list.length > 0);
+    const offered = Array.isArray(list) && list.length > 0;
+    if (offered === !$("checkin-bar").hidden) return;
+    checkIn.offer(offered);
+    fitTiles($("services"));  // the bar takes room from the tiles (or gives it back)
   } catch { /* asked again on the next set-up change or reconnect */ }
 }
 

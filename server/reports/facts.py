@@ -25,8 +25,31 @@ EXPIRED = "expired"  # an outcome and an event kind; the ticket's status becomes
 CLOSE_ACTOR = "system:close"
 
 
+class Timings:
+    """The wait and the service time of a ticket's facts, the same for a hall's and a province's."""
+
+    __slots__ = ()
+    issued_at: datetime
+    first_called_at: datetime | None
+    started_at: datetime | None
+    finished_at: datetime | None
+    status: str
+
+    @property
+    def wait_s(self) -> float | None:
+        if self.first_called_at is None:
+            return None
+        return max(0.0, (self.first_called_at - self.issued_at).total_seconds())
+
+    @property
+    def service_s(self) -> float | None:
+        if self.status != DONE or self.started_at is None or self.finished_at is None:
+            return None
+        return max(0.0, (self.finished_at - self.started_at).total_seconds())
+
+
 @dataclass(slots=True)
-class TicketFacts:
+class TicketFacts(Timings):
     id: int
     day: date
     number: str
@@ -52,18 +75,6 @@ class TicketFacts:
     case_code: str | None = None
     case_outcome: str | None = None
     case_note: str | None = None
-
-    @property
-    def wait_s(self) -> float | None:
-        if self.first_called_at is None:
-            return None
-        return max(0.0, (self.first_called_at - self.issued_at).total_seconds())
-
-    @property
-    def service_s(self) -> float | None:
-        if self.status != DONE or self.started_at is None or self.finished_at is None:
-            return None
-        return max(0.0, (self.finished_at - self.started_at).total_seconds())
 
 
 def person(actor: str | None) -> str | None:

@@ -30,9 +30,9 @@ from sqlalchemy import (BigInteger, Column, Date, ForeignKey, Index, Integer, St
                         or_, select, update)
 from sqlalchemy.orm import Session
 
-from ..queueing.models import DONE, Base, UtcDateTime
+from ..queueing.models import Base, UtcDateTime
 from ..sites import Site, SiteTicket
-from .facts import _moments
+from .facts import Timings, _moments
 from .summary import Row, add, empty_row, summarize
 from .tables import MAXIMA, SUMMED, month_of, next_month
 
@@ -92,7 +92,7 @@ __all__ = ["site_daily_summaries", "site_weekly_summaries", "site_monthly_summar
 
 
 @dataclass(slots=True)
-class SiteFact:
+class SiteFact(Timings):
     """A center's ticket as summaries and exports read it: the names of reports/facts.py's TicketFacts."""
 
     id: int
@@ -121,18 +121,6 @@ class SiteFact:
     case_code: str | None = None
     case_outcome: str | None = None
     case_note: str | None = None
-
-    @property
-    def wait_s(self) -> float | None:
-        if self.first_called_at is None:
-            return None
-        return max(0.0, (self.first_called_at - self.issued_at).total_seconds())
-
-    @property
-    def service_s(self) -> float | None:
-        if self.status != DONE or self.started_at is None or self.finished_at is None:
-            return None
-        return max(0.0, (self.finished_at - self.started_at).total_seconds())
 
 
 def site_facts(s: Session, site_ids: Iterable[int] | None, start: date, end: date,

@@ -60,6 +60,20 @@ const ROLES = ["staff", "supervisor", "admin"];
  * A page's banner (`.a-message`): `say(text, kind)` shows `text` as ok, warn or danger, hides an ok after
  * 6 s and the others after 15 s; an empty text hides it.
  */
+/** A DOM element: attrs (class, dataset, text, others as attributes; null/false left out, true an empty value), then children. */
+export function el(tag, attrs = {}, ...children) {
+  const node = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs)) {
+    if (v == null || v === false) continue;
+    if (k === "class") node.className = v;
+    else if (k === "dataset") Object.assign(node.dataset, v);
+    else if (k === "text") node.textContent = v;
+    else node.setAttribute(k, v === true ? "" : v);
+  }
+  for (const child of children.flat()) if (child != null && child !== "") node.append(child);
+  return node;
+}
+
 export function banner(box) {
   let timer = null;
   return function say(text, kind = "ok") {

@@ -4,7 +4,7 @@
 
 import { api, ApiError } from "/static/api.js";
 import { HALL_EVENTS, connectHall } from "/static/live.js";
-import { adminI18n, makeFormat, startShell } from "./admin-shell.js";
+import { adminI18n, el, makeFormat, startShell } from "./admin-shell.js";
 import { NOTICE, startNoticeForm } from "./notice-form.js";
 
 const DASH = {
@@ -132,18 +132,6 @@ async function refresh() {
     inFlight = false;
     if (again) { again = false; soon(); }
   }
-}
-
-function el(tag, attrs = {}, ...children) {
-  const node = document.createElement(tag);
-  for (const [k, v] of Object.entries(attrs)) {
-    if (v == null || v === false) continue;
-    if (k === "class") node.className = v;
-    else if (k === "dataset") Object.assign(node.dataset, v);
-    else node.setAttribute(k, v);
-  }
-  for (const child of children.flat()) if (child != null) node.append(child);
-  return node;
 }
 
 function render(d) {

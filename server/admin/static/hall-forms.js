@@ -2,22 +2,12 @@
 // opening hours typed as text, and the would_strand confirmation that sends the change again.
 
 import { api, ApiError } from "/static/api.js";
+import { el } from "./admin-shell.js";
 
 export const $ = (id) => document.getElementById(id);
 export const DAYS = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
 
-export function el(tag, attrs = {}, ...children) {
-  const node = document.createElement(tag);
-  for (const [k, v] of Object.entries(attrs)) {
-    if (v == null || v === false) continue;
-    if (k === "class") node.className = v;
-    else if (k === "dataset") Object.assign(node.dataset, v);
-    else if (k === "text") node.textContent = v;
-    else node.setAttribute(k, v === true ? "" : v);
-  }
-  for (const child of children.flat()) if (child != null && child !== "") node.append(child);
-  return node;
-}
+export { el };  // the hall page's modules take it from here with the rest
 
 export function button(text, data = {}, { quiet = true, label = null, cls = "" } = {}) {
   return el("button", { type: "button", class: `a-button${quiet ? " a-button--quiet" : ""} ${cls}`.trim(),

@@ -8,7 +8,7 @@
 // and a poll of ≤ 70 small rows costs the province less than a live room per page would.
 
 import { ApiError } from "/static/api.js";
-import { adminI18n, banner, errorWords, makeFormat, pageCalls, startShell } from "./admin-shell.js";
+import { adminI18n, banner, el, errorWords, makeFormat, pageCalls, startShell } from "./admin-shell.js";
 import { SITES } from "./sites-i18n.js";
 
 
@@ -72,18 +72,6 @@ async function refresh() {
     inFlight = false;
     if (again) { again = false; refresh(); }
   }
-}
-
-function el(tag, attrs = {}, ...children) {
-  const node = document.createElement(tag);
-  for (const [k, v] of Object.entries(attrs)) {
-    if (v == null || v === false) continue;
-    if (k === "class") node.className = v;
-    else if (k === "dataset") Object.assign(node.dataset, v);
-    else node.setAttribute(k, v);
-  }
-  for (const child of children.flat()) if (child != null) node.append(child);
-  return node;
 }
 
 const chip = (kind, text, field) => el("span", { class: `a-chip a-chip--${kind}`, dataset: field ? { field } : {} }, text);
