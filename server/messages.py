@@ -352,6 +352,21 @@ LABELS: dict[str, tuple[str, str]] = {
     "fig.ratings": ("Lượt đánh giá", "Ratings"),
     "fig.rating_mean": ("Điểm TB (1–4)", "Mean score (1–4)"),
     "fig.satisfied": ("Hài lòng (%)", "Satisfied (%)"),
+    # The summary workbook's appointments sheet (a hall's; server/appointments.py figures())
+    "sheet.appointments": ("Lịch hẹn", "Appointments"),
+    "appt.booked": ("Lượt đặt lịch", "Bookings"),
+    "appt.cancelled": ("Đã hủy", "Cancelled"),
+    "appt.checked_in": ("Đã đến (đã lấy số)", "Checked in"),
+    "appt.on_time": ("Đến đúng giờ", "On time"),
+    "appt.late": ("Đến muộn", "Late"),
+    "appt.served": ("Đã phục vụ", "Served"),
+    "appt.no_show": ("Không đến", "No-shows"),
+    "appt.no_show_rate": ("Tỷ lệ không đến (%)", "No-show rate (%)"),
+    "appt.on_time_rate": ("Tỷ lệ đến đúng giờ (%)", "On-time rate (%)"),
+    "appt.avg_early": ("Đến sớm TB (phút)", "Mean time early (min)"),
+    "appt.tickets_appointment": ("Phiếu theo lịch hẹn", "Appointment tickets"),
+    "appt.tickets_walk_in": ("Phiếu không hẹn trước", "Walk-in tickets"),
+    "appt.tickets_share": ("Phiếu theo lịch hẹn (%)", "Appointment tickets (%)"),
 }
 
 

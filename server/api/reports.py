@@ -151,7 +151,8 @@ def tickets_as_xlsx(query: SiteExport):
 @takes(SiteExport)
 @answers(None, media=XLSX)
 def summary_as_xlsx(query: SiteExport):
-    """The report as a workbook: totals, services, counters, staff, hours, days (a province's: and centers)."""
+    """The report as a workbook: totals, services, counters, staff, hours, days (a hall's: and appointments;
+    a province's: and centers)."""
     h = hall()
     province.site_allowed(query.site)
     start, end = _range(query)
@@ -162,6 +163,8 @@ def summary_as_xlsx(query: SiteExport):
         title = query.site or h.config.center.name.get(lang)
         body = offload(summary_xlsx, report, title, lang)
         return _download(body, XLSX, f"hallq-report-{province.file_part(query.site)}{start}-{end}.xlsx")
-    report = h.db.read(lambda s: stats(s, h.config, start, end, today=today))
+    now = h.clock()
+    report = h.db.read(lambda s: {**stats(s, h.config, start, end, today=today),
+                                  "appointments": appointments.figures(s, h.config, start, end, now)})
     body = offload(summary_xlsx, report, h.config.center.name.get(lang), lang)
     return _download(body, XLSX, f"hallq-report-{start}-{end}.xlsx")

@@ -241,7 +241,7 @@ def _typed(ws: Any, values: list[Any]) -> list[Any]:
 
 
 def summary_xlsx(report: dict[str, Any], center: str, lang: str = "vi") -> bytes:
-    """The report as a workbook: totals, services, counters, staff, hours of day, days."""
+    """The report as a workbook: totals, services, counters, staff, hours of day, days (a hall's: appointments)."""
     wb = _openpyxl().Workbook(write_only=True)
     start = date.fromisoformat(report["from"]).strftime("%d/%m/%Y")
     end = date.fromisoformat(report["to"]).strftime("%d/%m/%Y")
@@ -292,4 +292,22 @@ def summary_xlsx(report: dict[str, Any], center: str, lang: str = "vi") -> bytes
     sheet("sheet.days", [t(key) for key in ("summary.day", "fig.tickets", "fig.served", "fig.no_shows", "fig.expired",
                                             "fig.wait_mean", "fig.service_mean", "fig.within_target",
                                             "fig.rating_mean")], days, [12] + [11] * 8)
+    if report.get("appointments"):  # a hall's report: bookings against walk-ins (docs/appointments.md)
+        sheet("sheet.appointments", [t("summary.figure"), t("summary.value")],
+              lambda ws: ([t(f"appt.{key}"), value] for key, value in _appointment_values(report["appointments"])),
+              [30, 12])
     return _save(wb)
+
+
+def _percent(share: float | None) -> float | None:
+    return None if share is None else round(share * 100, 1)
+
+
+def _appointment_values(a: dict[str, Any]) -> list[tuple[str, Any]]:
+    """The appointments sheet's rows: counts, then the rates in %, then tickets of bookings against walk-ins."""
+    tickets = a["tickets_appointment"] + a["tickets_walk_in"]
+    return [(key, a[key]) for key in ("booked", "cancelled", "checked_in", "on_time", "late", "served", "no_show")] + [
+        ("no_show_rate", _percent(a["no_show_rate"])), ("on_time_rate", _percent(a["on_time_rate"])),
+        ("avg_early", _minutes(a["avg_early_s"])),
+        ("tickets_appointment", a["tickets_appointment"]), ("tickets_walk_in", a["tickets_walk_in"]),
+        ("tickets_share", _percent(a["tickets_appointment"] / tickets if tickets else None))]

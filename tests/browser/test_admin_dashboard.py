@@ -4,20 +4,45 @@ from __future__ import annotations
 import re
 import secrets
 from datetime import date, datetime, timedelta, timezone
+from zoneinfo import ZoneInfo
 
 import pytest
 from playwright.sync_api import expect
 
 from server.queueing.models import Ticket
 from server.storage import Database
+from tests.browser.conftest import CLOSED, browser_hall
 from tests.support.auth import PASSWORD
+from tests.support.hall import closed_hours
+
+
+ZONES = ["Asia/Ho_Chi_Minh", "Europe/London", "America/New_York", "Asia/Tokyo", "America/Los_Angeles",
+         "Asia/Kolkata", "Pacific/Auckland", "America/Sao_Paulo", "Asia/Dubai"]
+
+
+def daytime_zone() -> str:
+    """A time zone where it is working hours now: today has slots left to book whenever the test runs."""
+    now = datetime.now(timezone.utc)
+    return next(z for z in ZONES if 7 <= now.astimezone(ZoneInfo(z)).hour < 19)
 
 
 @pytest.fixture(scope="module")
 def office(start_hall):
-    """A hall of this module's own, with a supervisor."""
-    hall = start_hall()
+    """A hall of this module's own, with a supervisor; Hộ tịch (HT) takes bookings all day."""
+    config = browser_hall()
+    zone = daytime_zone()
+    config["center"]["timezone"] = zone
+    config["center"]["day_starts_at"] = "03:00"  # a business day that is the calendar's, hours from either end
+    config["holidays"] = []
+    for svc in config["services"]:
+        if svc["code"] == "HT":
+            svc["booking"] = {"slot_minutes": 30, "per_slot": 5, "hours": ["00:00-24:00"], "days_ahead": 1,
+                              "cutoff_minutes": 0}
+        elif svc["code"] == CLOSED:
+            svc["hours"] = closed_hours(zone)
+    hall = start_hall(config)
     hall.boss = hall.auth.supervisor("boss")
+    hall.zone = zone
     return hall
 
 
@@ -134,3 +159,39 @@ def test_reports_draw_charts_for_a_range(new_page, office):
     page.click("#admin-lang")
     expect(page.locator(".a-title")).to_have_text("Reports")
     assert page.js_errors == []
+
+
+def test_reports_count_appointments_against_walk_ins(new_page, office, shots):
+    """A booking kept and one still to come, through the real API: the report's appointments section."""
+    day = datetime.now(ZoneInfo(office.zone)).date().isoformat()
+    slot = office.server.get(f"appointments/slots?service=HT&date={day}").json()[0]["start"]
+    made = [office.server.post("appointments", {"service": "HT", "date": day, "start": slot}) for _ in range(2)]
+    assert [r.status_code for r in made] == [201, 201], made[-1].text
+    resp = office.server.post("tickets", {"appointment": made[0].json()["code"]}, token=office.kiosk)
+    assert resp.status_code == 201 and resp.json()["ticket"]["appointment"] is True, resp.text
+    figures = office.server.get(f"stats?from={day}&to={day}", token=office.boss).json()["appointments"]
+    assert (figures["booked"], figures["checked_in"], figures["on_time"], figures["tickets_appointment"]) == (2, 1, 1, 1)
+
+    page = new_page(1280, 1000)
+    log_in(page, f"{office.url}/admin/reports#from={day}&to={day}")  # (the 401 before logging in is logged)
+    expect(page.locator("#admin-main")).to_be_visible()
+    problems: list[str] = []
+    page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
+    section = page.locator("#rep-appts")
+    expect(section.locator(".a-section__title")).to_have_text("Lịch hẹn")
+    expect(page.locator("#appt-booked .a-kpi__value")).to_have_text("2")
+    expect(page.locator("#appt-booked .a-kpi__sub")).to_have_text("đã hủy: 0")
+    expect(page.locator("#appt-checked-in .a-kpi__value")).to_have_text("1")
+    expect(page.locator("#appt-checked-in .a-kpi__sub")).to_have_text("đúng giờ 1 · muộn 0")
+    expect(page.locator("#appt-no-show .a-kpi__value")).to_have_text("0")
+    expect(page.locator("#appt-on-time .a-kpi__value")).to_have_text(re.compile(r"^100,0\s?%$"))
+    expect(page.locator("#appt-tickets .a-kpi__value")).to_have_text("1")
+    walk_in = f"không hẹn trước: {figures['tickets_walk_in']}"
+    expect(page.locator("#appt-tickets .a-kpi__sub")).to_contain_text(walk_in)
+    section.scroll_into_view_if_needed()
+    page.screenshot(path=str(shots / "admin-reports-appointments-1280.png"))
+    page.click("#admin-lang")
+    expect(section.locator(".a-section__title")).to_have_text("Appointments")
+    expect(page.locator("#appt-checked-in .a-kpi__sub")).to_have_text("on time 1 · late 0")
+    page.screenshot(path=str(shots / "admin-reports-appointments-1280-en.png"))
+    assert page.js_errors == [] and problems == []

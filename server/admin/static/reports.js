@@ -181,6 +181,7 @@ function render(r) {
   $("rep-range-text").textContent = i18n.t(r.days === 1 ? "rep.range_one" : "rep.range",
     { from: showDay(r.from), to: showDay(r.to), days: r.days });
   renderKpis(r.total);
+  renderAppointments(r.appointments);
   renderCharts(r);
   $("rep-sites-box").hidden = !r.sites;  // a province's report: each center's figures
   if (r.sites) renderTable("rep-sites", "sites", Object.entries(r.sites).map(([name, f]) => [name, name, f]), r.total);
@@ -217,6 +218,28 @@ function renderKpis(t) {
       i18n.t("kpi.within_sub", { count: fmt.number(t.within_target.count), of: fmt.number(t.within_target.of) })),
     kpi("kpi-rating", i18n.t("kpi.rating"), t.rating.mean == null ? i18n.t("none") : fmt.number(t.rating.mean, 2),
       i18n.t("kpi.rating_sub", { n: fmt.number(t.rating.count), share: fmt.percent(t.rating.satisfied_share) })),
+  );
+}
+
+// A hall's bookings against its walk-ins (GET /stats `appointments`); nothing on a province, or
+// where the range had no booking (a hall that takes none is not shown an empty box).
+function renderAppointments(a) {
+  const shown = !!a && (a.booked > 0 || a.tickets_appointment > 0);
+  $("rep-appts").hidden = !shown;
+  if (!shown) return $("rep-appts-figures").replaceChildren();
+  const tickets = a.tickets_appointment + a.tickets_walk_in;
+  const early = a.avg_early_s == null ? null
+    : i18n.t(a.avg_early_s >= 0 ? "appt.early_sub" : "appt.after_sub", { d: fmt.duration(Math.abs(a.avg_early_s)) });
+  $("rep-appts-figures").replaceChildren(
+    kpi("appt-booked", i18n.t("appt.booked"), fmt.number(a.booked), i18n.t("appt.cancelled", { n: fmt.number(a.cancelled) })),
+    kpi("appt-checked-in", i18n.t("appt.checked_in"), fmt.number(a.checked_in),
+      i18n.t("appt.checked_in_sub", { on_time: fmt.number(a.on_time), late: fmt.number(a.late) })),
+    kpi("appt-served", i18n.t("appt.served"), fmt.number(a.served),
+      i18n.t("appt.served_sub", { share: fmt.percent(a.checked_in ? a.served / a.checked_in : null, 1) })),
+    kpi("appt-no-show", i18n.t("appt.no_show"), fmt.number(a.no_show), i18n.t("appt.no_show_sub", { rate: fmt.percent(a.no_show_rate, 1) })),
+    kpi("appt-on-time", i18n.t("appt.on_time"), fmt.percent(a.on_time_rate, 1), early),
+    kpi("appt-tickets", i18n.t("appt.tickets"), fmt.number(a.tickets_appointment),
+      i18n.t("appt.tickets_sub", { share: fmt.percent(tickets ? a.tickets_appointment / tickets : null, 1), walk_in: fmt.number(a.tickets_walk_in) })),
   );
 }
 
