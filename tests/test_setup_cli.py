@@ -8,7 +8,7 @@ import pytest
 import yaml
 
 from tests.support.app import Listener
-from tests.support.cli import run_hallq
+from tests.support.cli import hallq_here, run_hallq
 from tests.test_setup_api import LAND
 
 pytestmark = pytest.mark.slow  # the real command, several times a test
@@ -16,25 +16,6 @@ pytestmark = pytest.mark.slow  # the real command, several times a test
 
 def exported(config) -> dict:
     return yaml.safe_load(run_hallq("config", "export", config=config).stdout)
-
-
-def hallq_here(capsys, *args: str) -> tuple[int, str, str]:
-    """`hallq ARGS` in this process: its exit status, stdout and stderr (the root logger's level restored)."""
-    import logging
-
-    from server.cli import main
-
-    level = logging.getLogger().level
-    capsys.readouterr()
-    try:
-        main(list(args))
-        status = 0
-    except SystemExit as end:
-        status = int(end.code or 0)
-    finally:
-        logging.getLogger().setLevel(level)
-    out = capsys.readouterr()
-    return status, out.out, out.err
 
 
 def test_export_then_import_on_a_fresh_database_gives_the_same_hall(in_process, tmp_path, capsys):

@@ -1,6 +1,9 @@
-"""Running the real `hallq` command, with HALLQ_CONFIG / HALLQ_DATABASE_URL as the contract says."""
+"""Running the real `hallq` command, with HALLQ_CONFIG / HALLQ_DATABASE_URL as the contract says;
+or the same command in the test's process (`hallq_here`) where the process is not the point."""
 from __future__ import annotations
 
+import io
+import logging
 import os
 import shutil
 import subprocess
@@ -44,3 +47,23 @@ def run_hallq(*args: str, config: Path | None = None, database_url: str | None =
         raise AssertionError(f"hallq {' '.join(args)} exited {proc.returncode}\n"
                              f"stdout:\n{proc.stdout}\nstderr:\n{proc.stderr}")
     return proc
+
+
+def hallq_here(capsys, *args: str, stdin: str = "") -> tuple[int, str, str]:
+    """`hallq ARGS` in this process (`server.cli.main`, what the script runs), reading `stdin`:
+    its exit status, stdout and stderr (the root logger's level restored)."""
+    from server.cli import main
+
+    level, was = logging.getLogger().level, sys.stdin
+    capsys.readouterr()
+    sys.stdin = io.StringIO(stdin)
+    try:
+        main(list(args))
+        status = 0
+    except SystemExit as end:
+        status = int(end.code or 0)
+    finally:
+        sys.stdin = was
+        logging.getLogger().setLevel(level)
+    out = capsys.readouterr()
+    return status, out.out, out.err
