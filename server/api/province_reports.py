@@ -22,6 +22,7 @@ from ..reports.export import tickets_csv as write_csv
 from ..reports.export import tickets_xlsx as write_xlsx
 from ..reports.province import monthly_csv, monthly_xlsx, province_stats, site_named, site_names, sites_monthly
 from ..reports.site_summary import dirty, refresh, site_facts, site_services
+from ..reports.tables import next_month
 from ..storage import offload
 from . import allow, api
 from .parse import answers, takes
@@ -141,7 +142,7 @@ def _month(query: MonthQuery) -> dict[str, Any]:
     month = query.month or (h.config.center.business_day(h.clock()).replace(day=1) - timedelta(days=1)).replace(day=1)
     if not date(2000, 1, 1) <= month <= date(2999, 12, 1):
         raise Invalid("invalid_value", field="month", allowed="YYYY-MM")
-    last = (month.replace(day=28) + timedelta(days=4)).replace(day=1) - timedelta(days=1)
+    last = next_month(month) - timedelta(days=1)
     _refreshed(None, month, last)
     return h.db.read(lambda s: sites_monthly(s, month))
 

@@ -28,7 +28,7 @@ from .site_summary import (DAY_TOTALS, day_totals, site_daily_summaries, site_da
                            site_services, site_weekly_summaries)
 from .stats import DISTRIBUTION_EDGES, _day, _entity
 from .summary import Row, add, empty_row
-from .tables import HOURS, MAXIMA, SUMMED, split_range
+from .tables import HOURS, MAXIMA, SUMMED, next_month, split_range
 from .xlsx import write_sheet
 
 Group = tuple[int, str, int, str, list]  # site id, service, counter, staff, sums in NAMES order
@@ -220,7 +220,7 @@ def _monthly_row(name: str | None, row: Row) -> dict[str, Any]:
 
 def sites_monthly(s: Session, month: date) -> dict[str, Any]:
     """One row per center for the calendar month (every center, with or without tickets), and the province's total."""
-    last = (month.replace(day=28) + timedelta(days=4)).replace(day=1) - timedelta(days=1)
+    last = next_month(month) - timedelta(days=1)
     c = site_days.c
     sums = {r.site_id: day_totals(r) for r in s.execute(
         select(c.site_id, *[func.sum(c[n]).label(n) for n in DAY_TOTALS])
